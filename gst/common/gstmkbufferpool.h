@@ -1,0 +1,3 @@
+/* STUB */
+#pragma once
+#include <gst/gst.h>

@@ -1,0 +1,2 @@
+/* STUB */
+#include "common/gstmkoptions.h"

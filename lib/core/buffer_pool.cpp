@@ -1,0 +1,2 @@
+// STUB
+#include "core/buffer_pool.h"

@@ -1,0 +1,2 @@
+// STUB: replaced by the real test.
+int main() { return 77; }
