@@ -15,7 +15,7 @@
 #include "common/gstmklog.h"
 
 static gboolean
-plugin_init (GstPlugin *plugin)
+plugin_init (GstPlugin *plugin G_GNUC_UNUSED)
 {
   gst_mk_log_init ();
   return TRUE;
