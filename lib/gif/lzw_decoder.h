@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// mk::gif::LzwDecoder: GIF's variable-width LZW over concatenated sub-block payloads. Produces
+// palette indexes into caller memory in chunks of any size; never reads or writes out of bounds
+// whatever the input; no allocation (tables live in the object, which is reused frame to frame).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/result.h"
+
+namespace mk::gif {
+
+class LzwDecoder {
+ public:
+  static constexpr unsigned kMinCodeSizeLow = 2;  // the spec's range; others are rejected
+  static constexpr unsigned kMinCodeSizeHigh = 8;
+
+  enum class State {
+    kRunning,      // more pixels may come
+    kEnded,        // the end code was read
+    kOutOfData,    // the data ran out before an end code
+    kInvalidCode,  // a code past the table (the stream is corrupt from here on)
+  };
+
+  // Starts a new stream. `data` (min code size byte excluded, sub-block length bytes removed)
+  // must stay valid until the last decode(). Rejects a min code size outside 2..8.
+  Status reset(unsigned min_code_size, const uint8_t *data, size_t size) noexcept;
+
+  // Writes up to `n` indexes to `out`; returns how many. Fewer than `n` means the stream
+  // stopped: see state(). Data after the end code, or after the caller stops asking, is ignored.
+  size_t decode(uint8_t *out, size_t n) noexcept;
+
+  State state() const noexcept { return state_; }
+  // Why decoding stopped early, for kOutOfData / kInvalidCode (ok otherwise). Allocates only then.
+  Status error() const;
+  // Bytes of `data` consumed so far (whole bytes holding bits already used).
+  size_t bytesConsumed() const noexcept;
+
+ private:
+  static constexpr unsigned kMaxCodes = 4096;
+
+  uint16_t prefix_[kMaxCodes];
+  uint16_t length_[kMaxCodes];
+  uint8_t suffix_[kMaxCodes];
+  uint8_t first_[kMaxCodes];
+  uint8_t pending_[kMaxCodes];  // the tail of a string that did not fit the caller's buffer
+
+  const uint8_t *in_ = nullptr;
+  const uint8_t *in_begin_ = nullptr;
+  const uint8_t *in_end_ = nullptr;
+  uint64_t bits_ = 0;
+  unsigned nbits_ = 0;
+  unsigned min_code_size_ = 0;
+  unsigned clear_ = 0;
+  unsigned width_ = 0;
+  unsigned next_ = 0;
+  int prev_ = -1;
+  unsigned bad_code_ = 0;
+  unsigned pending_pos_ = 0;
+  unsigned pending_len_ = 0;
+  State state_ = State::kEnded;
+};
+
+}  // namespace mk::gif

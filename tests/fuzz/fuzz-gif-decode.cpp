@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Fuzz target for the GIF decode half: the streaming reader (bytes pushed in chunk sizes taken from
+// the input), the index scan, the frame decoder on both its paths (parsed records and standalone
+// record buffers, as gifdec gets them), every output format, and the bare LZW decoder. A small
+// canvas limit keeps each input cheap.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "gif/frame_decoder.h"
+#include "gif/lzw_decoder.h"
+#include "gif/reader.h"
+
+namespace {
+
+constexpr uint64_t kMaxPixels = 1u << 20;
+
+void fuzzLzw(const uint8_t *data, size_t size) {
+  static mk::gif::LzwDecoder lzw;
+  static uint8_t out[4096 + 7];
+  if (size < 2) return;
+  if (!lzw.reset(2 + data[0] % 7, data + 1, size - 1)) return;
+  size_t total = 0;
+  size_t chunk = 1 + data[size - 1] % 4096;
+  while (total < (4u << 20)) {
+    size_t n = lzw.decode(out, chunk);
+    total += n;
+    if (n < chunk) break;
+  }
+  (void)lzw.error();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  using namespace mk::gif;
+  ReaderLimits limits;
+  limits.max_canvas_pixels = kMaxPixels;
+  limits.max_record_bytes = 1u << 20;
+  limits.max_payload_bytes = 4096;
+
+  mk::Result<Index> index = scanIndex(data, size, limits);
+  (void)index;
+
+  const uint8_t seed = size ? data[size - 1] : 0;
+  const size_t chunk = 1 + (seed * 7u) % 61;
+  DecoderOptions options;
+  options.format = static_cast<PixelFormat>(seed % 8);
+  options.background_rgb = 0x123456;
+  options.max_canvas_pixels = kMaxPixels;
+  FrameDecoder decoder;
+  decoder.setOptions(options);
+  FrameDecoder standalone;  // fed the record buffers, as gifdec is
+  standalone.setOptions(options);
+  std::vector<uint8_t> out, record;
+  size_t stride = 0;
+
+  Reader reader(limits);
+  size_t pos = 0;
+  bool done = false;
+  while (!done) {
+    mk::Result<Event> ev = reader.next();
+    if (!ev) break;
+    switch (*ev) {
+      case Event::kNeedData:
+        if (pos >= size) {
+          reader.finish();
+        } else {
+          size_t n = size - pos < chunk ? size - pos : chunk;
+          if (!reader.push(data + pos, n)) done = true;
+          pos += n;
+        }
+        break;
+      case Event::kHeader:
+        if (!decoder.setCodecData(reader.eventData(), reader.eventSize()) ||
+            !standalone.setCodecData(reader.eventData(), reader.eventSize())) {
+          done = true;
+          break;
+        }
+        stride = decoder.minStride() + (seed & 3);
+        out.assign(stride * decoder.screen().height, 0);
+        break;
+      case Event::kFrame: {
+        if (reader.frame().index > 64) {
+          done = true;
+          break;
+        }
+        (void)decoder.decodeParsed(reader.frame(), reader.eventData(), out.data(), stride);
+        record.assign(reader.eventData(), reader.eventData() + reader.eventSize());
+        if (reader.frame().key && (reader.frame().index & 1)) standalone.reset();
+        (void)standalone.decodeFrame(record.data(), record.size(), nullptr, 0);
+        break;
+      }
+      case Event::kExtension:
+        break;
+      case Event::kEnd:
+        done = true;
+        break;
+    }
+  }
+  fuzzLzw(data, size);
+  return 0;
+}

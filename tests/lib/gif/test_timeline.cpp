@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// mk::gif::Timeline: delay policy, presentation times, and the frame/key-frame lookups a demuxer
+// uses to seek.
+#include <check.h>
+
+#include "gif/timeline.h"
+
+using mk::gif::DelayPolicy;
+using mk::gif::kNsPerCentisecond;
+using mk::gif::Timeline;
+
+START_TEST(test_policy_defaults) {
+  DelayPolicy p;
+  ck_assert_uint_eq(p.apply(0), 10);  // 0 and 1 cs play as 10 cs, as browsers do
+  ck_assert_uint_eq(p.apply(1), 10);
+  ck_assert_uint_eq(p.apply(2), 2);
+  ck_assert_uint_eq(p.apply(65535), 65535);
+  DelayPolicy q{5, 7, 100};
+  ck_assert_uint_eq(q.apply(4), 7);
+  ck_assert_uint_eq(q.apply(5), 5);
+  ck_assert_uint_eq(q.apply(101), 100);
+  // A default above the maximum is still clamped.
+  DelayPolicy r{5, 500, 100};
+  ck_assert_uint_eq(r.apply(0), 100);
+}
+END_TEST
+
+START_TEST(test_pts_and_duration) {
+  Timeline t;
+  t.append(100, 50, 4, true);
+  t.append(150, 60, 0, false);  // becomes 10 cs
+  t.append(210, 70, 3, false);
+  ck_assert_uint_eq(t.size(), 3);
+  ck_assert_uint_eq(t[0].pts_ns, 0);
+  ck_assert_uint_eq(t[1].pts_ns, 4 * kNsPerCentisecond);
+  ck_assert_uint_eq(t[2].pts_ns, 14 * kNsPerCentisecond);
+  ck_assert_uint_eq(t.durationNs(1), 10 * kNsPerCentisecond);
+  ck_assert_uint_eq(t.totalNs(), 17 * kNsPerCentisecond);
+}
+END_TEST
+
+START_TEST(test_first_frame_is_key) {
+  Timeline t;
+  t.append(0, 1, 10, false);
+  ck_assert(t[0].key);
+  t.clear();
+  ck_assert(t.empty());
+  ck_assert_uint_eq(t.totalNs(), 0);
+}
+END_TEST
+
+START_TEST(test_lookups) {
+  Timeline t;
+  // frames of 10 cs; keys at 0 and 3
+  for (int i = 0; i < 6; i++) t.append(1000 + 10 * i, 10, 10, i == 3);
+  const uint64_t f = 10 * kNsPerCentisecond;
+  ck_assert_uint_eq(t.frameAt(0), 0);
+  ck_assert_uint_eq(t.frameAt(f - 1), 0);
+  ck_assert_uint_eq(t.frameAt(f), 1);
+  ck_assert_uint_eq(t.frameAt(4 * f + 5), 4);
+  ck_assert_uint_eq(t.frameAt(100 * f), 5);  // past the end: the last frame
+  ck_assert_uint_eq(t.keyAtOrBefore(2), 0);
+  ck_assert_uint_eq(t.keyAtOrBefore(3), 3);
+  ck_assert_uint_eq(t.keyAtOrBefore(5), 3);
+  ck_assert_uint_eq(t.keyAtOrBefore(99), 3);
+  ck_assert_uint_eq(t.keyAtOrAfter(1), 3);
+  ck_assert_uint_eq(t.keyAtOrAfter(4), 6);  // none: size()
+  ck_assert_uint_eq(t.frameAtOffset(1030), 3);
+  ck_assert_uint_eq(t.frameAtOffset(1031), 6);
+  Timeline empty;
+  ck_assert_uint_eq(empty.frameAt(5), 0);
+  ck_assert_uint_eq(empty.keyAtOrBefore(5), 0);
+}
+END_TEST
+
+int main() {
+  Suite *s = suite_create("gif-timeline");
+  TCase *tc = tcase_create("timeline");
+  tcase_add_test(tc, test_policy_defaults);
+  tcase_add_test(tc, test_pts_and_duration);
+  tcase_add_test(tc, test_first_frame_is_key);
+  tcase_add_test(tc, test_lookups);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
