@@ -13,12 +13,18 @@
 #include <gst/gst.h>
 
 #include "common/gstmklog.h"
+#include "gstgifdec.h"
+#include "gstgifdemux.h"
 
 static gboolean
-plugin_init (GstPlugin *plugin G_GNUC_UNUSED)
+plugin_init (GstPlugin *plugin)
 {
+  gboolean ok = FALSE;
+
   gst_mk_log_init ();
-  return TRUE;
+  ok |= GST_ELEMENT_REGISTER (gifdemux, plugin);
+  ok |= GST_ELEMENT_REGISTER (gifdec, plugin);
+  return ok;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, gifkit,

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:element-gifdec
+ * @title: gifdec
+ *
+ * Decodes GIF frames, as gifdemux delimits them, into full canvases of raw video: each output
+ * frame is what a browser shows at that moment (disposal, transparency, interlacing and frames
+ * reaching past the screen handled as browsers do). Alpha formats keep transparency; the others
+ * show transparent pixels in #GstGifDec:background-color.
+ *
+ * A damaged frame is decoded as far as its data goes and counts against
+ * #GstVideoDecoder:max-errors.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec ! videoconvert ! autovideosink
+ * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec ! videoconvert ! pngenc ! multifilesink location=frame-%03d.png
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstgifdec.h"
+
+#include <gst/video/video.h>
+
+#include "common/gstmkbufferpool.h"
+#include "common/gstmkoptions.h"
+#include "gif/frame_decoder.h"
+#include "gif/settings.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_gif_dec_debug);
+#define GST_CAT_DEFAULT gst_gif_dec_debug
+
+enum {
+  PROP_0,
+  PROP_FIRST_OPTION,
+};
+
+#define GIF_DEC_FORMATS "{ RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, RGB, BGR }"
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("image/gif, parsed = (boolean) true"));
+
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (GIF_DEC_FORMATS)));
+
+struct GifDecState
+{
+  mk::gif::DecodeSettings settings; /* under the object lock */
+  mk::gif::FrameDecoder decoder;    /* under the stream lock */
+  GstVideoCodecState *input_state = nullptr;
+  bool need_reset = true;
+};
+
+struct _GstGifDec
+{
+  GstVideoDecoder parent;
+  GifDecState *state;
+};
+
+#define gst_gif_dec_parent_class parent_class
+G_DEFINE_TYPE (GstGifDec, gst_gif_dec, GST_TYPE_VIDEO_DECODER);
+GST_ELEMENT_REGISTER_DEFINE (
+    gifdec, "gifdec", GST_RANK_PRIMARY, GST_TYPE_GIF_DEC);
+
+static void gst_gif_dec_finalize (GObject *object);
+static void gst_gif_dec_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
+static void gst_gif_dec_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
+static gboolean gst_gif_dec_start (GstVideoDecoder *dec);
+static gboolean gst_gif_dec_stop (GstVideoDecoder *dec);
+static gboolean gst_gif_dec_flush (GstVideoDecoder *dec);
+static gboolean gst_gif_dec_set_format (
+    GstVideoDecoder *dec, GstVideoCodecState *state);
+static GstFlowReturn gst_gif_dec_handle_frame (
+    GstVideoDecoder *dec, GstVideoCodecFrame *frame);
+static gboolean gst_gif_dec_decide_allocation (
+    GstVideoDecoder *dec, GstQuery *query);
+
+static void
+gst_gif_dec_class_init (GstGifDecClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstVideoDecoderClass *dec_class = GST_VIDEO_DECODER_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_gif_dec_debug, "gifdec", 0, "GIF decoder");
+
+  gobject_class->finalize = gst_gif_dec_finalize;
+  gobject_class->set_property = gst_gif_dec_set_property;
+  gobject_class->get_property = gst_gif_dec_get_property;
+  gst_mk_options_install_properties (
+      gobject_class, mk::gif::decodeOptions (), PROP_FIRST_OPTION);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "GIF decoder",
+      "Codec/Decoder/Image",
+      "Decodes GIF frames into full canvases of raw video",
+      "gst-mediakit developers");
+
+  dec_class->start = GST_DEBUG_FUNCPTR (gst_gif_dec_start);
+  dec_class->stop = GST_DEBUG_FUNCPTR (gst_gif_dec_stop);
+  dec_class->flush = GST_DEBUG_FUNCPTR (gst_gif_dec_flush);
+  dec_class->set_format = GST_DEBUG_FUNCPTR (gst_gif_dec_set_format);
+  dec_class->handle_frame = GST_DEBUG_FUNCPTR (gst_gif_dec_handle_frame);
+  dec_class->decide_allocation =
+      GST_DEBUG_FUNCPTR (gst_gif_dec_decide_allocation);
+}
+
+static void
+gst_gif_dec_init (GstGifDec *self)
+{
+  self->state = new GifDecState ();
+  mk::gif::decodeOptions ().setDefaults (&self->state->settings);
+  gst_video_decoder_set_packetized (GST_VIDEO_DECODER (self), TRUE);
+  gst_video_decoder_set_use_default_pad_acceptcaps (
+      GST_VIDEO_DECODER (self), TRUE);
+  GST_PAD_SET_ACCEPT_TEMPLATE (GST_VIDEO_DECODER_SINK_PAD (self));
+}
+
+static void
+gst_gif_dec_finalize (GObject *object)
+{
+  GstGifDec *self = GST_GIF_DEC (object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static gboolean
+gst_gif_dec_start (GstVideoDecoder *dec)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  self->state->need_reset = true;
+  return TRUE;
+}
+
+static gboolean
+gst_gif_dec_stop (GstVideoDecoder *dec)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  g_clear_pointer (&self->state->input_state, gst_video_codec_state_unref);
+  self->state->decoder = mk::gif::FrameDecoder ();
+  return TRUE;
+}
+
+static gboolean
+gst_gif_dec_flush (GstVideoDecoder *dec)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  self->state->need_reset = true;
+  return TRUE;
+}
+
+static bool
+to_pixel_format (GstVideoFormat format, mk::gif::PixelFormat *out)
+{
+  switch (format) {
+    case GST_VIDEO_FORMAT_RGBA:
+      *out = mk::gif::PixelFormat::kRGBA;
+      return true;
+    case GST_VIDEO_FORMAT_BGRA:
+      *out = mk::gif::PixelFormat::kBGRA;
+      return true;
+    case GST_VIDEO_FORMAT_ARGB:
+      *out = mk::gif::PixelFormat::kARGB;
+      return true;
+    case GST_VIDEO_FORMAT_ABGR:
+      *out = mk::gif::PixelFormat::kABGR;
+      return true;
+    case GST_VIDEO_FORMAT_RGBx:
+      *out = mk::gif::PixelFormat::kRGBx;
+      return true;
+    case GST_VIDEO_FORMAT_BGRx:
+      *out = mk::gif::PixelFormat::kBGRx;
+      return true;
+    case GST_VIDEO_FORMAT_RGB:
+      *out = mk::gif::PixelFormat::kRGB;
+      return true;
+    case GST_VIDEO_FORMAT_BGR:
+      *out = mk::gif::PixelFormat::kBGR;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/* The first format downstream accepts, in its order of preference. */
+static GstVideoFormat
+gst_gif_dec_pick_format (GstGifDec *self)
+{
+  GstPad *srcpad = GST_VIDEO_DECODER_SRC_PAD (self);
+  GstCaps *templ = gst_pad_get_pad_template_caps (srcpad);
+  GstCaps *peer = gst_pad_peer_query_caps (srcpad, templ);
+  GstVideoFormat format = GST_VIDEO_FORMAT_RGBA;
+
+  gst_caps_unref (templ);
+  if (peer && !gst_caps_is_empty (peer)) {
+    peer = gst_caps_truncate (peer);
+    GstStructure *s = gst_caps_get_structure (peer, 0);
+    if (gst_structure_has_field (s, "format")) {
+      gst_structure_fixate_field (s, "format");
+      const gchar *name = gst_structure_get_string (s, "format");
+      if (name)
+        format = gst_video_format_from_string (name);
+    }
+  }
+  if (peer)
+    gst_caps_unref (peer);
+  mk::gif::PixelFormat unused;
+  if (!to_pixel_format (format, &unused))
+    format = GST_VIDEO_FORMAT_RGBA;
+  return format;
+}
+
+static gboolean
+gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  GifDecState *st = self->state;
+
+  if (!state->codec_data) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("The GIF stream has no header (codec_data)."),
+        ("gifdec decodes frames as gifdemux or gifenc deliver them: put "
+         "gifdemux in front of it"));
+    return FALSE;
+  }
+
+  mk::gif::DecodeSettings settings;
+  GST_OBJECT_LOCK (self);
+  settings = st->settings;
+  GST_OBJECT_UNLOCK (self);
+
+  GstVideoFormat format = gst_gif_dec_pick_format (self);
+  mk::gif::DecoderOptions options;
+  to_pixel_format (format, &options.format);
+  options.background_rgb = settings.background_color & 0xffffff;
+  options.max_canvas_pixels = (guint64)settings.max_canvas_pixels;
+  st->decoder.setOptions (options);
+
+  GstMapInfo map;
+  gst_buffer_map (state->codec_data, &map, GST_MAP_READ);
+  mk::Status status = st->decoder.setCodecData (map.data, map.size);
+  gst_buffer_unmap (state->codec_data, &map);
+  if (!status)
+    goto bad_codec_data;
+
+  if (settings.use_screen_background) {
+    const mk::gif::ScreenInfo &screen = st->decoder.screen ();
+    const mk::gif::Palette &pal = screen.global_palette;
+    if (screen.background_index < pal.size) {
+      const uint8_t *rgb = pal.rgb + 3 * screen.background_index;
+      options.background_rgb =
+          (uint32_t (rgb[0]) << 16) | (rgb[1] << 8) | rgb[2];
+      st->decoder.setOptions (options);
+      gst_buffer_map (state->codec_data, &map, GST_MAP_READ);
+      status = st->decoder.setCodecData (map.data, map.size);
+      gst_buffer_unmap (state->codec_data, &map);
+      if (!status)
+        goto bad_codec_data;
+    }
+  }
+
+  {
+    const mk::gif::ScreenInfo &screen = st->decoder.screen ();
+    GstVideoCodecState *out = gst_video_decoder_set_output_state (
+        dec, format, screen.width, screen.height, state);
+    /* A GIF has no frame rate: each frame carries its own duration. */
+    GST_VIDEO_INFO_FPS_N (&out->info) = 0;
+    GST_VIDEO_INFO_FPS_D (&out->info) = 1;
+    gst_video_codec_state_unref (out);
+    GST_INFO_OBJECT (self, "decoding %ux%u into %s", screen.width,
+        screen.height, gst_video_format_to_string (format));
+  }
+
+  if (st->input_state)
+    gst_video_codec_state_unref (st->input_state);
+  st->input_state = gst_video_codec_state_ref (state);
+  st->need_reset = true;
+  return gst_video_decoder_negotiate (dec);
+
+  /* ERRORS */
+bad_codec_data : {
+  if (status.code () == mk::Errc::kUnsupported)
+    GST_ELEMENT_ERROR (self, STREAM, DECODE,
+        ("This GIF is too large to decode: %s.", status.message ().c_str ()),
+        ("raise the max-canvas-pixels property to accept it"));
+  else
+    GST_ELEMENT_ERROR (self, STREAM, DECODE,
+        ("The GIF header (codec_data) is damaged."),
+        ("%s", status.message ().c_str ()));
+  return FALSE;
+}
+}
+
+static GstFlowReturn
+gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  GifDecState *st = self->state;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstMapInfo in;
+  GstVideoFrame vframe;
+  mk::gif::FrameReport report;
+  mk::Status status;
+  bool output = true;
+
+  if (!st->decoder.configured ()) {
+    gst_video_decoder_drop_frame (dec, frame);
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  if (GST_BUFFER_FLAG_IS_SET (frame->input_buffer, GST_BUFFER_FLAG_DISCONT))
+    st->need_reset = true;
+  if (st->need_reset && GST_VIDEO_CODEC_FRAME_IS_SYNC_POINT (frame)) {
+    st->decoder.reset ();
+    st->need_reset = false;
+  }
+
+  /* Late under QoS: the canvas must still be updated for later frames, but the frame itself
+   * need not be copied out. */
+  if (gst_video_decoder_get_max_decode_time (dec, frame) < 0)
+    output = false;
+
+  if (!gst_buffer_map (frame->input_buffer, &in, GST_MAP_READ)) {
+    gst_video_decoder_drop_frame (dec, frame);
+    GST_ELEMENT_ERROR (
+        self, RESOURCE, READ, (nullptr), ("could not map input buffer"));
+    return GST_FLOW_ERROR;
+  }
+
+  if (output) {
+    ret = gst_video_decoder_allocate_output_frame (dec, frame);
+    if (ret != GST_FLOW_OK) {
+      gst_buffer_unmap (frame->input_buffer, &in);
+      gst_video_decoder_drop_frame (dec, frame);
+      return ret;
+    }
+    GstVideoCodecState *out_state = gst_video_decoder_get_output_state (dec);
+    gboolean mapped = gst_video_frame_map (
+        &vframe, &out_state->info, frame->output_buffer, GST_MAP_WRITE);
+    gst_video_codec_state_unref (out_state);
+    if (!mapped) {
+      gst_buffer_unmap (frame->input_buffer, &in);
+      gst_video_decoder_drop_frame (dec, frame);
+      GST_ELEMENT_ERROR (
+          self, RESOURCE, WRITE, (nullptr), ("could not map output buffer"));
+      return GST_FLOW_ERROR;
+    }
+    status = st->decoder.decodeFrame (in.data, in.size,
+        (uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0),
+        GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0), &report);
+    gst_video_frame_unmap (&vframe);
+  } else {
+    status = st->decoder.decodeFrame (in.data, in.size, nullptr, 0, &report);
+  }
+  gst_buffer_unmap (frame->input_buffer, &in);
+
+  if (!status) {
+    bool drawn = status.code () == mk::Errc::kCorruptData ||
+                 status.code () == mk::Errc::kTruncated;
+    GST_VIDEO_DECODER_ERROR (self, 1, STREAM, DECODE,
+        ("A GIF frame is damaged."),
+        ("frame %u: %s", report.info.index, status.message ().c_str ()), ret);
+    if (ret != GST_FLOW_OK || !drawn || !output) {
+      gst_video_decoder_drop_frame (dec, frame);
+      return ret;
+    }
+    /* Best effort: the frame as far as its data went. */
+  }
+  if (!output)
+    return gst_video_decoder_drop_frame (dec, frame);
+  return gst_video_decoder_finish_frame (dec, frame);
+}
+
+static gboolean
+gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
+{
+  GstBufferPool *pool = nullptr;
+  guint size = 0, min = 0, max = 0;
+  GstCaps *caps = nullptr;
+
+  gst_query_parse_allocation (query, &caps, nullptr);
+  if (gst_query_get_n_allocation_pools (query) == 0 && caps) {
+    /* Downstream offers no pool: use ours, backed by an mk::BufferPool. */
+    GstVideoInfo info;
+    if (gst_video_info_from_caps (&info, caps)) {
+      pool = gst_video_buffer_pool_new (); /* TODO-POOL */
+      gst_query_add_allocation_pool (query, pool, (guint)info.size, 2, 0);
+      gst_object_unref (pool);
+    }
+  }
+
+  if (!GST_VIDEO_DECODER_CLASS (parent_class)->decide_allocation (dec, query))
+    return FALSE;
+
+  gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
+  if (pool) {
+    GstStructure *config = gst_buffer_pool_get_config (pool);
+    if (gst_query_find_allocation_meta (
+            query, GST_VIDEO_META_API_TYPE, nullptr))
+      gst_buffer_pool_config_add_option (
+          config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+    gst_buffer_pool_set_config (pool, config);
+    gst_object_unref (pool);
+  }
+  return TRUE;
+}
+
+static void
+gst_gif_dec_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstGifDec *self = GST_GIF_DEC (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_set_property (mk::gif::decodeOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_gif_dec_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstGifDec *self = GST_GIF_DEC (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_get_property (mk::gif::decodeOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gifdemux: push mode in any chunk sizes (harness), pull mode with duration and seeking
+ * (pipelines), loop replay, delay policy, tags, and damaged input. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/app/gstappsink.h>
+
+#include "mktestutil.h"
+
+#define ANIM "gif/anim-6f-loop1.gif"
+#define ANIM_FRAMES 6
+#define ANIM_DELAY (70 * GST_MSECOND)
+
+static void
+on_pad_added (GstElement *, GstPad *pad, GstHarness *h)
+{
+  gst_harness_add_element_src_pad (h, pad);
+}
+
+static GstHarness *
+demux_harness (GstElement *demux = nullptr)
+{
+  if (!demux)
+    demux = gst_element_factory_make ("gifdemux", nullptr);
+  GstHarness *h = gst_harness_new_with_element (demux, "sink", nullptr);
+  gst_object_unref (demux);     /* the harness holds its own reference */
+  g_signal_connect (h->element, "pad-added", G_CALLBACK (on_pad_added), h);
+  gst_harness_set_src_caps_str (h, "image/gif");
+  return h;
+}
+
+/* Pushes `bytes` in chunks of `chunk` bytes, then EOS. */
+static void
+push_bytes (GstHarness *h, const std::vector<guint8> &bytes, size_t chunk)
+{
+  for (size_t off = 0; off < bytes.size (); off += chunk) {
+    size_t n = MIN (chunk, bytes.size () - off);
+    GstBuffer *buf = gst_buffer_new_memdup (bytes.data () + off, n);
+    GstFlowReturn ret = gst_harness_push (h, buf);
+    if (ret != GST_FLOW_OK)
+      break;
+  }
+  gst_harness_push_event (h, gst_event_new_eos ());
+}
+
+GST_START_TEST (test_push_any_chunk_size)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  const size_t chunks[] = {1, 2, 7, 64, 500, file.size ()};
+
+  for (size_t chunk : chunks) {
+    GstHarness *h = demux_harness ();
+    push_bytes (h, file, chunk);
+
+    fail_unless_equals_int (gst_harness_buffers_received (h), ANIM_FRAMES);
+    GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
+    fail_unless (caps != nullptr);
+    GstStructure *s = gst_caps_get_structure (caps, 0);
+    gint width = 0, height = 0, loop = -5;
+    gboolean parsed = FALSE;
+    fail_unless (gst_structure_get_int (s, "width", &width));
+    fail_unless (gst_structure_get_int (s, "height", &height));
+    fail_unless (gst_structure_get_int (s, "loop-count", &loop));
+    fail_unless (gst_structure_get_boolean (s, "parsed", &parsed));
+    fail_unless_equals_int (width, 40);
+    fail_unless_equals_int (height, 30);
+    fail_unless_equals_int (loop, 1);
+    fail_unless (parsed);
+    const GValue *cd = gst_structure_get_value (s, "codec_data");
+    fail_unless (cd != nullptr);
+    GstBuffer *codec_data = gst_value_get_buffer (cd);
+
+    /* codec_data + every frame record + the trailer is the file, byte for byte. */
+    std::vector<guint8> joined;
+    GstMapInfo map;
+    gst_buffer_map (codec_data, &map, GST_MAP_READ);
+    joined.insert (joined.end (), map.data, map.data + map.size);
+    gst_buffer_unmap (codec_data, &map);
+    gst_caps_unref (caps);
+
+    for (int i = 0; i < ANIM_FRAMES; i++) {
+      GstBuffer *buf = gst_harness_pull (h);
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), i * ANIM_DELAY);
+      fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf), ANIM_DELAY);
+      if (i == 0) {
+        fail_if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT));
+        fail_unless (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+      }
+      gst_buffer_map (buf, &map, GST_MAP_READ);
+      joined.insert (joined.end (), map.data, map.data + map.size);
+      gst_buffer_unmap (buf, &map);
+      gst_buffer_unref (buf);
+    }
+    joined.push_back (0x3b);
+    fail_unless (
+        joined == file, "chunk %zu: records do not add up to the file", chunk);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_comment_tag)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  GstHarness *h = demux_harness ();
+  push_bytes (h, file, file.size ());
+
+  bool found = false;
+  GstEvent *ev;
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_TAG) {
+      GstTagList *tags;
+      gst_event_parse_tag (ev, &tags);
+      gchar *comment = nullptr;
+      if (gst_tag_list_get_string (tags, GST_TAG_COMMENT, &comment)) {
+        fail_unless_equals_string (comment, "made by gst-mediakit tests");
+        found = true;
+        g_free (comment);
+      }
+    }
+    gst_event_unref (ev);
+  }
+  fail_unless (found, "no comment tag");
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_min_delay_policy)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  /* 7 cs is below 8: every frame gets the default delay. */
+  GstElement *demux = gst_element_factory_make ("gifdemux", nullptr);
+  g_object_set (demux, "min-delay", 8u, "default-delay", 12u, nullptr);
+  GstHarness *h = demux_harness (demux);
+  push_bytes (h, file, 100);
+  fail_unless_equals_int (gst_harness_buffers_received (h), ANIM_FRAMES);
+  for (int i = 0; i < ANIM_FRAMES; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), i * 120 * GST_MSECOND);
+    gst_buffer_unref (buf);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* filesrc ! gifdemux ! appsink, paused. */
+static GstElement *
+pull_pipeline (
+    const std::string &path, const char *demux_props, GstElement **sink)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! gifdemux %s ! "
+                                 "appsink name=sink sync=false",
+      path.c_str (), demux_props);
+  GstElement *pipeline = gst_parse_launch (desc, nullptr);
+  g_free (desc);
+  fail_unless (pipeline != nullptr);
+  *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_ASYNC);
+  fail_unless_equals_int (
+      gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
+      GST_STATE_CHANGE_SUCCESS);
+  return pipeline;
+}
+
+GST_START_TEST (test_pull_duration_and_seek)
+{
+  GstElement *sink;
+  GstElement *pipeline = pull_pipeline (mk_test_file (ANIM), "", &sink);
+  gint64 duration = -1;
+
+  fail_unless (
+      gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration));
+  fail_unless_equals_int64 (duration, ANIM_FRAMES * ANIM_DELAY);
+
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
+  fail_unless (gst_element_query (pipeline, q));
+  gboolean seekable = FALSE;
+  gst_query_parse_seeking (q, nullptr, &seekable, nullptr, nullptr);
+  fail_unless (seekable);
+  gst_query_unref (q);
+
+  /* Accurate: the segment starts at the target; decoding starts at the frame showing then. */
+  fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+      250 * GST_MSECOND));
+  gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND);
+  GstSample *sample = gst_app_sink_pull_preroll (GST_APP_SINK (sink));
+  fail_unless (sample != nullptr);
+  GstBuffer *buf = gst_sample_get_buffer (sample);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), 3 * ANIM_DELAY);
+  fail_unless_equals_uint64 (
+      gst_sample_get_segment (sample)->start, 250 * GST_MSECOND);
+  gst_sample_unref (sample);
+
+  /* Key unit, snap before: the segment moves to the frame's start. */
+  fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
+                     GST_SEEK_FLAG_SNAP_BEFORE),
+      300 * GST_MSECOND));
+  gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND);
+  sample = gst_app_sink_pull_preroll (GST_APP_SINK (sink));
+  fail_unless (sample != nullptr);
+  fail_unless_equals_uint64 (
+      GST_BUFFER_PTS (gst_sample_get_buffer (sample)), 4 * ANIM_DELAY);
+  fail_unless_equals_uint64 (
+      gst_sample_get_segment (sample)->start, 4 * ANIM_DELAY);
+  gst_sample_unref (sample);
+
+  /* Play to the end from there: frames 4 and 5, then EOS. */
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  int n = 0;
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    n++;
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (n, 2);
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_honor_loop)
+{
+  GstElement *sink;
+  GstElement *pipeline =
+      pull_pipeline (mk_test_file (ANIM), "honor-loop=true", &sink);
+  gint64 duration = -1;
+  /* A NETSCAPE count of 1 plays twice. */
+  fail_unless (
+      gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration));
+  fail_unless_equals_int64 (duration, 2 * ANIM_FRAMES * ANIM_DELAY);
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  GstSample *sample;
+  int n = 0;
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    fail_unless_equals_uint64 (
+        GST_BUFFER_PTS (gst_sample_get_buffer (sample)), n * ANIM_DELAY);
+    n++;
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (n, 2 * ANIM_FRAMES);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Runs `bytes` through filesrc ! [queue !] gifdemux ! fakesink; returns the frames seen and
+ * the error domain/code posted, if any. */
+struct RunResult
+{
+  int frames = 0;
+  bool error = false;
+  GQuark domain = 0;
+  gint code = 0;
+};
+
+static void
+count_handoff (GstElement *, GstBuffer *, GstPad *, gpointer data)
+{
+  (*(int *)data)++;
+}
+
+static RunResult
+run_bytes (const std::vector<guint8> &bytes, bool push_mode)
+{
+  RunResult r;
+  gchar *path =
+      g_build_filename (g_get_tmp_dir (), "mk-gifdemux-XXXXXX.gif", nullptr);
+  gint fd = g_mkstemp (path);
+  fail_unless (fd >= 0);
+  fail_unless (
+      write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
+  close (fd);
+
+  gchar *desc =
+      g_strdup_printf ("filesrc location=\"%s\" %s ! gifdemux ! "
+                       "fakesink name=sink signal-handoffs=true sync=false",
+          path, push_mode ? "! queue" : "");
+  GstElement *pipeline = gst_parse_launch (desc, nullptr);
+  g_free (desc);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (count_handoff), &r.frames);
+  gst_object_unref (sink);
+  GstMessage *err = mk_run_pipeline (pipeline);
+  if (err) {
+    GError *e = nullptr;
+    gst_message_parse_error (err, &e, nullptr);
+    r.error = true;
+    r.domain = e->domain;
+    r.code = e->code;
+    g_error_free (e);
+    gst_message_unref (err);
+  }
+  gst_object_unref (pipeline);
+  unlink (path);
+  g_free (path);
+  return r;
+}
+
+GST_START_TEST (test_not_a_gif)
+{
+  const char *text = "This is plainly not a GIF file, just some text.";
+  std::vector<guint8> bytes (text, text + strlen (text));
+  for (bool push : {false, true}) {
+    RunResult r = run_bytes (bytes, push);
+    fail_unless (r.error);
+    fail_unless_equals_int (r.domain, GST_STREAM_ERROR);
+    fail_unless_equals_int (r.code, GST_STREAM_ERROR_WRONG_TYPE);
+    fail_unless_equals_int (r.frames, 0);
+  }
+}
+
+GST_END_TEST;
+
+/* Cut the file at every offset: every run ends (EOS or an error), never with more frames than
+ * the file has, and once the cut is past a frame's end that frame is always delivered. */
+GST_START_TEST (test_truncated_everywhere)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  /* Frame ends, from a full push-mode run. */
+  std::vector<size_t> ends;
+  {
+    GstHarness *h = demux_harness ();
+    push_bytes (h, file, file.size ());
+    GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
+    GstBuffer *cd = gst_value_get_buffer (gst_structure_get_value (
+        gst_caps_get_structure (caps, 0), "codec_data"));
+    size_t end = gst_buffer_get_size (cd);
+    gst_caps_unref (caps);
+    GstBuffer *buf;
+    while ((buf = gst_harness_try_pull (h))) {
+      end += gst_buffer_get_size (buf);
+      ends.push_back (end);
+      gst_buffer_unref (buf);
+    }
+    gst_harness_teardown (h);
+  }
+  fail_unless_equals_int ((int)ends.size (), ANIM_FRAMES);
+
+  /* Every offset in push mode (cheap, harness); every 7th in pull mode (pipelines). */
+  for (size_t cut = 0; cut < file.size (); cut++) {
+    std::vector<guint8> part (file.begin (), file.begin () + cut);
+    GstHarness *h = demux_harness ();
+    push_bytes (h, part, 13);
+    int frames = (int)gst_harness_buffers_received (h);
+    int complete = 0;
+    for (size_t e : ends)
+      complete += (e <= cut);
+    fail_unless (frames >= complete && frames <= complete + 1,
+        "cut at %zu: %d frames, %d complete", cut, frames, complete);
+    gst_harness_teardown (h);
+
+    if (cut % 7 == 0) {
+      RunResult r = run_bytes (part, false);
+      fail_unless (r.frames >= complete && r.frames <= complete + 1,
+          "pull, cut at %zu: %d frames, %d complete", cut, r.frames, complete);
+      fail_unless (r.error == (r.frames == 0),
+          "pull, cut at %zu: %d frames but error %d", cut, r.frames, r.error);
+    }
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+gifdemux_suite (void)
+{
+  Suite *s = suite_create ("gifdemux");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_push_any_chunk_size);
+  tcase_add_test (tc, test_comment_tag);
+  tcase_add_test (tc, test_min_delay_policy);
+  tcase_add_test (tc, test_pull_duration_and_seek);
+  tcase_add_test (tc, test_honor_loop);
+  tcase_add_test (tc, test_not_a_gif);
+  tcase_add_test (tc, test_truncated_everywhere);
+  return s;
+}
+
+GST_CHECK_MAIN (gifdemux);
