@@ -1,2 +1,376 @@
-/* STUB */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* GstMkBufferPool: GstBufferPool keeps the GstBuffer shells (min/max, flushing, waiting); the
+ * mk::BufferPool behind it keeps the memory. Each shell carries one wrapped mk buffer whose
+ * destroy-notify drops the mk reference, so memory that outlives its GstBuffer (a shared
+ * GstMemory) still returns to the mk pool, and is freed if the pool was stopped meanwhile. */
 #include "common/gstmkbufferpool.h"
+
+#include <gst/video/gstvideometa.h>
+#include <gst/video/gstvideopool.h>
+#include <gst/video/video.h>
+
+#include <mutex>
+
+GST_DEBUG_CATEGORY_STATIC (gst_mk_buffer_pool_debug);
+#define GST_CAT_DEFAULT gst_mk_buffer_pool_debug
+
+namespace {
+
+/* The memory alignment when nothing asks for more: a cache line, enough for SIMD rows. */
+constexpr gsize kMinAlignment = 64;
+
+struct State
+{
+  std::mutex lock;     /* guards everything below */
+  mk::BufferPool pool; /* valid while active */
+  mk::PoolAllocator allocator = mk::heapAllocator ();
+  bool poison = mk::kPoisonByDefault;
+  /* from set_config */
+  gsize size = 0;
+  gsize alignment = kMinAlignment;
+  bool is_video = false;
+  bool add_video_meta = false;
+  GstVideoInfo info;
+  GstVideoAlignment video_align;
+};
+
+bool
+is_power_of_two (gsize v)
+{
+  return v != 0 && (v & (v - 1)) == 0;
+}
+
+} // namespace
+
+struct _GstMkBufferPool
+{
+  GstBufferPool parent;
+  State *state;
+};
+
+static gpointer parent_class = NULL;
+static void gst_mk_buffer_pool_class_init (GstMkBufferPoolClass *klass);
+static void gst_mk_buffer_pool_init (GstMkBufferPool *self);
+
+static void
+gst_mk_buffer_pool_class_intern_init (gpointer klass, gpointer)
+{
+  parent_class = g_type_class_peek_parent (klass);
+  gst_mk_buffer_pool_class_init ((GstMkBufferPoolClass *)klass);
+}
+
+/* Not G_DEFINE_TYPE: gstmkcommon is a static library, so every plugin (and
+ * test) that links it carries a copy of this type. The first copy to run
+ * registers it; the others use that registration, whose code is the same. */
+GType
+gst_mk_buffer_pool_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id)) {
+    GST_DEBUG_CATEGORY_INIT (gst_mk_buffer_pool_debug, "mkbufferpool", 0,
+        "GstBufferPool over mk::BufferPool");
+    GType type = g_type_from_name ("GstMkBufferPool");
+    if (!type)
+      type = g_type_register_static_simple (GST_TYPE_BUFFER_POOL,
+          g_intern_static_string ("GstMkBufferPool"),
+          sizeof (GstMkBufferPoolClass), gst_mk_buffer_pool_class_intern_init,
+          sizeof (GstMkBufferPool), (GInstanceInitFunc)gst_mk_buffer_pool_init,
+          (GTypeFlags)0);
+    g_once_init_leave (&type_id, type);
+  }
+  return type_id;
+}
+
+static const gchar **
+gst_mk_buffer_pool_get_options (GstBufferPool *)
+{
+  static const gchar *options[] = {GST_BUFFER_POOL_OPTION_VIDEO_META,
+      GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT, NULL};
+  return options;
+}
+
+static gboolean
+gst_mk_buffer_pool_set_config (GstBufferPool *pool, GstStructure *config)
+{
+  GstMkBufferPool *self = GST_MK_BUFFER_POOL (pool);
+  State *st = self->state;
+  GstCaps *caps = NULL;
+  guint size, min, max;
+  GstAllocator *allocator = NULL;
+  GstAllocationParams params;
+  GstVideoInfo info;
+  GstVideoAlignment align;
+  gboolean is_video = FALSE;
+  gboolean add_meta, need_align;
+  gsize alignment = kMinAlignment;
+
+  if (!gst_buffer_pool_config_get_params (config, &caps, &size, &min, &max))
+    goto wrong_config;
+  if (max != 0 && min > max)
+    goto wrong_min_max;
+
+  gst_allocation_params_init (&params);
+  gst_buffer_pool_config_get_allocator (config, &allocator, &params);
+  /* GstAllocationParams.align is a mask (alignment - 1) */
+  if (!is_power_of_two (params.align + 1))
+    goto wrong_alignment;
+  alignment = MAX (alignment, params.align + 1);
+
+  add_meta = gst_buffer_pool_config_has_option (
+      config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  need_align = gst_buffer_pool_config_has_option (
+      config, GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT);
+
+  gst_video_alignment_reset (&align);
+  if (caps && gst_caps_get_size (caps) > 0 &&
+      gst_structure_has_name (
+          gst_caps_get_structure (caps, 0), "video/x-raw")) {
+    if (!gst_video_info_from_caps (&info, caps))
+      goto wrong_caps;
+    if (size < GST_VIDEO_INFO_SIZE (&info))
+      goto wrong_size;
+    is_video = TRUE;
+  }
+  if (add_meta && !is_video)
+    goto meta_without_video;
+
+  /* Padding only makes sense when the strides travel with the buffer. */
+  if (is_video && add_meta && need_align) {
+    gst_buffer_pool_config_get_video_alignment (config, &align);
+    for (guint i = 0; i < GST_VIDEO_MAX_PLANES; i++) {
+      if (!is_power_of_two (align.stride_align[i] + 1))
+        goto wrong_alignment;
+      alignment = MAX (alignment, (gsize)align.stride_align[i] + 1);
+    }
+    if (!gst_video_info_align (&info, &align))
+      goto wrong_alignment;
+    gst_buffer_pool_config_set_video_alignment (config, &align);
+    size = MAX (size, (guint)GST_VIDEO_INFO_SIZE (&info));
+  }
+  if (size == 0)
+    goto zero_size;
+
+  gst_buffer_pool_config_set_params (config, caps, size, min, max);
+
+  {
+    std::lock_guard<std::mutex> lock (st->lock);
+    st->size = size;
+    st->alignment = alignment;
+    st->is_video = is_video;
+    st->add_video_meta = add_meta;
+    if (is_video)
+      st->info = info;
+    st->video_align = align;
+  }
+  GST_DEBUG_OBJECT (pool,
+      "config: %u bytes, %u..%u buffers, alignment %" G_GSIZE_FORMAT
+      ", video meta %d",
+      size, min, max, alignment, add_meta);
+
+  return GST_BUFFER_POOL_CLASS (parent_class)->set_config (pool, config);
+
+  /* ERRORS */
+wrong_config : {
+  GST_WARNING_OBJECT (pool, "invalid config %" GST_PTR_FORMAT, config);
+  return FALSE;
+}
+wrong_min_max : {
+  GST_WARNING_OBJECT (pool, "min buffers %u is above max buffers %u", min, max);
+  return FALSE;
+}
+wrong_caps : {
+  GST_WARNING_OBJECT (
+      pool, "failed to get video info from caps %" GST_PTR_FORMAT, caps);
+  return FALSE;
+}
+wrong_size : {
+  GST_WARNING_OBJECT (pool,
+      "size %u is below the %" G_GSIZE_FORMAT
+      " bytes of a frame of %" GST_PTR_FORMAT,
+      size, GST_VIDEO_INFO_SIZE (&info), caps);
+  return FALSE;
+}
+wrong_alignment : {
+  GST_WARNING_OBJECT (pool,
+      "alignment is not a power of two, or the "
+      "video alignment does not fit the caps %" GST_PTR_FORMAT,
+      caps);
+  return FALSE;
+}
+meta_without_video : {
+  GST_WARNING_OBJECT (pool, "%s needs video/x-raw caps, got %" GST_PTR_FORMAT,
+      GST_BUFFER_POOL_OPTION_VIDEO_META, caps);
+  return FALSE;
+}
+zero_size : {
+  GST_WARNING_OBJECT (pool, "no buffer size and no video caps to derive "
+                            "one from");
+  return FALSE;
+}
+}
+
+static gboolean
+gst_mk_buffer_pool_start (GstBufferPool *pool)
+{
+  GstMkBufferPool *self = GST_MK_BUFFER_POOL (pool);
+  State *st = self->state;
+  mk::BufferPoolConfig cfg;
+
+  {
+    std::lock_guard<std::mutex> lock (st->lock);
+    cfg.size = st->size;
+    cfg.alignment = st->alignment;
+    cfg.allocator = st->allocator;
+    cfg.poison = st->poison;
+    /* GstBufferPool bounds the GstBuffers; memory shared beyond them may
+     * exceed max-buffers for a while, so the mk pool itself is unbounded. */
+    cfg.max_buffers = 0;
+    auto created = mk::BufferPool::create (cfg);
+    if (!created.isOk ()) {
+      GST_ERROR_OBJECT (pool, "cannot create the mk pool: %s",
+          created.status ().message ().c_str ());
+      return FALSE;
+    }
+    st->pool = std::move (created).value ();
+  }
+
+  /* preallocates min-buffers through alloc_buffer */
+  if (!GST_BUFFER_POOL_CLASS (parent_class)->start (pool)) {
+    mk::BufferPool old;
+    std::lock_guard<std::mutex> lock (st->lock);
+    old = std::move (st->pool);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_mk_buffer_pool_stop (GstBufferPool *pool)
+{
+  GstMkBufferPool *self = GST_MK_BUFFER_POOL (pool);
+  State *st = self->state;
+  /* frees the queued GstBuffers: their memory goes back to the mk pool */
+  gboolean ret = GST_BUFFER_POOL_CLASS (parent_class)->stop (pool);
+  mk::BufferPool old;
+  {
+    std::lock_guard<std::mutex> lock (st->lock);
+    old = std::move (st->pool);
+  }
+  /* Idle memory is freed now, memory still shared when it comes back. */
+  old.uninit ();
+  return ret;
+}
+
+static GstFlowReturn
+gst_mk_buffer_pool_alloc_buffer (
+    GstBufferPool *pool, GstBuffer **buffer, GstBufferPoolAcquireParams *)
+{
+  GstMkBufferPool *self = GST_MK_BUFFER_POOL (pool);
+  State *st = self->state;
+  mk::PoolBuffer mb;
+  gsize size;
+  bool add_meta;
+  GstVideoInfo info;
+  GstVideoAlignment align;
+
+  {
+    std::lock_guard<std::mutex> lock (st->lock);
+    auto acquired = st->pool.tryAcquire ();
+    if (!acquired.isOk ()) {
+      GST_ERROR_OBJECT (pool, "no memory from the mk pool: %s",
+          acquired.status ().message ().c_str ());
+      return GST_FLOW_ERROR;
+    }
+    mb = std::move (acquired).value ();
+    size = st->size;
+    add_meta = st->add_video_meta;
+    if (add_meta) {
+      info = st->info;
+      align = st->video_align;
+    }
+  }
+
+  guint8 *data = mb.data ();
+  gsize maxsize = mb.size ();
+  GstMemory *mem = gst_memory_new_wrapped ((GstMemoryFlags)0, data, maxsize, 0,
+      size, mb.detach (), mk::PoolBuffer::unrefOpaque);
+  GstBuffer *buf = gst_buffer_new ();
+  gst_buffer_append_memory (buf, mem);
+
+  if (add_meta) {
+    GstVideoMeta *vmeta = gst_buffer_add_video_meta_full (buf,
+        GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT (&info),
+        GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+        GST_VIDEO_INFO_N_PLANES (&info), info.offset, info.stride);
+    gst_video_meta_set_alignment (vmeta, align);
+  }
+
+  *buffer = buf;
+  return GST_FLOW_OK;
+}
+
+static void
+gst_mk_buffer_pool_finalize (GObject *object)
+{
+  GstMkBufferPool *self = GST_MK_BUFFER_POOL (object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_mk_buffer_pool_class_init (GstMkBufferPoolClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstBufferPoolClass *pool_class = GST_BUFFER_POOL_CLASS (klass);
+
+  gobject_class->finalize = gst_mk_buffer_pool_finalize;
+  pool_class->get_options = gst_mk_buffer_pool_get_options;
+  pool_class->set_config = gst_mk_buffer_pool_set_config;
+  pool_class->start = gst_mk_buffer_pool_start;
+  pool_class->stop = gst_mk_buffer_pool_stop;
+  pool_class->alloc_buffer = gst_mk_buffer_pool_alloc_buffer;
+}
+
+static void
+gst_mk_buffer_pool_init (GstMkBufferPool *self)
+{
+  self->state = new State ();
+  gst_video_alignment_reset (&self->state->video_align);
+  gst_video_info_init (&self->state->info);
+}
+
+GstBufferPool *
+gst_mk_buffer_pool_new (void)
+{
+  GstMkBufferPool *pool =
+      (GstMkBufferPool *)g_object_new (GST_TYPE_MK_BUFFER_POOL, NULL);
+  gst_object_ref_sink (pool);
+  return GST_BUFFER_POOL_CAST (pool);
+}
+
+void
+gst_mk_buffer_pool_set_mk_allocator (
+    GstMkBufferPool *pool, const mk::PoolAllocator &allocator)
+{
+  g_return_if_fail (GST_IS_MK_BUFFER_POOL (pool));
+  std::lock_guard<std::mutex> lock (pool->state->lock);
+  pool->state->allocator = allocator.alloc ? allocator : mk::heapAllocator ();
+}
+
+void
+gst_mk_buffer_pool_set_poison (GstMkBufferPool *pool, gboolean poison)
+{
+  g_return_if_fail (GST_IS_MK_BUFFER_POOL (pool));
+  std::lock_guard<std::mutex> lock (pool->state->lock);
+  pool->state->poison = poison;
+}
+
+mk::BufferPoolStats
+gst_mk_buffer_pool_get_stats (GstMkBufferPool *pool)
+{
+  g_return_val_if_fail (GST_IS_MK_BUFFER_POOL (pool), mk::BufferPoolStats ());
+  std::lock_guard<std::mutex> lock (pool->state->lock);
+  return pool->state->pool.stats ();
+}

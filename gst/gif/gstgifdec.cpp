@@ -394,7 +394,7 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
     /* Downstream offers no pool: use ours, backed by an mk::BufferPool. */
     GstVideoInfo info;
     if (gst_video_info_from_caps (&info, caps)) {
-      pool = gst_video_buffer_pool_new (); /* TODO-POOL */
+      pool = gst_mk_buffer_pool_new ();
       gst_query_add_allocation_pool (query, pool, (guint)info.size, 2, 0);
       gst_object_unref (pool);
     }

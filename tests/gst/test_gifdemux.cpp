@@ -23,7 +23,7 @@ demux_harness (GstElement *demux = nullptr)
   if (!demux)
     demux = gst_element_factory_make ("gifdemux", nullptr);
   GstHarness *h = gst_harness_new_with_element (demux, "sink", nullptr);
-  gst_object_unref (demux);     /* the harness holds its own reference */
+  gst_object_unref (demux); /* the harness holds its own reference */
   g_signal_connect (h->element, "pad-added", G_CALLBACK (on_pad_added), h);
   gst_harness_set_src_caps_str (h, "image/gif");
   return h;
