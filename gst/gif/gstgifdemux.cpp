@@ -412,7 +412,7 @@ gst_gif_demux_push_frame (GstGifDemux *self, GstBuffer *buffer)
 static void
 gst_gif_demux_header_error (GstGifDemux *self, const mk::Status &status)
 {
-  if (status.code () == mk::Errc::kCorruptData)
+  if (!self->state->reader.signatureSeen ())
     GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE, ("This is not a GIF file."),
         ("%s", status.message ().c_str ()));
   else if (status.code () == mk::Errc::kUnsupported)
@@ -420,7 +420,7 @@ gst_gif_demux_header_error (GstGifDemux *self, const mk::Status &status)
         ("This GIF is too large to decode: %s.", status.message ().c_str ()),
         ("raise the max-canvas-pixels property to accept it"));
   else
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX, ("Could not read the GIF header."),
+    GST_ELEMENT_ERROR (self, STREAM, DEMUX, ("The GIF header is damaged."),
         ("%s", status.message ().c_str ()));
 }
 
@@ -791,8 +791,10 @@ gst_gif_demux_sink_activate (GstPad *pad, GstObject *parent G_GNUC_UNUSED)
         query, GST_PAD_MODE_PULL, GST_SCHEDULING_FLAG_SEEKABLE);
   gst_query_unref (query);
 
-  if (pull && gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, TRUE))
-    return TRUE;
+  /* No fallback to push mode when pull activation fails: that failure is a file that cannot
+   * be played, already reported. */
+  if (pull)
+    return gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, TRUE);
   return gst_pad_activate_mode (pad, GST_PAD_MODE_PUSH, TRUE);
 }
 
@@ -806,6 +808,10 @@ gst_gif_demux_sink_activate_mode (
     case GST_PAD_MODE_PULL:
       if (active) {
         self->state->pull_mode = true;
+        /* Scan in the state change itself: a file that is not a playable GIF fails the change
+         * at once, instead of erroring later from the streaming thread. */
+        if (!self->state->scanned && !gst_gif_demux_scan (self))
+          return FALSE;
         return gst_pad_start_task (
             pad, (GstTaskFunction)gst_gif_demux_loop, pad, nullptr);
       }

@@ -212,6 +212,7 @@ Reader::Step Reader::stepHeader() {
                        sig[4] >= 32 && sig[4] < 127 ? sig[4] : '?',
                        sig[5] >= 32 && sig[5] < 127 ? sig[5] : '?'));
   }
+  signature_ok_ = true;
   uint8_t packed = 0;
   if (!r.u16le(screen_.width) || !r.u16le(screen_.height) || !r.u8(packed) ||
       !r.u8(screen_.background_index) || !r.u8(screen_.aspect))

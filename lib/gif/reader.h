@@ -78,6 +78,9 @@ class Reader {
   const uint8_t *eventData() const noexcept { return event_data_; }
   size_t eventSize() const noexcept { return event_size_; }
 
+  // The data starts with a GIF87a or GIF89a signature (a failure after this is a damaged GIF,
+  // before it the data is not a GIF at all).
+  bool signatureSeen() const noexcept { return signature_ok_; }
   uint64_t bytesPushed() const noexcept { return total_; }
   uint32_t framesSeen() const noexcept { return frame_count_; }
   bool trailerSeen() const noexcept { return trailer_seen_; }
@@ -109,6 +112,7 @@ class Reader {
   State state_ = State::kHeader;
   Status error_;
   bool finished_ = false;
+  bool signature_ok_ = false;
 
   std::vector<uint8_t> buf_;  // unconsumed bytes that had to be kept across push()
   const uint8_t *view_ = nullptr;
