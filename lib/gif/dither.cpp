@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "gif/dither.h"
+
+#include <algorithm>
+
+namespace mk::gif {
+
+namespace {
+
+// 8x8 Bayer matrix, values 0..63.
+int bayer8(int x, int y) {
+  int v = 0;
+  int xc = x ^ y;
+  for (int bit = 0; bit < 3; bit++) {
+    v = (v << 1) | ((xc >> (2 - bit)) & 1);
+    v = (v << 1) | ((y >> (2 - bit)) & 1);
+  }
+  return v;
+}
+
+struct Tap {
+  int dx, dy, weight;
+};
+struct Kernel {
+  const Tap *taps;
+  int count;
+  int shift;  // weights sum to 1 << shift (Atkinson: 6/8 of it)
+};
+
+constexpr Tap kFs[] = {{1, 0, 7}, {-1, 1, 3}, {0, 1, 5}, {1, 1, 1}};
+constexpr Tap kSierra2[] = {{1, 0, 4}, {2, 0, 3}, {-2, 1, 1}, {-1, 1, 2},
+                            {0, 1, 3}, {1, 1, 2}, {2, 1, 1}};
+constexpr Tap kSierraLite[] = {{1, 0, 2}, {-1, 1, 1}, {0, 1, 1}};
+constexpr Tap kAtkinson[] = {{1, 0, 1}, {2, 0, 1}, {-1, 1, 1}, {0, 1, 1}, {1, 1, 1}, {0, 2, 1}};
+
+Kernel kernelFor(DitherMode mode) {
+  switch (mode) {
+    case DitherMode::kFloydSteinberg:
+      return {kFs, 4, 4};
+    case DitherMode::kSierra2:
+      return {kSierra2, 7, 4};
+    case DitherMode::kAtkinson:
+      return {kAtkinson, 6, 3};
+    case DitherMode::kSierraLite:
+    default:
+      return {kSierraLite, 3, 2};
+  }
+}
+
+constexpr int kErrorCap = 6;
+
+inline int clamp255(int v) {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+}  // namespace
+
+void Ditherer::apply(const uint32_t *src, size_t srcStride, const uint8_t *mask, size_t maskStride,
+                     int w, int h, DitherMode mode, int bayerScale, ColorMapper &mapper,
+                     int transparentIndex, const ColorTable &table, uint8_t *out, size_t outStride,
+                     int errorCap) {
+  const uint8_t tidx = static_cast<uint8_t>(transparentIndex < 0 ? 0 : transparentIndex);
+  if (mode == DitherMode::kNone || mode == DitherMode::kBayer) {
+    int scale = std::clamp(bayerScale, 0, 5);
+    int matrix[64];
+    for (int i = 0; i < 64; i++) matrix[i] = ((bayer8(i & 7, i >> 3) - 32) >> scale);
+    for (int y = 0; y < h; y++) {
+      const uint32_t *s = src + y * srcStride;
+      const uint8_t *m = mask ? mask + y * maskStride : nullptr;
+      uint8_t *o = out + y * outStride;
+      for (int x = 0; x < w; x++) {
+        uint32_t p = s[x];
+        int cls = m ? static_cast<int>(m[x]) : static_cast<int>(kPixelDither);
+        if (pixA(p) == 0 || cls == kPixelTransparent) {
+          o[x] = tidx;
+        } else if (mode == DitherMode::kBayer && cls == kPixelDither) {
+          int d = matrix[((y & 7) << 3) | (x & 7)];
+          o[x] = static_cast<uint8_t>(mapper.nearest(clamp255(static_cast<int>(pixR(p)) + d),
+                                                     clamp255(static_cast<int>(pixG(p)) + d),
+                                                     clamp255(static_cast<int>(pixB(p)) + d)));
+        } else {
+          o[x] = static_cast<uint8_t>(mapper.map(p));
+        }
+      }
+    }
+    return;
+  }
+  diffuse(src, srcStride, mask, maskStride, w, h, mode, mapper, transparentIndex, table, out,
+          outStride, std::clamp(errorCap, 1, 255));
+}
+
+void Ditherer::diffuse(const uint32_t *src, size_t srcStride, const uint8_t *mask,
+                       size_t maskStride, int w, int h, DitherMode mode, ColorMapper &mapper,
+                       int transparentIndex, const ColorTable &table, uint8_t *out,
+                       size_t outStride, int errorCap) {
+  const Kernel k = kernelFor(mode);
+  const uint8_t tidx = static_cast<uint8_t>(transparentIndex < 0 ? 0 : transparentIndex);
+  const size_t rowLen = static_cast<size_t>(w + 4) * 3;
+  err_.assign(rowLen * 3, 0);  // grows once, then reuses its capacity
+  int *rows[3] = {err_.data(), err_.data() + rowLen, err_.data() + 2 * rowLen};
+  // Error is kept in 1/16ths of a level (1/8ths for Atkinson's 3-bit kernel, scaled to match).
+  const int unitShift = 4;
+  for (int y = 0; y < h; y++) {
+    const uint32_t *s = src + y * srcStride;
+    const uint8_t *m = mask ? mask + y * maskStride : nullptr;
+    uint8_t *o = out + y * outStride;
+    int *cur = rows[0];
+    for (int x = 0; x < w; x++) {
+      uint32_t p = s[x];
+      int cls = m ? static_cast<int>(m[x]) : static_cast<int>(kPixelDither);
+      int *e = cur + (x + 2) * 3;
+      if (pixA(p) == 0 || cls == kPixelTransparent) {
+        o[x] = tidx;
+        continue;
+      }
+      if (cls != kPixelDither) {  // plain, or any other class the caller codes plainly
+        o[x] = static_cast<uint8_t>(mapper.map(p));
+        continue;
+      }
+      // Rounded error in levels; a small error budget cap keeps streaks from running away.
+      int r = clamp255(static_cast<int>(pixR(p)) + ((e[0] + 8) >> unitShift));
+      int g = clamp255(static_cast<int>(pixG(p)) + ((e[1] + 8) >> unitShift));
+      int b = clamp255(static_cast<int>(pixB(p)) + ((e[2] + 8) >> unitShift));
+      int idx = mapper.nearest(r, g, b);
+      o[x] = static_cast<uint8_t>(idx);
+      const Rgb &c = table.entries[idx];
+      // Quantisation error scaled to 1/16ths, shared out over the kernel's taps.
+      // Capped: where the palette cannot reach a colour, full error would pile up into streaks.
+      int er = std::clamp(r - c.r, -errorCap, errorCap) * (1 << unitShift);
+      int eg = std::clamp(g - c.g, -errorCap, errorCap) * (1 << unitShift);
+      int eb = std::clamp(b - c.b, -errorCap, errorCap) * (1 << unitShift);
+      for (int t = 0; t < k.count; t++) {
+        const Tap &tap = k.taps[t];
+        int xx = x + tap.dx;
+        if (xx < 0 || xx >= w) continue;
+        int *d = rows[tap.dy] + (xx + 2) * 3;
+        d[0] += (er * tap.weight) >> k.shift;
+        d[1] += (eg * tap.weight) >> k.shift;
+        d[2] += (eb * tap.weight) >> k.shift;
+      }
+    }
+    // Rotate rows: the next row's accumulated error becomes current; clear the new last row.
+    int *done = rows[0];
+    rows[0] = rows[1];
+    rows[1] = rows[2];
+    rows[2] = done;
+    std::fill(rows[2], rows[2] + rowLen, 0);
+  }
+}
+
+}  // namespace mk::gif

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// mk::gif::Encoder: raw frames in, GIF pieces out — codec_data (header, screen descriptor, global
+// palette) and one self-contained frame record per input frame, for gifenc; gifmux or a caller
+// adds loop extension, comments and trailer with writer.h. Output is deterministic: the same
+// frames and settings always give the same bytes. Nothing is allocated per frame once the
+// internal buffers and the caller's output vector have grown to size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/result.h"
+#include "gif/color_table.h"
+#include "gif/dither.h"
+#include "gif/lzw_encoder.h"
+#include "gif/optimizer.h"
+#include "gif/quantizer.h"
+#include "gif/writer.h"
+
+namespace mk::gif {
+
+// Input layouts, named as GStreamer names them (byte order in memory).
+enum class InputFormat {
+  kRGBA,   // 4 bytes with alpha
+  kBGRA,   // 4 bytes with alpha
+  kARGB,   // 4 bytes with alpha
+  kABGR,   // 4 bytes with alpha
+  kRGBx,   // 4 bytes, padding ignored
+  kBGRx,   // 4 bytes, padding ignored
+  kxRGB,   // 4 bytes, padding ignored
+  kxBGR,   // 4 bytes, padding ignored
+  kRGB,    // 3 bytes
+  kBGR,    // 3 bytes
+  kGray8,  // 1 byte
+  kRGB8P,  // 1-byte index + 256-entry palette (InputFrame::palette)
+};
+
+enum class PaletteScope {
+  kGlobal,    // one palette from the first frame; a local one only when a frame would look bad
+  kPerFrame,  // every frame its own palette (the first one's is the global palette)
+  kAuto,      // the global palette while it serves, a local one on scene changes
+};
+
+struct EncoderSettings {
+  int colors = 256;  // 2..256 palette entries (incl. the transparent one)
+  DitherMode dither = DitherMode::kSierraLite;  // FFmpeg paletteuse's default kernel
+  int ditherScale = 2;                          // 0..5, Bayer only; 0 = strongest pattern
+  PaletteScope scope = PaletteScope::kAuto;
+  bool optimizeCrop = true;  // code only the changed rectangle
+  bool optimizeTransparency =
+      true;                  // unchanged pixels may be transparent (when that codes smaller)
+  int alphaThreshold = 128;  // 0..255: alpha below it = transparent
+  int speed = 4;             // 1 (best) .. 10 (fastest)
+  int lossy = 0;             // 0 = off, 1..200: LZW may swap colours lossy/4 apart
+};
+
+struct EncoderConfig {
+  int width = 0, height = 0;  // 1..65535 each
+  InputFormat format = InputFormat::kRGBA;
+  EncoderSettings settings;
+};
+
+struct InputFrame {
+  const uint8_t *data = nullptr;      // top-left pixel
+  size_t stride = 0;                  // bytes between rows (>= width x bytes per pixel)
+  const uint32_t *palette = nullptr;  // kRGB8P: 256 native-endian 0xAARRGGBB (GStreamer's layout)
+};
+
+struct EncodedFrame {
+  bool key = false;           // decodable from a clear canvas: needs no earlier frame
+  FrameRect rect;             // where the record draws
+  bool localPalette = false;  // the record carries its own colour table
+  int transparentIndex = -1;
+  DisposalMethod disposal = DisposalMethod::kKeep;
+  size_t bytes = 0;  // record bytes appended to `out`
+};
+
+class Encoder {
+ public:
+  // Checks the configuration (ranges as in EncoderSettings) and allocates the frame buffers.
+  [[nodiscard]] static Result<std::unique_ptr<Encoder>> create(const EncoderConfig &config);
+  ~Encoder();
+
+  // Codes one frame and appends its record (GCE + image descriptor + local palette + LZW data) to
+  // `out`. delayCs: display time in 1/100 s. forceKey: full screen, opaque over nothing earlier
+  // (the first frame always is). The first call also produces codecData().
+  [[nodiscard]] Result<EncodedFrame> encode(const InputFrame &frame, uint16_t delayCs,
+                                            bool forceKey, std::vector<uint8_t> &out);
+
+  // Header + logical screen descriptor + global palette; empty until the first encode(), because
+  // the global palette is learned from the first frame.
+  const std::vector<uint8_t> &codecData() const noexcept { return codecData_; }
+  const EncoderConfig &config() const noexcept { return config_; }
+
+  // Validates settings alone (the element can report a bad property before caps arrive).
+  [[nodiscard]] static Status checkSettings(const EncoderSettings &settings);
+
+ private:
+  explicit Encoder(const EncoderConfig &config);
+  Status allocate();
+  Result<EncodedFrame> encodeFrame(const InputFrame &frame, uint16_t delayCs, bool forceKey,
+                                   std::vector<uint8_t> &out);
+  bool convert(const InputFrame &frame);  // into cur_; true if any pixel is transparent
+  void buildPalette(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
+                    const FrameRect &rect, int limit, ColorTable &table, bool &exact);
+  double mappingError(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
+                      const ColorTable &table, bool &lossless);
+  void useTable(const ColorTable &table);
+
+  EncoderConfig config_;
+  std::vector<uint8_t> codecData_;
+  std::vector<uint32_t> cur_, prev_, work_;
+  std::vector<uint8_t> mask_, indices_, altIndices_, lzwData_, altData_;
+  bool havePrev_ = false;
+  bool alphaMode_ = false;
+  uint64_t frames_ = 0;
+
+  ColorTable global_, local_, mapperTable_;
+  bool mapperValid_ = false;
+  double globalError_ = 0;  // mapping error of the global palette on the frame it came from
+
+  Quantizer quantizer_;
+  ExactColors exact_;
+  ColorMapper mapper_;
+  Ditherer ditherer_;
+  LzwEncoder lzw_;
+  FrameOptimizer optimizer_;
+};
+
+}  // namespace mk::gif

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Frame optimizer for the GIF encoder: keeps a model of what a decoder shows (the canvas), finds
+// the rectangle a new frame must cover (FFmpeg's "offsetting") and which of its pixels may stay
+// transparent because the canvas already shows them (FFmpeg's "transdiff"). Pixels whose source did
+// not change keep the canvas even if it differs from the source, so quantization noise stays still.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/result.h"
+#include "gif/color_table.h"
+#include "gif/writer.h"
+
+namespace mk::gif {
+
+// Mask value of plan(): the canvas already shows this pixel; the encoder chooses between
+// kPixelTransparent (costs a palette slot) and kPixelPlain (the work pixel is the canvas colour).
+constexpr uint8_t kPixelOptional = 3;
+
+struct FramePlan {
+  FrameRect rect;
+  size_t forcedTransparent = 0;    // pixels that must be transparent (input alpha)
+  size_t optionalTransparent = 0;  // kPixelOptional pixels
+  size_t changed = 0;              // pixels to quantize
+};
+
+class FrameOptimizer {
+ public:
+  [[nodiscard]] Status reset(int width, int height);
+
+  // Plans the next frame from `cur` (width x height packed pixels, stride = width). `prevSrc`, the
+  // previous input, may be null. A key frame covers the screen and relies on nothing underneath
+  // but what the canvas holds when it is clear. Fills the rect-sized `mask` (PixelClass values or
+  // kPixelOptional) and `work` (the colour to code for each pixel).
+  void plan(const uint32_t *cur, const uint32_t *prevSrc, bool key, bool crop, FramePlan &plan,
+            std::vector<uint8_t> &mask, std::vector<uint32_t> &work) const;
+
+  // Puts the coded frame on the canvas, then applies its disposal as a decoder will.
+  void commit(const FrameRect &rect, const uint8_t *indices, const ColorTable &table,
+              DisposalMethod disposal);
+
+  // True while every canvas pixel is transparent (start, and after clearing disposals).
+  bool canvasClear() const noexcept { return clear_; }
+  const uint32_t *canvas() const noexcept { return canvas_.data(); }
+
+ private:
+  int width_ = 0, height_ = 0;
+  std::vector<uint32_t> canvas_;
+  bool clear_ = true;
+};
+
+}  // namespace mk::gif

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Palette building and nearest-colour lookup for the GIF encoder. Quantizer: a histogram of
+// opaque pixels, split by variance-minimising median cut, refined by k-means over the histogram
+// bins. ExactColors: the lossless fast path for images that already have few colours.
+// ColorMapper: cached nearest-entry search. All of it is deterministic: same input, same palette.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "gif/color_table.h"
+
+namespace mk::gif {
+
+// Collects the distinct opaque colours of pixels (alpha != 0) up to a limit.
+class ExactColors {
+ public:
+  void reset() noexcept;
+  // Adds opaque pixels of a w x h area (stride in pixels); with a mask, only pixels whose mask
+  // byte is 0 count. Returns false (and stops) once more than `limit` distinct colours are seen.
+  bool add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask, size_t maskStride,
+           int limit) noexcept;
+  int count() const noexcept { return count_; }
+  // Writes the colours, sorted by value, to entries [0, count()) of `table`.
+  void fill(ColorTable &table) const noexcept;
+
+ private:
+  static constexpr int kSlots = 1024;  // > 4 x 256: short probe chains
+  uint32_t slots_[kSlots] = {};        // colour | 1 << 24 when used
+  int count_ = 0;
+};
+
+class Quantizer {
+ public:
+  Quantizer() = default;
+  // Allocates the histogram (4 MiB, zero pages from calloc); add() calls it when needed.
+  // False when there is no memory, and add() then ignores pixels.
+  [[nodiscard]] bool allocate() noexcept;
+  // Forgets every pixel added.
+  void reset() noexcept;
+  // Adds opaque pixels (alpha != 0) of a w x h area to the histogram; with a mask, only pixels
+  // whose mask byte is 0. speed 1..10: higher samples fewer pixels and uses coarser bins.
+  void add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask, size_t maskStride,
+           int speed) noexcept;
+  bool empty() const noexcept { return touched_.empty(); }
+  // Builds at most `colors` (1..256) entries into table.entries[0..size); leaves `transparent`
+  // alone. Higher speed means fewer k-means passes. An empty histogram gives one black entry.
+  void build(int colors, int speed, ColorTable &table);
+
+ private:
+  struct Bin {
+    uint32_t count, r, g, b;
+  };
+  struct Cell {  // a non-empty bin as a weighted point
+    float r, g, b;
+    double w;
+  };
+  struct Free {
+    void operator()(void *p) const noexcept { std::free(p); }
+  };
+  struct Box {
+    uint32_t begin, end;
+    double sse;
+  };
+
+  struct Sums {
+    double w = 0, r = 0, g = 0, b = 0, q = 0;  // q: sum of w * |c|^2
+    void add(double cw, double cr, double cg, double cb) {
+      w += cw;
+      r += cw * cr;
+      g += cw * cg;
+      b += cw * cb;
+      q += cw * (cr * cr + cg * cg + cb * cb);
+    }
+    double sse() const { return w > 0 ? q - (r * r + g * g + b * b) / w : 0; }
+  };
+
+  int bits_ = 6;
+  std::unique_ptr<Bin[], Free> bins_;
+  // Scratch of build(), kept so that steady-state builds do not allocate.
+  std::vector<Box> boxes_;
+  std::vector<double> prefix_;
+  std::vector<Sums> acc_;
+  std::vector<float> cr_, cg_, cb_;
+  std::vector<int> byG_;
+  std::vector<uint32_t> touched_;
+  std::vector<Cell> cells_;
+  std::vector<uint32_t> order_;
+};
+
+// Nearest palette entry (RGB euclidean, transparent entry excluded) with a direct-mapped cache.
+class ColorMapper {
+ public:
+  ColorMapper() = default;
+  // Allocates the lookup cache; setTable() calls it when needed. Without it, every lookup searches.
+  [[nodiscard]] bool allocate() noexcept;
+  void setTable(const ColorTable &table) noexcept;
+  int nearest(int r, int g, int b) noexcept;
+  int map(uint32_t px) noexcept { return nearest(pixR(px), pixG(px), pixB(px)); }
+  // Squared distance of the colour to entry `index`.
+  int distance(int r, int g, int b, int index) const noexcept;
+
+ private:
+  int search(int r, int g, int b) const noexcept;
+  static constexpr int kCacheBits = 16;
+  struct Entry {
+    int g, r, b, index;
+  };
+  Entry sorted_[256];  // by green, then index
+  int n_ = 0;
+  ColorTable table_;
+  struct Free {
+    void operator()(void *p) const noexcept { std::free(p); }
+  };
+  std::unique_ptr<uint32_t[], Free> cacheKey_;  // rgb | generation << 24
+  std::unique_ptr<uint8_t[], Free> cacheVal_;
+  uint32_t generation_ = 0;
+};
+
+}  // namespace mk::gif
