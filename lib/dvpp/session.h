@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// mk::dvpp::EncoderSession: one hi_mpi VENC channel (H.264/H.265), after the CANN sample's
+// HmevEncoder, done right: zero-initialised attributes, channel-id probing, input frames from a
+// bounded pool of DVPP memory, back-pressure instead of drops, and, on its own Looper thread,
+// every pack copied out before the stream is released and only then the input recycled. Every
+// frame sent either comes out (output callback) or is reported (error callback / drain timeout).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/buffer_pool.h"
+#include "core/looper.h"
+#include "core/result.h"
+#include "dvpp/runtime.h"
+
+namespace mk {
+namespace dvpp {
+
+enum class Codec { kH264, kH265 };
+enum class RcMode { kCbr, kVbr, kAvbr, kQvbr, kCvbr, kFixQp };
+enum class PixelFormat { kNv12, kNv21 };
+
+// The element's options, one field each. Ranges are checked by create(); a violation is
+// kOutOfRange naming the option as the element spells it ("bitrate", "gop-size" ...).
+struct EncoderSettings {
+  int device_id = 0;
+  int channel_id = -1;  // -1: the first free id; otherwise the first id tried (then upward)
+  Codec codec = Codec::kH264;
+  int profile = -1;  // -1: high (H.264) / main (H.265); H.264: 0 baseline, 1 main, 2 high
+  RcMode rc_mode = RcMode::kCbr;
+  std::uint32_t bitrate = 2000;     // kbit/s, [2, 614400]
+  std::uint32_t max_bitrate = 0;    // kbit/s for VBR/AVBR/CVBR; 0: same as bitrate
+  std::uint32_t gop_size = 30;      // frames between IDRs, [1, 65536]
+  int qp_min = -1;                  // CBR/VBR, [0, 51]; -1: the driver's default
+  int qp_max = -1;                  // CBR/VBR, [qp_min, 51]; -1: the driver's default
+  std::uint32_t i_qp = 30;          // FIXQP, [0, 51]
+  std::uint32_t p_qp = 32;          // FIXQP, [0, 51]
+  std::uint32_t input_buffers = 8;  // DVPP input frames, [1, 64]
+  std::uint32_t width = 0;          // even; per chip: 310P [128, 4096], 310B [114, 8192]
+  std::uint32_t height = 0;
+  std::uint32_t fps_n = 30;  // frame rate fps_n / fps_d, rounded into [1, 240]
+  std::uint32_t fps_d = 1;
+  PixelFormat format = PixelFormat::kNv12;
+  int send_timeout_ms = 10000;  // longest back-pressure wait in sendFrame/acquireInputBuffer
+};
+
+// One access unit, valid only during the output callback.
+struct EncodedFrame {
+  const std::uint8_t *data = nullptr;  // Annex B byte stream (SPS/PPS/VPS included on IDR)
+  std::size_t size = 0;
+  std::uint64_t user_id = 0;  // FrameMeta::user_id of the input
+  std::int64_t pts = 0;       // FrameMeta::pts of the input
+  bool keyframe = false;      // IDR (H.264) or IRAP (H.265)
+};
+
+// Both called on the session's looper thread, never concurrently, never with a session lock
+// held: they may call requestIdr()/stats() but must not destroy the session or drain().
+struct EncoderCallbacks {
+  void *opaque = nullptr;
+  void (*output)(void *opaque, const EncodedFrame &frame) noexcept = nullptr;
+  // `has_frame`: this frame (user_id) failed and will not be output. `fatal`: the session is
+  // dead; every later call returns `status`.
+  void (*error)(void *opaque, const Status &status, bool has_frame, std::uint64_t user_id,
+                bool fatal) noexcept = nullptr;
+};
+
+struct FrameMeta {
+  std::uint64_t user_id = 0;  // handed back with the output (e.g. system_frame_number)
+  std::int64_t pts = 0;
+  bool force_idr = false;  // make this frame an IDR
+};
+
+// A frame in host memory: plane 0 = Y, plane 1 = interleaved UV (NV12) or VU (NV21).
+struct HostFrame {
+  const std::uint8_t *planes[2] = {nullptr, nullptr};
+  std::size_t strides[2] = {0, 0};
+};
+
+struct SessionStats {
+  std::uint64_t sent = 0;            // frames the encoder accepted
+  std::uint64_t output = 0;          // access units delivered
+  std::uint64_t failed = 0;          // frames reported through the error callback
+  std::uint64_t no_buf_retries = 0;  // send_frame said the input queue was full
+  std::size_t in_flight = 0;         // sent and not yet back
+  std::uint32_t reopens = 0;         // channel reopened (bitrate change without set_chn_attr)
+};
+
+class EncoderSession {
+ public:
+  // Opens the runtime, the channel and its looper. Errors: kOutOfRange (a setting, named),
+  // kNotFound (runtime library or device), kUnsupported (chip, codec), kBusy (no free channel),
+  // kNoMemory (DVPP memory), kIo (other runtime failures).
+  [[nodiscard]] static Result<std::unique_ptr<EncoderSession>> create(
+      const EncoderSettings &settings, const EncoderCallbacks &callbacks) noexcept;
+  // Stops and destroys the channel; frames still in flight are dropped without a callback.
+  ~EncoderSession();
+  EncoderSession(const EncoderSession &) = delete;
+  EncoderSession &operator=(const EncoderSession &) = delete;
+
+  // Copies `frame` into a DVPP input buffer and sends it. Blocks while every input buffer is
+  // out or the encoder's input queue is full (never drops); kTimeout after send_timeout_ms.
+  [[nodiscard]] Status sendFrame(const HostFrame &frame, const FrameMeta &meta) noexcept;
+
+  // Zero copy: an input buffer in DVPP memory (NV12/NV21 at stride() x height(), chroma at
+  // stride() * height()), to fill and pass to sendBuffer(), or just drop. Blocks like sendFrame.
+  // Host-writable only in device run mode (inputIsHostAccessible()).
+  [[nodiscard]] Result<PoolBuffer> acquireInputBuffer() noexcept;
+  [[nodiscard]] Status sendBuffer(PoolBuffer buffer, const FrameMeta &meta) noexcept;
+
+  // Waits until every frame sent has come back (output or error). kTimeout names the frames
+  // (user ids) still out; the failure status if the session died.
+  [[nodiscard]] Status drain(std::chrono::milliseconds timeout) noexcept;
+
+  // Changes the bitrate while running: set_chn_attr when the runtime has it, else drain and
+  // reopen the channel (may then block up to send_timeout_ms).
+  [[nodiscard]] Status setBitrate(std::uint32_t bitrate, std::uint32_t max_bitrate) noexcept;
+
+  // The next frame sent becomes an IDR.
+  [[nodiscard]] Status requestIdr() noexcept;
+
+  int channelId() const noexcept;
+  std::size_t stride() const noexcept { return stride_; }
+  std::size_t frameSize() const noexcept { return frame_size_; }
+  bool inputIsHostAccessible() const noexcept;
+  const EncoderSettings &settings() const noexcept { return settings_; }
+  SessionStats stats() const noexcept;
+  // kOk, or why the session died.
+  Status failure() const noexcept;
+
+ private:
+  struct InFlight {
+    std::uint64_t user_id;
+    std::int64_t pts;
+    PoolBuffer buffer;
+  };
+
+  EncoderSession(const EncoderSettings &settings, const EncoderCallbacks &callbacks) noexcept;
+  Status open() noexcept;
+  Status openChannel() noexcept;
+  void closeChannel() noexcept;
+  Status fillChannelAttr(hi_venc_chn_attr *attr) const noexcept;
+  Status applyRcParam() noexcept;
+  Status acquireUntil(std::chrono::steady_clock::time_point deadline, PoolBuffer *out) noexcept;
+  Status sendLocked(PoolBuffer buffer, const FrameMeta &meta) noexcept;
+  Status drainLocked(std::chrono::milliseconds timeout) noexcept;
+  void onReadable() noexcept;
+  bool collectOne() noexcept;
+  void transientError(Status status) noexcept;
+  void markFailed(Status status) noexcept;
+  const Api &api() const noexcept { return runtime_->api(); }
+
+  EncoderSettings settings_;
+  EncoderCallbacks callbacks_;
+  RuntimeRef runtime_;
+  BufferPool pool_;
+  std::unique_ptr<Looper> looper_;
+  std::size_t stride_ = 0;
+  std::size_t frame_size_ = 0;
+
+  // Serialises senders and channel reconfiguration (taken before mutex_).
+  std::mutex send_mutex_;
+  std::vector<std::uint8_t> staging_;  // host mode: the frame before its H2D copy
+  std::uint64_t next_seq_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cond_;  // a frame came back; the session failed
+  int channel_ = -1;
+  int fd_ = -1;
+  std::map<std::uint64_t, InFlight> in_flight_;  // by seq (carried in hi_video_frame.pts)
+  Status failure_;
+  SessionStats stats_;
+
+  std::atomic<bool> closing_{false};  // the looper is asked to stop: its exit is no failure
+
+  // Looper thread only.
+  std::vector<hi_venc_pack> packs_;
+  std::vector<std::uint8_t> out_;
+  int consecutive_errors_ = 0;
+};
+
+}  // namespace dvpp
+}  // namespace mk

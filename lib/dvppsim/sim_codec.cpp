@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// openh264 with frame skipping off, so every frame in gives an access unit out (VENC's 1:1);
+// x265 with zerolatency (no lookahead, no B-frames) for the same reason.
+#include "dvppsim/sim_codec.h"
+
+#include <wels/codec_api.h>
+#ifdef DVPPSIM_HAVE_X265
+#include <x265.h>
+#endif
+
+#include <cstring>
+
+namespace dvppsim {
+
+namespace {
+
+class H264Encoder final : public SimEncoder {
+ public:
+  ~H264Encoder() override {
+    if (encoder_) {
+      encoder_->Uninitialize();
+      WelsDestroySVCEncoder(encoder_);
+    }
+  }
+
+  bool init(const CodecConfig &c, std::string *error) {
+    if (WelsCreateSVCEncoder(&encoder_) != 0 || !encoder_) {
+      *error = "openh264: cannot create an encoder";
+      return false;
+    }
+    config_ = c;
+    int quiet = WELS_LOG_QUIET;
+    encoder_->SetOption(ENCODER_OPTION_TRACE_LEVEL, &quiet);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      SEncParamExt p;
+      encoder_->GetDefaultParams(&p);
+      p.iUsageType = CAMERA_VIDEO_REAL_TIME;
+      p.iPicWidth = c.width;
+      p.iPicHeight = c.height;
+      p.fMaxFrameRate = static_cast<float>(c.fps);
+      p.iTargetBitrate = static_cast<int>(c.bitrate_kbps * 1000);
+      p.iMaxBitrate = UNSPECIFIED_BIT_RATE;
+      p.iRCMode = c.fixed_qp ? RC_OFF_MODE : RC_BITRATE_MODE;
+      p.bEnableFrameSkip = false;
+      p.uiIntraPeriod = c.gop;
+      p.iSpatialLayerNum = 1;
+      p.iTemporalLayerNum = 1;
+      p.iMultipleThreadIdc = 1;
+      p.eSpsPpsIdStrategy = CONSTANT_ID;
+      p.iEntropyCodingModeFlag = (attempt == 0 && c.profile > 0) ? 1 : 0;
+      SSpatialLayerConfig &layer = p.sSpatialLayers[0];
+      layer.iVideoWidth = c.width;
+      layer.iVideoHeight = c.height;
+      layer.fFrameRate = static_cast<float>(c.fps);
+      layer.iSpatialBitrate = p.iTargetBitrate;
+      layer.iMaxSpatialBitrate = UNSPECIFIED_BIT_RATE;
+      layer.uiProfileIdc = attempt == 0 ? (c.profile == 2   ? PRO_HIGH
+                                           : c.profile == 1 ? PRO_MAIN
+                                                            : PRO_BASELINE)
+                                        : PRO_BASELINE;
+      layer.sSliceArgument.uiSliceMode = SM_SINGLE_SLICE;
+      if (c.fixed_qp) layer.iDLayerQp = c.i_qp;
+      if (encoder_->InitializeExt(&p) == cmResultSuccess) {
+        int format = videoFormatI420;
+        encoder_->SetOption(ENCODER_OPTION_DATAFORMAT, &format);
+        return true;
+      }
+    }
+    *error = "openh264: InitializeExt refused the parameters";
+    return false;
+  }
+
+  bool encode(const std::uint8_t *const planes[3], const int strides[3], bool force_idr,
+              std::vector<std::uint8_t> *out) override {
+    SSourcePicture pic;
+    std::memset(&pic, 0, sizeof(pic));
+    pic.iPicWidth = config_.width;
+    pic.iPicHeight = config_.height;
+    pic.iColorFormat = videoFormatI420;
+    for (int i = 0; i < 3; i++) {
+      pic.iStride[i] = strides[i];
+      pic.pData[i] = const_cast<std::uint8_t *>(planes[i]);
+    }
+    pic.uiTimeStamp = static_cast<long long>(frames_++ * 1000 / (config_.fps ? config_.fps : 30));
+    if (force_idr) encoder_->ForceIntraFrame(true);
+    SFrameBSInfo info;
+    std::memset(&info, 0, sizeof(info));
+    if (encoder_->EncodeFrame(&pic, &info) != cmResultSuccess) return false;
+    if (info.eFrameType == videoFrameTypeSkip) return true;
+    for (int l = 0; l < info.iLayerNum; l++) {
+      const SLayerBSInfo &layer = info.sLayerInfo[l];
+      int size = 0;
+      for (int n = 0; n < layer.iNalCount; n++) size += layer.pNalLengthInByte[n];
+      out->insert(out->end(), layer.pBsBuf, layer.pBsBuf + size);
+    }
+    return true;
+  }
+
+  void setBitrate(std::uint32_t kbps) override {
+    SBitrateInfo rate;
+    std::memset(&rate, 0, sizeof(rate));
+    rate.iLayer = SPATIAL_LAYER_ALL;
+    rate.iBitrate = static_cast<int>(kbps * 1000);
+    encoder_->SetOption(ENCODER_OPTION_BITRATE, &rate);
+  }
+
+ private:
+  ISVCEncoder *encoder_ = nullptr;
+  CodecConfig config_;
+  long long frames_ = 0;
+};
+
+#ifdef DVPPSIM_HAVE_X265
+class H265Encoder final : public SimEncoder {
+ public:
+  ~H265Encoder() override {
+    if (encoder_) {
+      // Drain first: x265 frees its frame encoders' buffers only for a flushed encoder.
+      x265_nal *nals = nullptr;
+      uint32_t count = 0;
+      while (x265_encoder_encode(encoder_, &nals, &count, nullptr, nullptr) > 0) {
+      }
+      x265_encoder_close(encoder_);
+    }
+    if (picture_) x265_picture_free(picture_);
+    if (param_) x265_param_free(param_);
+  }
+
+  bool init(const CodecConfig &c, std::string *error) {
+    param_ = x265_param_alloc();
+    if (!param_ || x265_param_default_preset(param_, "ultrafast", "zerolatency") < 0) {
+      *error = "x265: cannot set up parameters";
+      return false;
+    }
+    param_->sourceWidth = c.width;
+    param_->sourceHeight = c.height;
+    param_->fpsNum = static_cast<uint32_t>(c.fps);
+    param_->fpsDenom = 1;
+    param_->internalCsp = X265_CSP_I420;
+    param_->bRepeatHeaders = 1;
+    param_->bAnnexB = 1;
+    param_->keyframeMax = static_cast<int>(c.gop);
+    param_->bOpenGOP = 0;
+    param_->bframes = 0;
+    param_->lookaheadDepth = 0;
+    param_->frameNumThreads = 1;
+    param_->logLevel = X265_LOG_NONE;
+    param_->numaPools = "none";  // no thread pool (a literal: x265_param_parse would leak a copy)
+    if (c.fixed_qp) {
+      param_->rc.rateControlMode = X265_RC_CQP;
+      param_->rc.qp = c.i_qp;
+    } else {
+      param_->rc.rateControlMode = X265_RC_ABR;
+      param_->rc.bitrate = static_cast<int>(c.bitrate_kbps);
+    }
+    encoder_ = x265_encoder_open(param_);
+    picture_ = x265_picture_alloc();
+    if (!encoder_ || !picture_) {
+      *error = "x265: cannot open an encoder";
+      return false;
+    }
+    x265_picture_init(param_, picture_);
+    return true;
+  }
+
+  bool encode(const std::uint8_t *const planes[3], const int strides[3], bool force_idr,
+              std::vector<std::uint8_t> *out) override {
+    for (int i = 0; i < 3; i++) {
+      picture_->planes[i] = const_cast<std::uint8_t *>(planes[i]);
+      picture_->stride[i] = strides[i];
+    }
+    picture_->sliceType = force_idr ? X265_TYPE_IDR : X265_TYPE_AUTO;
+    picture_->pts = frames_++;
+    x265_nal *nals = nullptr;
+    uint32_t count = 0;
+    if (x265_encoder_encode(encoder_, &nals, &count, picture_, nullptr) < 0) return false;
+    for (uint32_t i = 0; i < count; i++)
+      out->insert(out->end(), nals[i].payload, nals[i].payload + nals[i].sizeBytes);
+    return true;
+  }
+
+  void setBitrate(std::uint32_t kbps) override {
+    if (param_->rc.rateControlMode != X265_RC_ABR) return;
+    param_->rc.bitrate = static_cast<int>(kbps);
+    x265_encoder_reconfig(encoder_, param_);
+  }
+
+ private:
+  x265_param *param_ = nullptr;
+  x265_encoder *encoder_ = nullptr;
+  x265_picture *picture_ = nullptr;
+  long long frames_ = 0;
+};
+#endif
+
+}  // namespace
+
+std::unique_ptr<SimEncoder> makeH264Encoder(const CodecConfig &config, std::string *error) {
+  auto encoder = std::make_unique<H264Encoder>();
+  if (!encoder->init(config, error)) return nullptr;
+  return encoder;
+}
+
+std::unique_ptr<SimEncoder> makeH265Encoder(const CodecConfig &config, std::string *error) {
+#ifdef DVPPSIM_HAVE_X265
+  auto encoder = std::make_unique<H265Encoder>();
+  if (!encoder->init(config, error)) return nullptr;
+  return encoder;
+#else
+  (void)config;
+  *error = "built without x265: H.265 is not available in the simulator";
+  return nullptr;
+#endif
+}
+
+bool haveH265() {
+#ifdef DVPPSIM_HAVE_X265
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace dvppsim
