@@ -1,0 +1,6 @@
+/* STUB: replaced by the real test. */
+int
+main (void)
+{
+  return 77;
+}
