@@ -809,7 +809,10 @@ gst_gif_demux_sink_activate_mode (
       if (active) {
         self->state->pull_mode = true;
         /* Scan in the state change itself: a file that is not a playable GIF fails the change
-         * at once, instead of erroring later from the streaming thread. */
+         * at once (its error message on the bus), instead of erroring later from the streaming
+         * thread. gst-launch-1.0 1.22 can miss an error posted before its main loop runs (its
+         * bus sync handler quits a loop not yet running) and then waits forever; a failed state
+         * change it always sees. */
         if (!self->state->scanned && !gst_gif_demux_scan (self))
           return FALSE;
         return gst_pad_start_task (
