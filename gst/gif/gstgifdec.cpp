@@ -202,14 +202,11 @@ gst_gif_dec_pick_format (GstGifDec *self)
 
   gst_caps_unref (templ);
   if (peer && !gst_caps_is_empty (peer)) {
-    peer = gst_caps_truncate (peer);
-    GstStructure *s = gst_caps_get_structure (peer, 0);
-    if (gst_structure_has_field (s, "format")) {
-      gst_structure_fixate_field (s, "format");
-      const gchar *name = gst_structure_get_string (s, "format");
-      if (name)
-        format = gst_video_format_from_string (name);
-    }
+    peer = gst_caps_fixate (peer);
+    const gchar *name =
+        gst_structure_get_string (gst_caps_get_structure (peer, 0), "format");
+    if (name)
+      format = gst_video_format_from_string (name);
   }
   if (peer)
     gst_caps_unref (peer);

@@ -15,6 +15,9 @@
 #include "common/gstmklog.h"
 #include "gstgifdec.h"
 #include "gstgifdemux.h"
+#include "gstgifenc.h"
+#include "gstgifmux.h"
+#include "gstgiftypefind.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -24,6 +27,9 @@ plugin_init (GstPlugin *plugin)
   gst_mk_log_init ();
   ok |= GST_ELEMENT_REGISTER (gifdemux, plugin);
   ok |= GST_ELEMENT_REGISTER (gifdec, plugin);
+  ok |= GST_ELEMENT_REGISTER (gifenc, plugin);
+  ok |= GST_ELEMENT_REGISTER (gifmux, plugin);
+  ok |= GST_TYPE_FIND_REGISTER (gifkit_gif, plugin);
   return ok;
 }
 

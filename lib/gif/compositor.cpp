@@ -139,13 +139,33 @@ void Compositor::drawRow(unsigned row, const uint8_t *indexes, unsigned count) n
   if (count < n) n = count;
   uint8_t *dst = canvas_.data() + y * stride_ + size_t{fx0_} * bpp_;
   if (bpp_ == 4) {
+    const auto entry = [this](uint8_t v) {
+      uint32_t px;
+      std::memcpy(&px, lut_[v], 4);
+      return px;
+    };
     if (!has_transparency_) {
-      for (unsigned i = 0; i < n; i++) std::memcpy(dst + 4 * i, lut_[indexes[i]], 4);
+      unsigned i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const uint32_t a = entry(indexes[i]), b = entry(indexes[i + 1]);
+        const uint32_t c = entry(indexes[i + 2]), d = entry(indexes[i + 3]);
+        std::memcpy(dst + 4 * i, &a, 4);
+        std::memcpy(dst + 4 * i + 4, &b, 4);
+        std::memcpy(dst + 4 * i + 8, &c, 4);
+        std::memcpy(dst + 4 * i + 12, &d, 4);
+      }
+      for (; i < n; i++) std::memcpy(dst + 4 * i, lut_[indexes[i]], 4);
     } else {
+      // Branch-free (a mask, which compilers keep, where a ?: becomes a branch again): whether
+      // a pixel is transparent is what a predictor cannot guess in frame-difference GIFs.
       const uint8_t t = transparent_index_;
       for (unsigned i = 0; i < n; i++) {
         const uint8_t v = indexes[i];
-        if (v != t) std::memcpy(dst + 4 * i, lut_[v], 4);
+        const uint32_t keep = 0u - static_cast<uint32_t>(v == t);
+        uint32_t px;
+        std::memcpy(&px, dst + 4 * i, 4);
+        px = (px & keep) | (entry(v) & ~keep);
+        std::memcpy(dst + 4 * i, &px, 4);
       }
     }
   } else {

@@ -17,6 +17,36 @@ inline uint64_t loadLe64(const uint8_t *p) noexcept {
   return v;
 }
 
+// Each literal's byte followed by 7 readable bytes: literals are written with one 8-byte copy.
+struct LiteralTable {
+  uint8_t bytes[256 + 8];
+  constexpr LiteralTable() : bytes() {
+    for (unsigned i = 0; i < 256; i++) bytes[i] = static_cast<uint8_t>(i);
+  }
+};
+constexpr LiteralTable kLiterals;
+
+// Code table entries: position (32 bits) | length (12) | prefix code (12) | first byte (8).
+// Strings are at most 4096 - 4 bytes long, so 12 bits hold a length.
+constexpr unsigned kLenShift = 32, kPrefixShift = 44, kFirstShift = 56;
+constexpr uint64_t kPosMask = 0xFFFFFFFFu;
+// next_entry_ after a clear: the next code is the first of its string and defines nothing.
+constexpr uint64_t kNoPrev = ~uint64_t{0};
+
+constexpr uint64_t makeEntry(uint32_t pos, unsigned len, unsigned prefix, unsigned first) {
+  return pos | uint64_t{len} << kLenShift | uint64_t{prefix} << kPrefixShift |
+         uint64_t{first} << kFirstShift;
+}
+constexpr unsigned entryLen(uint64_t e) {
+  return static_cast<unsigned>(e >> kLenShift) & 0xFFF;
+}
+constexpr unsigned entryPrefix(uint64_t e) {
+  return static_cast<unsigned>(e >> kPrefixShift) & 0xFFF;
+}
+constexpr uint8_t entryFirst(uint64_t e) {
+  return static_cast<uint8_t>(e >> kFirstShift);
+}
+
 }  // namespace
 
 Status LzwDecoder::reset(unsigned min_code_size, const uint8_t *data, size_t size) noexcept {
@@ -27,27 +57,46 @@ Status LzwDecoder::reset(unsigned min_code_size, const uint8_t *data, size_t siz
   }
   min_code_size_ = min_code_size;
   clear_ = 1u << min_code_size;
-  // Literals are their own root: one byte long, first byte = suffix = the value.
+  // Literals are their own root: one byte long, first byte = suffix = the value. Other entries
+  // are always defined before they are read.
   for (unsigned i = 0; i < clear_; i++) {
-    prefix_[i] = 0;
+    entry_[i] = makeEntry(0, 1, 0, i);
     suffix_[i] = static_cast<uint8_t>(i);
-    first_[i] = static_cast<uint8_t>(i);
-    length_[i] = 1;
   }
   width_ = min_code_size + 1;
   next_ = clear_ + 2;
-  prev_ = -1;
+  next_entry_ = kNoPrev;
   in_ = in_begin_ = data;
   in_end_ = data + size;
   bits_ = 0;
   nbits_ = 0;
   pending_pos_ = pending_len_ = 0;
+  total_ = epoch_ = 0;
   bad_code_ = 0;
   state_ = State::kRunning;
   return Status::ok();
 }
 
 size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
+  // Only a request past 1 GiB takes more than one pass.
+  size_t done = 0;
+  while (n - done > kMaxPass) {
+    const size_t k = decodePass(out + done, kMaxPass);
+    done += k;
+    if (k < kMaxPass) return done;
+  }
+  return done + decodePass(out + done, n - done);
+}
+
+size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
+  if (total_ - epoch_ >= kMaxPass) {
+    // Rebase so positions of this pass fit 32 bits; every older position is now out of reach.
+    for (uint64_t &e : entry_) e &= ~kPosMask;
+    if (next_entry_ != kNoPrev) next_entry_ &= ~kPosMask;
+    epoch_ = total_ - 1;
+  }
+  // Stream position of out[0]: strings written at or after it can be copied from `out`.
+  const uint32_t base = static_cast<uint32_t>(total_ - epoch_);
   uint8_t *o = out;
   uint8_t *const oe = out + n;
   if (pending_len_) {
@@ -57,7 +106,10 @@ size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
     pending_pos_ += static_cast<unsigned>(k);
     pending_len_ -= static_cast<unsigned>(k);
   }
-  if (state_ != State::kRunning) return static_cast<size_t>(o - out);
+  if (state_ != State::kRunning) {
+    total_ += static_cast<size_t>(o - out);
+    return static_cast<size_t>(o - out);
+  }
 
   // The hot loop works on locals; they go back to members on every exit.
   const uint8_t *in = in_;
@@ -66,9 +118,8 @@ size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
   unsigned nbits = nbits_;
   unsigned width = width_;
   unsigned next = next_;
-  int prev = prev_;
+  uint64_t next_entry = next_entry_;
   const unsigned clear = clear_;
-  const unsigned end_code = clear_ + 1;
 
   while (o < oe) {
     if (nbits < width) {
@@ -88,21 +139,23 @@ size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
         }
       }
     }
-    unsigned code = static_cast<unsigned>(bits & ((1u << width) - 1));
+    const unsigned code = static_cast<unsigned>(bits & ((1u << width) - 1));
     bits >>= width;
     nbits -= width;
+    const size_t done = static_cast<size_t>(o - out);
+    const uint32_t at = base + static_cast<uint32_t>(done);
 
-    if (code == clear) {
-      width = min_code_size_ + 1;
-      next = clear + 2;
-      prev = -1;
-      continue;
-    }
-    if (code == end_code) {
+    if (code - clear <= 1) {
+      if (code == clear) {
+        width = min_code_size_ + 1;
+        next = clear + 2;
+        next_entry = kNoPrev;
+        continue;
+      }
       state_ = State::kEnded;
       break;
     }
-    if (prev < 0) {
+    if (next_entry == kNoPrev) {
       // First code after a clear (or at the start): must be a literal.
       if (code > clear) {
         bad_code_ = code;
@@ -110,40 +163,59 @@ size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
         break;
       }
       *o++ = static_cast<uint8_t>(code);
-      prev = static_cast<int>(code);
+      next_entry = makeEntry(at, 2, code, code);
       continue;
     }
-    if (code > next || (code == next && next >= kMaxCodes)) {
+    // code == next (KwKwK: prev's string + its own first byte) is fine while the table has room;
+    // with 12-bit codes it cannot reach 4096.
+    if (code > next) {
       bad_code_ = code;
       state_ = State::kInvalidCode;
       break;
     }
-    if (next < kMaxCodes) {
-      // New entry: prev's string + first byte of code's string (of prev's, for the KwKwK case).
-      const unsigned p = static_cast<unsigned>(prev);
-      prefix_[next] = static_cast<uint16_t>(p);
-      suffix_[next] = code < next ? first_[code] : first_[p];
-      first_[next] = first_[p];
-      length_[next] = static_cast<uint16_t>(length_[p] + 1);
+    // The new entry (defined before reading code's, for KwKwK) is prev's string + the first byte
+    // of code's; it sits where prev's string was written, as that byte is written next.
+    // Table full: keep decoding 12-bit codes without adding (deferred clear).
+    const bool room_in_table = next < kMaxCodes;
+    if (room_in_table) entry_[next] = next_entry;
+    const uint64_t e = entry_[code];
+    if (room_in_table) {
+      suffix_[next] = entryFirst(e);
       next++;
       if (next == (1u << width) && width < 12) width++;
     }
-    // Table full: keep decoding 12-bit codes without adding (deferred clear).
-    prev = static_cast<int>(code);
+    const unsigned len = entryLen(e);
+    next_entry = (e & ~kPosMask & ~(uint64_t{0xFFFFFF} << kLenShift)) | at |
+                 uint64_t{len + 1} << kLenShift | uint64_t{code} << kPrefixShift;
 
-    unsigned c = code;
-    const unsigned len = length_[c];
-    if (len == 1) {
-      *o++ = static_cast<uint8_t>(c);
+    // from < base wraps to a huge offset: not in `out`. 8 bytes back or more: 8-byte copies
+    // only read bytes already written (and may write up to 7 bytes past the string, inside
+    // `out`, overwritten next). Literals and strings take the same path; the selects are
+    // written without branches as literal-or-string is what the branch predictor gets wrong.
+    const bool literal = code < clear;
+    const size_t back = static_cast<uint32_t>(static_cast<uint32_t>(e) - base);
+    if (((back + 8 <= done) | literal) & (done + len + 8 <= n)) {
+      const uintptr_t lit_mask = uintptr_t{0} - literal;
+      const uint8_t *src = reinterpret_cast<const uint8_t *>(
+          (reinterpret_cast<uintptr_t>(kLiterals.bytes + code) & lit_mask) |
+          (reinterpret_cast<uintptr_t>(out + (back & ~lit_mask)) & ~lit_mask));
+      std::memcpy(o, src, 8);
+      for (size_t i = 8; i < len; i += 8) std::memcpy(o + i, src + i, 8);
+      o += len;
       continue;
     }
-    uint8_t *dst;
+    if (literal) {
+      *o++ = static_cast<uint8_t>(code);
+      continue;
+    }
+    // Not in `out` (written by an earlier call), overlapping, or near the end of `out`: walk the
+    // prefix chain, writing from the last byte to the first.
     const size_t room = static_cast<size_t>(oe - o);
-    dst = len <= room ? o : pending_;
-    // Strings are stored backwards (prefix chains): write from the last byte to the first.
+    uint8_t *dst = len <= room ? o : pending_;
+    unsigned c = code;
     for (uint8_t *p = dst + len - 1; p > dst; --p) {
       *p = suffix_[c];
-      c = prefix_[c];
+      c = entryPrefix(entry_[c]);
     }
     *dst = static_cast<uint8_t>(c);
     if (len <= room) {
@@ -161,7 +233,8 @@ size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
   nbits_ = nbits;
   width_ = width;
   next_ = next;
-  prev_ = prev;
+  next_entry_ = next_entry;
+  total_ += static_cast<size_t>(o - out);
   return static_cast<size_t>(o - out);
 }
 

@@ -2,6 +2,8 @@
 // mk::gif::LzwDecoder: GIF's variable-width LZW over concatenated sub-block payloads. Produces
 // palette indexes into caller memory in chunks of any size; never reads or writes out of bounds
 // whatever the input; no allocation (tables live in the object, which is reused frame to frame).
+// Fastest when a frame is decoded in one call: a code's string is then copied from where it was
+// last written in that call (like LZ77), instead of walking its prefix chain.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +31,8 @@ class LzwDecoder {
 
   // Writes up to `n` indexes to `out`; returns how many. Fewer than `n` means the stream
   // stopped: see state(). Data after the end code, or after the caller stops asking, is ignored.
+  // Bytes of out[0, n) past the returned count may have been scribbled on. Consecutive calls
+  // may pass consecutive chunks or reuse one buffer: nothing before `out` is read.
   size_t decode(uint8_t *out, size_t n) noexcept;
 
   State state() const noexcept { return state_; }
@@ -39,11 +43,17 @@ class LzwDecoder {
 
  private:
   static constexpr unsigned kMaxCodes = 4096;
+  // One pass of decode() writes at most this much, so positions fit the entries' 32 bits.
+  static constexpr size_t kMaxPass = size_t{1} << 30;
 
-  uint16_t prefix_[kMaxCodes];
-  uint16_t length_[kMaxCodes];
-  uint8_t suffix_[kMaxCodes];
-  uint8_t first_[kMaxCodes];
+  size_t decodePass(uint8_t *out, size_t n) noexcept;
+
+  // One word per code: where its string was last written (a stream position relative to
+  // epoch_; positions before the current decode() call's first byte are gone, the caller owns
+  // that memory, and such strings are rebuilt from the prefix chain), its length, its prefix
+  // code and its first byte (makeEntry() in the .cpp).
+  uint64_t entry_[kMaxCodes];
+  uint8_t suffix_[kMaxCodes];   // the last byte of each code's string
   uint8_t pending_[kMaxCodes];  // the tail of a string that did not fit the caller's buffer
 
   const uint8_t *in_ = nullptr;
@@ -55,10 +65,13 @@ class LzwDecoder {
   unsigned clear_ = 0;
   unsigned width_ = 0;
   unsigned next_ = 0;
-  int prev_ = -1;
   unsigned bad_code_ = 0;
   unsigned pending_pos_ = 0;
   unsigned pending_len_ = 0;
+  uint64_t total_ = 0;  // bytes handed to the caller since reset()
+  uint64_t epoch_ = 0;  // the stream position entry positions count from
+  // The entry the next code defines (the previous code's string + one byte), or kNoPrev.
+  uint64_t next_entry_ = 0;
   State state_ = State::kEnded;
 };
 

@@ -438,6 +438,13 @@ void Reader::finishFrame() noexcept {
   event_ = Event::kFrame;
 }
 
+bool looksLikeGif(const uint8_t *data, size_t size) noexcept {
+  if (size < 10 || std::memcmp(data, "GIF8", 4) != 0) return false;
+  if ((data[4] != '7' && data[4] != '9') || data[5] != 'a') return false;
+  const unsigned width = data[6] | (data[7] << 8), height = data[8] | (data[9] << 8);
+  return width != 0 && height != 0;
+}
+
 Result<Index> scanIndex(const uint8_t *data, size_t size, const ReaderLimits &limits) {
   Reader reader(limits);
   Index index;

@@ -141,6 +141,10 @@ class Reader {
   size_t event_size_ = 0;
 };
 
+// True when `data` starts like a GIF file: a GIF87a/GIF89a signature and a non-empty logical
+// screen (the first 10 bytes decide; fewer bytes are never a GIF).
+bool looksLikeGif(const uint8_t *data, size_t size) noexcept;
+
 // What a fast scan of a whole file finds (no LZW decoding).
 struct IndexEntry {
   Span record;

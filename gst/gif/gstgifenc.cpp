@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:element-gifenc
+ * @title: gifenc
+ *
+ * Encodes raw video into GIF frames: one buffer per shown frame (graphic control extension,
+ * image descriptor, local palette and LZW data), with the header, logical screen descriptor and
+ * global palette in the caps' `codec_data` — what gifdemux delivers, so `gifmux` writes the
+ * frames out as a file and `gifdec` decodes them directly.
+ *
+ * The global palette is learned from the first frame, so the output caps are set when the first
+ * frame has been encoded. A frame's delay is only known when the next frame arrives: gifenc holds
+ * one frame back. Delays are the frames' timestamps on a centisecond grid, so rounding never
+ * accumulates (30 fps gives 3, 3, 4 cs ...). A frame that would show for less than 2 cs
+ * (browsers play 0 and 1 cs as 10) is dropped and the next frame takes its place and its time.
+ * Timestamps that go backwards give the frame the minimum delay, with a warning.
+ *
+ * A new input size or format mid-stream starts a new GIF stream with new `codec_data`
+ * (gifdec follows it; gifmux refuses it: a file has one screen).
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=15/1 ! gifenc ! gifmux ! filesink location=test.gif
+ * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! videoscale ! videorate ! video/x-raw,width=480,framerate=15/1 ! gifenc colors=128 dither=bayer ! gifmux ! filesink location=out.gif
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstgifenc.h"
+
+#include <gst/video/video.h>
+
+#include <memory>
+#include <vector>
+
+#include "common/gstmkbufferpool.h"
+#include "common/gstmkoptions.h"
+#include "gif/encoder.h"
+#include "gif/encoder_options.h"
+#include "gif/frame_timing.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_gif_enc_debug);
+#define GST_CAT_DEFAULT gst_gif_enc_debug
+
+/* The last frame's display time when neither its duration nor the stream's frame interval is
+ * known (what browsers use for a delay of 0). */
+#define DEFAULT_FRAME_DURATION (100 * GST_MSECOND)
+#define NS_PER_CS (10 * GST_MSECOND)
+
+enum {
+  PROP_0,
+  PROP_FIRST_OPTION,
+};
+
+#define GIF_ENC_FORMATS                                                        \
+  "{ RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, xRGB, xBGR, RGB, BGR, GRAY8, RGB8P }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("video/x-raw, format = (string) " GIF_ENC_FORMATS ", "
+                     "width = (int) [ 1, 65535 ], height = (int) [ 1, 65535 ], "
+                     "framerate = (fraction) [ 0/1, MAX ]"));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("image/gif, parsed = (boolean) true, "
+                     "width = (int) [ 1, 65535 ], height = (int) [ 1, 65535 ], "
+                     "framerate = (fraction) 0/1"));
+
+/* C++ members of the element, created in _init and deleted in _finalize. */
+struct GifEncState
+{
+  /* Properties, under the object lock. */
+  mk::gif::EncodeOptions settings;
+
+  /* Streaming state, under the stream lock. */
+  GstVideoCodecState *input_state = nullptr;
+  std::unique_ptr<mk::gif::Encoder> encoder;
+  std::vector<uint8_t> out; /* reused for every frame record */
+  bool caps_set = false;    /* output caps carry this encoder's codec_data */
+  mk::gif::DelayAccumulator delays;
+
+  /* The frame whose delay waits for the next frame's timestamp. */
+  GstVideoCodecFrame *held = nullptr;
+  GstClockTime held_start = GST_CLOCK_TIME_NONE;
+  GstClockTime interval = GST_CLOCK_TIME_NONE; /* last seen start-to-start */
+  bool force_key = false; /* a dropped frame asked for a key frame */
+  /* Frames merged away before the output caps exist: 1.22's finish_frame needs an output
+   * state even to drop a frame, so they are finished right after the first frame's caps. */
+  std::vector<GstVideoCodecFrame *> early_drops;
+  guint64 frames_out = 0;
+  guint64 frames_merged = 0;
+};
+
+struct _GstGifEnc
+{
+  GstVideoEncoder parent;
+  GifEncState *state;
+};
+
+#define gst_gif_enc_parent_class parent_class
+G_DEFINE_TYPE (GstGifEnc, gst_gif_enc, GST_TYPE_VIDEO_ENCODER);
+GST_ELEMENT_REGISTER_DEFINE (
+    gifenc, "gifenc", GST_RANK_PRIMARY, GST_TYPE_GIF_ENC);
+
+static void gst_gif_enc_finalize (GObject *object);
+static void gst_gif_enc_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
+static void gst_gif_enc_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
+static gboolean gst_gif_enc_start (GstVideoEncoder *enc);
+static gboolean gst_gif_enc_stop (GstVideoEncoder *enc);
+static gboolean gst_gif_enc_flush (GstVideoEncoder *enc);
+static GstFlowReturn gst_gif_enc_finish (GstVideoEncoder *enc);
+static gboolean gst_gif_enc_set_format (
+    GstVideoEncoder *enc, GstVideoCodecState *state);
+static GstFlowReturn gst_gif_enc_handle_frame (
+    GstVideoEncoder *enc, GstVideoCodecFrame *frame);
+static gboolean gst_gif_enc_propose_allocation (
+    GstVideoEncoder *enc, GstQuery *query);
+static GstCaps *gst_gif_enc_getcaps (GstVideoEncoder *enc, GstCaps *filter);
+
+static void
+gst_gif_enc_class_init (GstGifEncClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstVideoEncoderClass *enc_class = GST_VIDEO_ENCODER_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_gif_enc_debug, "gifenc", 0, "GIF encoder");
+
+  gobject_class->finalize = gst_gif_enc_finalize;
+  gobject_class->set_property = gst_gif_enc_set_property;
+  gobject_class->get_property = gst_gif_enc_get_property;
+  gst_mk_options_install_properties (
+      gobject_class, mk::gif::encoderOptions (), PROP_FIRST_OPTION);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "GIF encoder",
+      "Codec/Encoder/Image", "Encodes raw video into GIF frames",
+      "gst-mediakit developers");
+
+  enc_class->start = GST_DEBUG_FUNCPTR (gst_gif_enc_start);
+  enc_class->stop = GST_DEBUG_FUNCPTR (gst_gif_enc_stop);
+  enc_class->flush = GST_DEBUG_FUNCPTR (gst_gif_enc_flush);
+  enc_class->finish = GST_DEBUG_FUNCPTR (gst_gif_enc_finish);
+  enc_class->set_format = GST_DEBUG_FUNCPTR (gst_gif_enc_set_format);
+  enc_class->handle_frame = GST_DEBUG_FUNCPTR (gst_gif_enc_handle_frame);
+  enc_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_gif_enc_propose_allocation);
+  enc_class->getcaps = GST_DEBUG_FUNCPTR (gst_gif_enc_getcaps);
+}
+
+static void
+gst_gif_enc_init (GstGifEnc *self)
+{
+  self->state = new GifEncState ();
+  mk::gif::encoderOptions ().setDefaults (&self->state->settings);
+  GST_PAD_SET_ACCEPT_TEMPLATE (GST_VIDEO_ENCODER_SINK_PAD (self));
+}
+
+static void
+gst_gif_enc_finalize (GObject *object)
+{
+  GstGifEnc *self = GST_GIF_ENC (object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* Forgets the frame held back and the stream's clock (a flush or a stop). */
+static void
+gst_gif_enc_drop_held (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  if (st->held)
+    gst_video_codec_frame_unref (st->held);
+  st->held = nullptr;
+  for (GstVideoCodecFrame *f : st->early_drops)
+    gst_video_codec_frame_unref (f);
+  st->early_drops.clear ();
+  st->held_start = GST_CLOCK_TIME_NONE;
+  st->interval = GST_CLOCK_TIME_NONE;
+  st->delays.reset ();
+}
+
+static gboolean
+gst_gif_enc_start (GstVideoEncoder *enc)
+{
+  GstGifEnc *self = GST_GIF_ENC (enc);
+  gst_gif_enc_drop_held (self);
+  self->state->frames_out = 0;
+  self->state->frames_merged = 0;
+  return TRUE;
+}
+
+static gboolean
+gst_gif_enc_stop (GstVideoEncoder *enc)
+{
+  GstGifEnc *self = GST_GIF_ENC (enc);
+  GifEncState *st = self->state;
+  gst_gif_enc_drop_held (self);
+  g_clear_pointer (&st->input_state, gst_video_codec_state_unref);
+  st->encoder.reset ();
+  st->out = std::vector<uint8_t> ();
+  st->caps_set = false;
+  st->force_key = false;
+  return TRUE;
+}
+
+static gboolean
+gst_gif_enc_flush (GstVideoEncoder *enc)
+{
+  GstGifEnc *self = GST_GIF_ENC (enc);
+  gst_gif_enc_drop_held (self);
+  /* Downstream may have lost the canvas the next delta frame would build on. */
+  self->state->force_key = true;
+  return TRUE;
+}
+
+static bool
+to_input_format (GstVideoFormat format, mk::gif::InputFormat *out)
+{
+  using mk::gif::InputFormat;
+  switch (format) {
+    case GST_VIDEO_FORMAT_RGBA:
+      *out = InputFormat::kRGBA;
+      return true;
+    case GST_VIDEO_FORMAT_BGRA:
+      *out = InputFormat::kBGRA;
+      return true;
+    case GST_VIDEO_FORMAT_ARGB:
+      *out = InputFormat::kARGB;
+      return true;
+    case GST_VIDEO_FORMAT_ABGR:
+      *out = InputFormat::kABGR;
+      return true;
+    case GST_VIDEO_FORMAT_RGBx:
+      *out = InputFormat::kRGBx;
+      return true;
+    case GST_VIDEO_FORMAT_BGRx:
+      *out = InputFormat::kBGRx;
+      return true;
+    case GST_VIDEO_FORMAT_xRGB:
+      *out = InputFormat::kxRGB;
+      return true;
+    case GST_VIDEO_FORMAT_xBGR:
+      *out = InputFormat::kxBGR;
+      return true;
+    case GST_VIDEO_FORMAT_RGB:
+      *out = InputFormat::kRGB;
+      return true;
+    case GST_VIDEO_FORMAT_BGR:
+      *out = InputFormat::kBGR;
+      return true;
+    case GST_VIDEO_FORMAT_GRAY8:
+      *out = InputFormat::kGray8;
+      return true;
+    case GST_VIDEO_FORMAT_RGB8P:
+      *out = InputFormat::kRGB8P;
+      return true;
+    default:
+      return false;
+  }
+}
+
+static GstFlowReturn gst_gif_enc_close_held (
+    GstGifEnc *self, GstClockTime end, bool last);
+
+/* When the held frame stops showing if no frame follows it: its own duration, else the stream's
+ * frame interval, else 1/10 s. */
+static GstClockTime
+gst_gif_enc_held_end (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  if (GST_CLOCK_TIME_IS_VALID (st->held->duration) && st->held->duration > 0)
+    return st->held_start + st->held->duration;
+  if (GST_CLOCK_TIME_IS_VALID (st->interval) && st->interval > 0)
+    return st->held_start + st->interval;
+  GstVideoInfo *info = st->input_state ? &st->input_state->info : nullptr;
+  if (info && GST_VIDEO_INFO_FPS_N (info) > 0)
+    return st->held_start + gst_util_uint64_scale (GST_SECOND,
+                                GST_VIDEO_INFO_FPS_D (info),
+                                GST_VIDEO_INFO_FPS_N (info));
+  return st->held_start + DEFAULT_FRAME_DURATION;
+}
+
+static GstFlowReturn
+gst_gif_enc_drain (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  if (!st->held)
+    return GST_FLOW_OK;
+  GstFlowReturn ret =
+      gst_gif_enc_close_held (self, gst_gif_enc_held_end (self), true);
+  GST_DEBUG_OBJECT (self,
+      "drained: %" G_GUINT64_FORMAT " frames out, %" G_GUINT64_FORMAT
+      " merged into their successors",
+      st->frames_out, st->frames_merged);
+  return ret;
+}
+
+static GstFlowReturn
+gst_gif_enc_finish (GstVideoEncoder *enc)
+{
+  return gst_gif_enc_drain (GST_GIF_ENC (enc));
+}
+
+static gboolean
+gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
+{
+  GstGifEnc *self = GST_GIF_ENC (enc);
+  GifEncState *st = self->state;
+  GstVideoInfo *info = &state->info;
+  mk::gif::EncoderConfig config;
+
+  if (!to_input_format (GST_VIDEO_INFO_FORMAT (info), &config.format)) {
+    /* The template keeps these out; a bug elsewhere should still read well. */
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("GIF encoding does not support the %s format.",
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info))),
+        ("caps %" GST_PTR_FORMAT, state->caps));
+    return FALSE;
+  }
+  config.width = GST_VIDEO_INFO_WIDTH (info);
+  config.height = GST_VIDEO_INFO_HEIGHT (info);
+
+  if (st->encoder && st->encoder->config ().width == config.width &&
+      st->encoder->config ().height == config.height &&
+      st->encoder->config ().format == config.format) {
+    /* Same screen and layout (a new frame rate, colorimetry...): the stream goes on. */
+    GST_DEBUG_OBJECT (self, "caps changed, same size and format: continuing");
+  } else {
+    if (st->encoder) {
+      /* A GIF has one screen size: finish this stream, start another. */
+      GST_INFO_OBJECT (self,
+          "input changed to %dx%d %s: starting a new GIF stream", config.width,
+          config.height,
+          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)));
+      gst_gif_enc_drain (self);
+      st->delays.reset ();
+      st->interval = GST_CLOCK_TIME_NONE;
+    }
+    GST_OBJECT_LOCK (self);
+    config.settings = st->settings.encoderSettings ();
+    GST_OBJECT_UNLOCK (self);
+    mk::Result<std::unique_ptr<mk::gif::Encoder>> created =
+        mk::gif::Encoder::create (config);
+    if (!created) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("The GIF encoder settings are invalid: %s.",
+              created.status ().message ().c_str ()),
+          ("Encoder::create for %dx%d", config.width, config.height));
+      return FALSE;
+    }
+    st->encoder = std::move (created.value ());
+    st->caps_set = false;
+    GST_INFO_OBJECT (self, "encoding %dx%d %s", config.width, config.height,
+        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)));
+  }
+
+  if (st->input_state)
+    gst_video_codec_state_unref (st->input_state);
+  st->input_state = gst_video_codec_state_ref (state);
+
+  /* One frame is held back until the next one gives its delay. */
+  if (GST_VIDEO_INFO_FPS_N (info) > 0) {
+    GstClockTime frame = gst_util_uint64_scale (
+        GST_SECOND, GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
+    gst_video_encoder_set_latency (enc, frame, frame);
+  }
+  return TRUE;
+}
+
+/* Output caps, once the first frame gave the global palette. */
+static gboolean
+gst_gif_enc_set_output_caps (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+  const std::vector<uint8_t> &header = st->encoder->codecData ();
+  GstBuffer *codec_data =
+      gst_buffer_new_memdup (header.data (), header.size ());
+  const GstVideoInfo *in = &st->input_state->info;
+
+  /* framerate 0/1: every frame carries its own delay (and merged frames break any fixed
+   * rate). loop-count 0: the encoder has no opinion, so the usual "forever". */
+  GstCaps *caps = gst_caps_new_simple ("image/gif", "parsed", G_TYPE_BOOLEAN,
+      TRUE, "width", G_TYPE_INT, GST_VIDEO_INFO_WIDTH (in), "height",
+      G_TYPE_INT, GST_VIDEO_INFO_HEIGHT (in), "framerate", GST_TYPE_FRACTION, 0,
+      1, "pixel-aspect-ratio", GST_TYPE_FRACTION, GST_VIDEO_INFO_PAR_N (in),
+      GST_VIDEO_INFO_PAR_D (in), "loop-count", G_TYPE_INT, 0, "codec_data",
+      GST_TYPE_BUFFER, codec_data, nullptr);
+  GstVideoCodecState *out =
+      gst_video_encoder_set_output_state (enc, caps, st->input_state);
+  GST_VIDEO_INFO_FPS_N (&out->info) = 0;
+  GST_VIDEO_INFO_FPS_D (&out->info) = 1;
+  gst_buffer_replace (&out->codec_data, codec_data);
+  gst_video_codec_state_unref (out);
+  gst_buffer_unref (codec_data);
+
+  if (!gst_video_encoder_negotiate (enc))
+    return FALSE;
+  st->caps_set = true;
+  return TRUE;
+}
+
+/* Encodes the held frame with `delay_cs` and sends it. */
+static GstFlowReturn
+gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
+{
+  GifEncState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+  GstVideoCodecFrame *frame = st->held;
+  GstVideoFrame vframe;
+  mk::gif::InputFrame in;
+  bool force;
+
+  st->held = nullptr;
+  if (!gst_video_frame_map (
+          &vframe, &st->input_state->info, frame->input_buffer, GST_MAP_READ))
+    goto map_failed;
+  in.data = (const uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0);
+  in.stride = (size_t)GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
+  if (GST_VIDEO_FRAME_FORMAT (&vframe) == GST_VIDEO_FORMAT_RGB8P)
+    in.palette = (const uint32_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 1);
+
+  force = st->force_key || GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
+  st->out.clear ();
+  {
+    mk::Result<mk::gif::EncodedFrame> res =
+        st->encoder->encode (in, delay_cs, force, st->out);
+    gst_video_frame_unmap (&vframe);
+    if (!res) {
+      GST_ELEMENT_ERROR (self, STREAM, ENCODE,
+          ("Could not encode a GIF frame."),
+          ("frame %u: %s", frame->system_frame_number,
+              res.status ().message ().c_str ()));
+      gst_video_encoder_finish_frame (enc, frame);
+      return GST_FLOW_ERROR;
+    }
+    st->force_key = false;
+    if (res->key)
+      GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
+    else
+      GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
+    GST_LOG_OBJECT (self, "frame %u: %u cs, %s, %dx%d at %d,%d, %zu bytes%s",
+        frame->system_frame_number, delay_cs, res->key ? "key" : "delta",
+        res->rect.width, res->rect.height, res->rect.x, res->rect.y,
+        st->out.size (), res->localPalette ? ", local palette" : "");
+  }
+
+  if (!st->caps_set && !gst_gif_enc_set_output_caps (self)) {
+    gst_video_encoder_finish_frame (enc, frame);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Downstream does not accept the GIF stream."), (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  for (GstVideoCodecFrame *f : st->early_drops)
+    gst_video_encoder_finish_frame (enc, f);
+  st->early_drops.clear ();
+
+  frame->output_buffer =
+      gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
+  gst_buffer_fill (frame->output_buffer, 0, st->out.data (), st->out.size ());
+  frame->duration = (GstClockTime)delay_cs * NS_PER_CS;
+  st->frames_out++;
+  return gst_video_encoder_finish_frame (enc, frame);
+
+  /* ERRORS */
+map_failed : {
+  gst_video_encoder_finish_frame (enc, frame);
+  GST_ELEMENT_ERROR (self, RESOURCE, READ, (nullptr),
+      ("could not map input frame %u", frame->system_frame_number));
+  return GST_FLOW_ERROR;
+}
+}
+
+/* Closes the held frame, shown until `end`: sends it with its delay, or drops it when it would
+ * show for less than the minimum delay (the next frame then starts in its place). */
+static GstFlowReturn
+gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
+{
+  GifEncState *st = self->state;
+  mk::gif::DelayStep step = st->delays.close ((gint64)end, last);
+
+  if (step.backwards)
+    GST_WARNING_OBJECT (self,
+        "timestamp %" GST_TIME_FORMAT
+        " is before the previous frame's %" GST_TIME_FORMAT
+        ": showing that frame for %u cs",
+        GST_TIME_ARGS (end), GST_TIME_ARGS (st->held_start), step.delayCs);
+  if (step.clamped)
+    GST_WARNING_OBJECT (self, "frame %u shows longer than 655.35 s: clamped",
+        st->held->system_frame_number);
+  if (step.merge) {
+    GstVideoCodecFrame *frame = st->held;
+    st->held = nullptr;
+    /* A requested key frame stays requested for the frame that replaces this one. */
+    if (GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame))
+      st->force_key = true;
+    GST_LOG_OBJECT (self, "frame %u shows under %u cs: merged into the next",
+        frame->system_frame_number, mk::gif::DelayAccumulator::kMinDelayCs);
+    st->frames_merged++;
+    if (!st->caps_set) {
+      st->early_drops.push_back (frame);
+      return GST_FLOW_OK;
+    }
+    /* 1.22 drops a frame with finish_frame and no output buffer. */
+    return gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
+  }
+  return gst_gif_enc_encode_held (self, step.delayCs);
+}
+
+static GstFlowReturn
+gst_gif_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
+{
+  GstGifEnc *self = GST_GIF_ENC (enc);
+  GifEncState *st = self->state;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstClockTime start;
+
+  if (!st->encoder) {
+    gst_video_encoder_finish_frame (enc, frame);
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  /* Streams without timestamps play at their durations (or 10 fps). */
+  if (GST_CLOCK_TIME_IS_VALID (frame->pts))
+    start = frame->pts;
+  else if (st->held)
+    start = gst_gif_enc_held_end (self);
+  else
+    start = 0;
+
+  if (st->held) {
+    if (start > st->held_start)
+      st->interval = start - st->held_start;
+    ret = gst_gif_enc_close_held (self, start, false);
+  }
+  if (!st->delays.started ())
+    st->delays.start ((gint64)start);
+
+  st->held = frame;
+  st->held_start = start;
+  return ret;
+}
+
+/* Downstream's size limits apply to the input, but not its framerate: GIF caps say 0/1 (each
+ * frame has its own delay) whatever the input rate. */
+static GstCaps *
+gst_gif_enc_getcaps (GstVideoEncoder *enc, GstCaps *filter)
+{
+  GstCaps *caps = gst_video_encoder_proxy_getcaps (enc, nullptr, nullptr);
+  caps = gst_caps_make_writable (caps);
+  for (guint i = 0; i < gst_caps_get_size (caps); i++)
+    gst_structure_set (gst_caps_get_structure (caps, i), "framerate",
+        GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
+  if (filter) {
+    GstCaps *filtered =
+        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (caps);
+    caps = filtered;
+  }
+  return caps;
+}
+
+static gboolean
+gst_gif_enc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
+{
+  GstCaps *caps = nullptr;
+  GstVideoInfo info;
+
+  gst_query_parse_allocation (query, &caps, nullptr);
+  /* Offered even when not asked for: the harness and many sources use it if present. */
+  if (caps && gst_video_info_from_caps (&info, caps)) {
+    GstBufferPool *pool = gst_mk_buffer_pool_new ();
+    GstStructure *config = gst_buffer_pool_get_config (pool);
+    gst_buffer_pool_config_set_params (config, caps, (guint)info.size, 2, 0);
+    gst_buffer_pool_config_add_option (
+        config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+    if (gst_buffer_pool_set_config (pool, config))
+      gst_query_add_allocation_pool (query, pool, (guint)info.size, 2, 0);
+    gst_object_unref (pool);
+  }
+  /* Strides and offsets come from the meta: upstream may hand padded frames. */
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, nullptr);
+
+  return GST_VIDEO_ENCODER_CLASS (parent_class)
+      ->propose_allocation (enc, query);
+}
+
+/* ---------------------------------------------------------------- properties */
+
+static void
+gst_gif_enc_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstGifEnc *self = GST_GIF_ENC (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_set_property (mk::gif::encoderOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_gif_enc_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstGifEnc *self = GST_GIF_ENC (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_get_property (mk::gif::encoderOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}

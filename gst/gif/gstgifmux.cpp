@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:element-gifmux
+ * @title: gifmux
+ *
+ * Writes GIF frames, as gifenc or gifdemux deliver them, out as a GIF file: the header and
+ * global palette from the caps' `codec_data`, a NETSCAPE2.0 loop extension, comments, every
+ * frame record, and the trailer at the end of the stream. The output is written strictly in
+ * order (it never seeks back), so it can go to a pipe, a socket or any sink.
+ *
+ * Frame records are rewritten to their graphic control extension and image, so a loop
+ * extension, comments or application data a source file kept inside a frame are not copied:
+ * `gifdemux ! gifmux` remuxes a file frame for frame without decoding, with a new loop count,
+ * final delay or background index if asked.
+ *
+ * Comments come from #GstGifMux:comment and from GST_TAG_COMMENT tags (each text once); tags
+ * that arrive after the first frame are written before the next frame.
+ *
+ * The last frame is only known at the end of the stream: gifmux holds one frame back, so
+ * #GstGifMux:final-delay can change its delay.
+ *
+ * A GIF file has one header: caps with a different `codec_data` mid-stream are an error.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=30 ! video/x-raw,width=64,height=48,framerate=15/1 ! gifenc ! gifmux ! filesink location=test.gif
+ * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifmux loop-count=0 final-delay=200 ! filesink location=b.gif
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstgifmux.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "common/gstmkoptions.h"
+#include "gif/muxer.h"
+#include "gif/writer.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_gif_mux_debug);
+#define GST_CAT_DEFAULT gst_gif_mux_debug
+
+enum {
+  PROP_0,
+  PROP_FIRST_OPTION,
+};
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("image/gif, parsed = (boolean) true"));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("image/gif"));
+
+/* C++ members of the element, created in _init and deleted in _finalize. */
+struct GifMuxState
+{
+  /* Properties, under the object lock. */
+  mk::gif::MuxSettings settings;
+
+  /* Streaming state, under the sink pad's stream lock. */
+  mk::gif::MuxSettings active;     /* settings the file started with */
+  std::vector<uint8_t> codec_data; /* as the caps gave it */
+  bool have_caps = false;
+  int stream_loop = -1;
+  bool have_stream_loop = false;
+  bool header_written = false;
+  bool segment_sent = false;
+  guint64 offset = 0; /* bytes pushed */
+
+  std::vector<std::string> comments_written;
+  std::vector<std::string> comments_pending;
+
+  /* The frame waiting for the next one (or EOS, which makes it the last). */
+  std::vector<uint8_t> held;
+  mk::gif::RecordInfo held_info;
+  bool have_held = false;
+  GstClockTime held_pts = GST_CLOCK_TIME_NONE;
+  GstClockTime held_duration = GST_CLOCK_TIME_NONE;
+  guint64 frames = 0;
+};
+
+struct _GstGifMux
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+  GifMuxState *state;
+};
+
+#define gst_gif_mux_parent_class parent_class
+G_DEFINE_TYPE (GstGifMux, gst_gif_mux, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (
+    gifmux, "gifmux", GST_RANK_PRIMARY, GST_TYPE_GIF_MUX);
+
+static void gst_gif_mux_finalize (GObject *object);
+static void gst_gif_mux_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
+static void gst_gif_mux_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
+static GstStateChangeReturn gst_gif_mux_change_state (
+    GstElement *element, GstStateChange transition);
+static GstFlowReturn gst_gif_mux_chain (
+    GstPad *pad, GstObject *parent, GstBuffer *buffer);
+static gboolean gst_gif_mux_sink_event (
+    GstPad *pad, GstObject *parent, GstEvent *event);
+static gboolean gst_gif_mux_src_event (
+    GstPad *pad, GstObject *parent, GstEvent *event);
+static gboolean gst_gif_mux_src_query (
+    GstPad *pad, GstObject *parent, GstQuery *query);
+
+static void
+gst_gif_mux_class_init (GstGifMuxClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_gif_mux_debug, "gifmux", 0, "GIF muxer");
+
+  gobject_class->finalize = gst_gif_mux_finalize;
+  gobject_class->set_property = gst_gif_mux_set_property;
+  gobject_class->get_property = gst_gif_mux_get_property;
+  gst_mk_options_install_properties (
+      gobject_class, mk::gif::muxOptions (), PROP_FIRST_OPTION);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "GIF muxer",
+      "Codec/Muxer", "Writes GIF frames out as an animated GIF file",
+      "gst-mediakit developers");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_gif_mux_change_state);
+}
+
+static void
+gst_gif_mux_init (GstGifMux *self)
+{
+  self->state = new GifMuxState ();
+  mk::gif::muxOptions ().setDefaults (&self->state->settings);
+
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (
+      self->sinkpad, GST_DEBUG_FUNCPTR (gst_gif_mux_chain));
+  gst_pad_set_event_function (
+      self->sinkpad, GST_DEBUG_FUNCPTR (gst_gif_mux_sink_event));
+  GST_PAD_SET_ACCEPT_TEMPLATE (self->sinkpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_event_function (
+      self->srcpad, GST_DEBUG_FUNCPTR (gst_gif_mux_src_event));
+  gst_pad_set_query_function (
+      self->srcpad, GST_DEBUG_FUNCPTR (gst_gif_mux_src_query));
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}
+
+static void
+gst_gif_mux_finalize (GObject *object)
+{
+  GstGifMux *self = GST_GIF_MUX (object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* Forgets the file: back to what a new one needs. */
+static void
+gst_gif_mux_reset (GstGifMux *self)
+{
+  GifMuxState *st = self->state;
+  GST_OBJECT_LOCK (self);
+  st->active = st->settings;
+  GST_OBJECT_UNLOCK (self);
+  st->codec_data.clear ();
+  st->have_caps = false;
+  st->stream_loop = -1;
+  st->have_stream_loop = false;
+  st->header_written = false;
+  st->segment_sent = false;
+  st->offset = 0;
+  st->comments_written.clear ();
+  st->comments_pending.clear ();
+  st->held.clear ();
+  st->held_info = mk::gif::RecordInfo ();
+  st->have_held = false;
+  st->held_pts = GST_CLOCK_TIME_NONE;
+  st->held_duration = GST_CLOCK_TIME_NONE;
+  st->frames = 0;
+}
+
+static GstStateChangeReturn
+gst_gif_mux_change_state (GstElement *element, GstStateChange transition)
+{
+  GstGifMux *self = GST_GIF_MUX (element);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    gst_gif_mux_reset (self);
+  GstStateChangeReturn ret =
+      GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret != GST_STATE_CHANGE_FAILURE &&
+      transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_gif_mux_reset (self);
+  return ret;
+}
+
+/* Queues a comment unless the file already has (or will have) the same text. */
+static void
+gst_gif_mux_add_comment (GstGifMux *self, const std::string &text)
+{
+  GifMuxState *st = self->state;
+  if (text.empty ())
+    return;
+  auto has = [&text] (const std::vector<std::string> &v) {
+    return std::find (v.begin (), v.end (), text) != v.end ();
+  };
+  if (has (st->comments_written) || has (st->comments_pending))
+    return;
+  st->comments_pending.push_back (text);
+}
+
+static void
+gst_gif_mux_write_pending_comments (GstGifMux *self, std::vector<uint8_t> &out)
+{
+  GifMuxState *st = self->state;
+  for (const std::string &c : st->comments_pending) {
+    mk::gif::writeComment (out, c);
+    st->comments_written.push_back (c);
+  }
+  st->comments_pending.clear ();
+}
+
+static GstFlowReturn
+gst_gif_mux_push_bytes (GstGifMux *self, std::vector<uint8_t> &bytes,
+    GstClockTime pts, GstClockTime duration, bool header)
+{
+  GifMuxState *st = self->state;
+  if (!st->segment_sent) {
+    /* Bytes from offset 0, in order: the file is complete without any seek. */
+    GstSegment segment;
+    gst_segment_init (&segment, GST_FORMAT_BYTES);
+    gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+    st->segment_sent = true;
+  }
+  GstBuffer *buffer = gst_buffer_new_memdup (bytes.data (), bytes.size ());
+  GST_BUFFER_OFFSET (buffer) = st->offset;
+  GST_BUFFER_OFFSET_END (buffer) = st->offset + bytes.size ();
+  GST_BUFFER_PTS (buffer) = pts;
+  GST_BUFFER_DTS (buffer) = pts;
+  GST_BUFFER_DURATION (buffer) = duration;
+  if (header)
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_HEADER);
+  st->offset += bytes.size ();
+  bytes.clear ();
+  return gst_pad_push (self->srcpad, buffer);
+}
+
+/* The header: codec_data (with the background index asked for), loop extension, comments. */
+static GstFlowReturn
+gst_gif_mux_write_header (GstGifMux *self, GstClockTime pts)
+{
+  GifMuxState *st = self->state;
+  std::vector<uint8_t> out = st->codec_data;
+
+  if (st->active.background_index >= 0) {
+    mk::Status status =
+        mk::gif::setBackgroundIndex (out, st->active.background_index);
+    if (!status)
+      GST_WARNING_OBJECT (self, "%s", status.message ().c_str ());
+  }
+  int loop = mk::gif::resolveLoopCount (
+      st->active.loop_count, st->stream_loop, st->have_stream_loop);
+  if (loop >= 0)
+    mk::gif::writeLoopExtension (out, (uint16_t)loop);
+  GST_INFO_OBJECT (self, "header: %zu bytes of codec_data, loop %d",
+      st->codec_data.size (), loop);
+
+  /* The property's comment goes first. */
+  if (!st->active.comment.empty ()) {
+    st->comments_pending.insert (
+        st->comments_pending.begin (), st->active.comment);
+  }
+  gst_gif_mux_write_pending_comments (self, out);
+  st->header_written = true;
+  return gst_gif_mux_push_bytes (self, out, pts, 0, true);
+}
+
+static GstFlowReturn
+gst_gif_mux_push_held (GstGifMux *self)
+{
+  GifMuxState *st = self->state;
+  if (!st->have_held)
+    return GST_FLOW_OK;
+  st->have_held = false;
+  st->frames++;
+  return gst_gif_mux_push_bytes (
+      self, st->held, st->held_pts, st->held_duration, false);
+}
+
+static GstFlowReturn
+gst_gif_mux_chain (
+    GstPad *pad G_GNUC_UNUSED, GstObject *parent, GstBuffer *buffer)
+{
+  GstGifMux *self = GST_GIF_MUX (parent);
+  GifMuxState *st = self->state;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstMapInfo map;
+  std::vector<uint8_t> record;
+
+  if (!st->have_caps) {
+    gst_buffer_unref (buffer);
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    gst_buffer_unref (buffer);
+    GST_ELEMENT_ERROR (
+        self, RESOURCE, READ, (nullptr), ("could not map input buffer"));
+    return GST_FLOW_ERROR;
+  }
+  mk::Result<mk::gif::RecordInfo> info =
+      mk::gif::cleanFrameRecord (map.data, map.size, record);
+  gst_buffer_unmap (buffer, &map);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime duration = GST_BUFFER_DURATION (buffer);
+  gst_buffer_unref (buffer);
+
+  if (!info) {
+    GST_ELEMENT_ERROR (self, STREAM, MUX, ("A GIF frame is damaged."),
+        ("frame %" G_GUINT64_FORMAT ": %s", st->frames + st->have_held,
+            info.status ().message ().c_str ()));
+    return GST_FLOW_ERROR;
+  }
+  if (info->truncated)
+    GST_ELEMENT_WARNING (self, STREAM, MUX,
+        ("A GIF frame is truncated; it is written as far as its data goes."),
+        ("frame %" G_GUINT64_FORMAT, st->frames + st->have_held));
+  if (info->droppedBlocks > 0)
+    GST_DEBUG_OBJECT (
+        self, "left %d extensions out of a frame record", info->droppedBlocks);
+
+  if (!st->header_written)
+    ret = gst_gif_mux_write_header (self, pts);
+  if (ret == GST_FLOW_OK)
+    ret = gst_gif_mux_push_held (self);
+  if (ret == GST_FLOW_OK && !st->comments_pending.empty ()) {
+    /* Comments may sit between frames: later tags are not lost. */
+    std::vector<uint8_t> out;
+    gst_gif_mux_write_pending_comments (self, out);
+    ret = gst_gif_mux_push_bytes (self, out, pts, 0, false);
+  }
+  st->held.swap (record);
+  st->held_info = *info;
+  st->held_pts = pts;
+  st->held_duration = duration;
+  st->have_held = true;
+  return ret;
+}
+
+/* End of stream: the held frame is the last one (final-delay applies), then the trailer. */
+static gboolean
+gst_gif_mux_finish_file (GstGifMux *self)
+{
+  GifMuxState *st = self->state;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (!st->header_written) {
+    GST_ELEMENT_ERROR (self, STREAM, MUX, ("No GIF frames to write."),
+        ("end of stream before the first frame"));
+    return FALSE;
+  }
+  if (st->have_held && st->active.final_delay >= 0) {
+    GST_DEBUG_OBJECT (self, "last frame: delay %u cs -> %d cs",
+        st->held_info.delayCs, st->active.final_delay);
+    mk::gif::setRecordDelay (
+        st->held, st->held_info, (uint16_t)st->active.final_delay);
+  }
+  ret = gst_gif_mux_push_held (self);
+  std::vector<uint8_t> out;
+  gst_gif_mux_write_pending_comments (self, out);
+  mk::gif::writeTrailer (out);
+  if (ret == GST_FLOW_OK)
+    ret = gst_gif_mux_push_bytes (self, out, GST_CLOCK_TIME_NONE, 0, false);
+  GST_INFO_OBJECT (self,
+      "wrote %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT " bytes",
+      st->frames, st->offset);
+  return ret == GST_FLOW_OK || ret == GST_FLOW_FLUSHING;
+}
+
+static gboolean
+gst_gif_mux_set_caps (GstGifMux *self, GstCaps *caps)
+{
+  GifMuxState *st = self->state;
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  const GValue *v = gst_structure_get_value (s, "codec_data");
+  GstBuffer *buf = v && G_VALUE_HOLDS (v, GST_TYPE_BUFFER)
+                       ? gst_value_get_buffer (v)
+                       : nullptr;
+  if (!buf) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("The GIF stream has no header (codec_data)."),
+        ("gifmux writes frames as gifenc or gifdemux deliver them; caps "
+         "%" GST_PTR_FORMAT,
+            caps));
+    return FALSE;
+  }
+
+  GstMapInfo map;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return FALSE;
+  std::vector<uint8_t> header (map.data, map.data + map.size);
+  gst_buffer_unmap (buf, &map);
+
+  mk::Result<mk::gif::ScreenHeader> screen =
+      mk::gif::parseCodecData (header.data (), header.size ());
+  if (!screen) {
+    GST_ELEMENT_ERROR (self, STREAM, MUX,
+        ("The GIF header (codec_data) is damaged."),
+        ("%s", screen.status ().message ().c_str ()));
+    return FALSE;
+  }
+
+  if (st->header_written) {
+    if (header != st->codec_data) {
+      GST_ELEMENT_ERROR (self, STREAM, MUX,
+          ("The GIF stream changed its screen size or global palette; a GIF "
+           "file has one "
+           "header, so this stream cannot go on in the same file."),
+          ("new codec_data for a %dx%d screen after %" G_GUINT64_FORMAT
+           " frames",
+              screen->width, screen->height, st->frames + st->have_held));
+      return FALSE;
+    }
+    return TRUE;
+  }
+
+  st->codec_data.swap (header);
+  int loop = -1;
+  st->have_stream_loop = gst_structure_get_int (s, "loop-count", &loop);
+  st->stream_loop = loop;
+  st->have_caps = true;
+
+  GstCaps *out = gst_caps_new_simple ("image/gif", "width", G_TYPE_INT,
+      screen->width, "height", G_TYPE_INT, screen->height, nullptr);
+  GST_INFO_OBJECT (self, "caps %" GST_PTR_FORMAT, out);
+  gboolean ok = gst_pad_set_caps (self->srcpad, out);
+  gst_caps_unref (out);
+  return ok;
+}
+
+static void
+gst_gif_mux_collect_tags (GstGifMux *self, GstTagList *tags)
+{
+  guint n = gst_tag_list_get_tag_size (tags, GST_TAG_COMMENT);
+  for (guint i = 0; i < n; i++) {
+    const gchar *text = nullptr;
+    if (gst_tag_list_peek_string_index (tags, GST_TAG_COMMENT, i, &text) &&
+        text)
+      gst_gif_mux_add_comment (self, text);
+  }
+}
+
+static gboolean
+gst_gif_mux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  GstGifMux *self = GST_GIF_MUX (parent);
+  gboolean ok = TRUE;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS: {
+      GstCaps *caps;
+      gst_event_parse_caps (event, &caps);
+      ok = gst_gif_mux_set_caps (self, caps);
+      gst_event_unref (event);
+      return ok;
+    }
+    case GST_EVENT_SEGMENT:
+      /* Ours is a byte segment, sent with the first data. */
+      gst_event_unref (event);
+      return TRUE;
+    case GST_EVENT_TAG: {
+      GstTagList *tags;
+      gst_event_parse_tag (event, &tags);
+      gst_gif_mux_collect_tags (self, tags);
+      gst_event_unref (event);
+      return TRUE;
+    }
+    case GST_EVENT_EOS:
+      if (!gst_gif_mux_finish_file (self)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+      break;
+    default:
+      break;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+gst_gif_mux_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEEK) {
+    GST_DEBUG_OBJECT (parent, "a muxer cannot seek");
+    gst_event_unref (event);
+    return FALSE;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+gst_gif_mux_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_SEEKING) {
+    GstFormat format;
+    gst_query_parse_seeking (query, &format, nullptr, nullptr, nullptr);
+    gst_query_set_seeking (query, format, FALSE, 0, -1);
+    return TRUE;
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* ---------------------------------------------------------------- properties */
+
+static void
+gst_gif_mux_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstGifMux *self = GST_GIF_MUX (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_set_property (mk::gif::muxOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_gif_mux_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstGifMux *self = GST_GIF_MUX (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_get_property (mk::gif::muxOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}

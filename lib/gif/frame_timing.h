@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// mk::gif::DelayAccumulator: stream timestamps -> GIF frame delays in centiseconds. Each frame's
+// delay is the difference of its start and end rounded down to the stream's centisecond grid,
+// so rounding errors never accumulate (30 fps gives 3, 3, 4, 3, 3, 4 ... and N frames last
+// exactly as long as the input, to within 1 cs). Frames that would show for less than the
+// minimum delay (2 cs: browsers play 0 and 1 as 10) are reported for merging instead.
+#pragma once
+
+#include <cstdint>
+
+namespace mk::gif {
+
+struct DelayStep {
+  uint16_t delayCs = 0;    // the closed frame's delay (when !merge)
+  bool merge = false;      // too short: drop the frame; the next one starts in its place
+  bool backwards = false;  // the end was before the frame's start: minimum delay, clock re-based
+  bool clamped = false;    // longer than 65535 cs: clamped (the excess is not shown)
+};
+
+class DelayAccumulator {
+ public:
+  static constexpr unsigned kMinDelayCs = 2;  // the smallest delay browsers honour
+  static constexpr unsigned kMaxDelayCs = 65535;
+
+  explicit DelayAccumulator(unsigned minDelayCs = kMinDelayCs) noexcept
+      : min_(minDelayCs < 1 ? 1 : minDelayCs) {}
+
+  void reset() noexcept;
+  bool started() const noexcept { return started_; }
+  // The first frame's timestamp, in ns: the time origin. The current frame starts there.
+  void start(int64_t ns) noexcept;
+  // Closes the current frame, shown until `endNs` (the next frame's timestamp, or the end of the
+  // last frame). `last`: the frame cannot be merged away (end of stream): at least the minimum.
+  // After a non-merge step the next frame starts at `endNs`.
+  DelayStep close(int64_t endNs, bool last) noexcept;
+  // Centiseconds given out so far (the current frame's start on the grid).
+  int64_t elapsedCs() const noexcept { return startCs_; }
+
+ private:
+  int64_t toCs(int64_t ns) const noexcept;
+
+  unsigned min_;
+  bool started_ = false;
+  int64_t origin_ = 0;
+  int64_t startCs_ = 0;
+};
+
+}  // namespace mk::gif
