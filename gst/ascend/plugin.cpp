@@ -13,12 +13,26 @@
 #include <gst/gst.h>
 
 #include "common/gstmklog.h"
+#include "dvpp/loader.h"
+#include "gstascendvenc.h"
 
 static gboolean
-plugin_init (GstPlugin *plugin G_GNUC_UNUSED)
+plugin_init (GstPlugin *plugin)
 {
+  /* The rank depends on whether the runtime loads: rescan when its location may have changed. */
+  static const gchar *env_vars[] = {mk::dvpp::kMpiLibEnv, mk::dvpp::kAclLibEnv,
+      "LD_LIBRARY_PATH", "ASCEND_HOME_PATH", NULL};
+  static const gchar *paths[] = {
+      "/usr/local/Ascend/ascend-toolkit/latest/lib64",
+      "/usr/local/Ascend/driver/lib64", "/usr/local/Ascend/driver/lib64/driver",
+      "/usr/local/Ascend/driver/lib64/common", "/usr/lib64", NULL};
+  static const gchar *names[] = {
+      mk::dvpp::kDefaultMpiLib, mk::dvpp::kDefaultAclLib, NULL};
+
   gst_mk_log_init ();
-  return TRUE;
+  gst_plugin_add_dependency (
+      plugin, env_vars, paths, names, GST_PLUGIN_DEPENDENCY_FLAG_NONE);
+  return GST_ELEMENT_REGISTER (ascendvenc, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, ascend,

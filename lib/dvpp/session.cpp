@@ -533,8 +533,9 @@ Status EncoderSession::drain(std::chrono::milliseconds timeout) noexcept {
 // With send_mutex_ held, so nothing new is sent meanwhile.
 Status EncoderSession::drainLocked(std::chrono::milliseconds timeout) noexcept {
   std::unique_lock<std::mutex> lock(mutex_);
-  bool done =
-      cond_.wait_for(lock, timeout, [this] { return in_flight_.empty() || !failure_.isOk(); });
+  bool done = cond_.wait_for(lock, timeout, [this] {
+    return (in_flight_.empty() && delivering_ == 0) || !failure_.isOk();
+  });
   if (!failure_.isOk()) return failure_;
   if (done) return Status::ok();
   std::string ids;
@@ -685,6 +686,7 @@ bool EncoderSession::collectOne() noexcept {
       frame = std::move(it->second);
       in_flight_.erase(it);
       known = true;
+      delivering_++;
       if (empty_pack)
         stats_.failed++;
       else
@@ -710,6 +712,10 @@ bool EncoderSession::collectOne() noexcept {
     encoded.pts = frame.pts;
     encoded.keyframe = hasKeyframeNal(out_.data(), out_.size(), settings_.codec);
     callbacks_.output(callbacks_.opaque, encoded);
+  }
+  if (known) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    delivering_--;
   }
   cond_.notify_all();
   return true;

@@ -176,6 +176,9 @@ class EncoderSession {
   int channel_ = -1;
   int fd_ = -1;
   std::map<std::uint64_t, InFlight> in_flight_;  // by seq (carried in hi_video_frame.pts)
+  // Frames taken out of in_flight_ whose callback has not returned yet: drain() waits for them
+  // too, so that after it returns no output callback is still running or about to run.
+  int delivering_ = 0;
   Status failure_;
   SessionStats stats_;
 

@@ -1,0 +1,738 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:element-ascendvenc
+ * @title: ascendvenc
+ *
+ * Encodes NV12 or NV21 video into H.264 or H.265 on the DVPP video encoder of Huawei Ascend
+ * 310B and 310P chips, through the hi_mpi VENC API of the CANN runtime. The codec and profile
+ * follow downstream caps (H.264 high profile when downstream accepts anything).
+ *
+ * The runtime (libacl_dvpp_mpi.so, libascendcl.so) is loaded when the element starts, so the
+ * plugin installs anywhere; without it the element has rank NONE and fails to start with an
+ * error that names the libraries it tried. GST_ASCEND_MPI_LIB and GST_ASCEND_ACL_LIB override
+ * their paths.
+ *
+ * Upstream elements that honour allocation queries get a pool of DVPP memory laid out as the
+ * encoder reads it; each frame is copied into the encoder's input frames. #GstAscendVenc:bitrate may change while playing, and
+ * force-key-unit events make the next frame an IDR frame.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=300 ! video/x-raw,format=NV12,width=1280,height=720 ! ascendvenc bitrate=4000 ! h264parse ! mp4mux ! filesink location=out.mp4
+ * gst-launch-1.0 videotestsrc num-buffers=300 ! video/x-raw,format=NV12,width=1920,height=1080 ! ascendvenc ! video/x-h265 ! h265parse ! matroskamux ! filesink location=out.mkv
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstascendvenc.h"
+
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "common/gstmkbufferpool.h"
+#include "common/gstmkoptions.h"
+#include "dvpp/loader.h"
+#include "dvpp/runtime.h"
+#include "dvpp/session.h"
+#include "dvpp/venc_options.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_ascend_venc_debug);
+#define GST_CAT_DEFAULT gst_ascend_venc_debug
+
+enum {
+  PROP_0,
+  PROP_FIRST_OPTION,
+};
+
+/* Even sizes across what 310B (114..8192) and 310P (128..4096) take; the chip's own limits are
+ * checked when the channel opens and reported naming the limit. */
+#define ASCEND_VENC_SINK_CAPS                                                  \
+  "video/x-raw, format = (string) { NV12, NV21 }, "                            \
+  "width = (int) [ 114, 8192, 2 ], height = (int) [ 114, 8192, 2 ], "          \
+  "framerate = (fraction) [ 0/1, MAX ]"
+
+#define ASCEND_VENC_SRC_CAPS                                                   \
+  "video/x-h264, stream-format = (string) byte-stream, "                       \
+  "alignment = (string) au, "                                                  \
+  "profile = (string) { high, main, baseline }; "                              \
+  "video/x-h265, stream-format = (string) byte-stream, "                       \
+  "alignment = (string) au, profile = (string) main"
+
+enum class SessionStep { kRuntime, kOpen, kEncode };
+
+struct AscendVencState
+{
+  /* properties, under the object lock */
+  mk::dvpp::EncoderSettings settings;
+  std::atomic<bool> bitrate_dirty{false};
+
+  /* under the stream lock (or with streaming stopped: start/stop) */
+  mk::dvpp::RuntimeRef
+      runtime; /* start..stop: the offered pools allocate from it */
+  std::unique_ptr<mk::dvpp::EncoderSession> session;
+  GstVideoCodecState *input_state = nullptr;
+  mk::dvpp::Codec codec = mk::dvpp::Codec::kH264;
+  int profile = -1;
+  std::vector<GstBufferPool *>
+      pools; /* offered upstream; deactivated in stop */
+
+  /* any thread */
+  std::atomic<GstFlowReturn> last_flow{GST_FLOW_OK};
+  std::atomic<bool> error_posted{false};
+};
+
+struct _GstAscendVenc
+{
+  GstVideoEncoder parent;
+  AscendVencState *state;
+};
+
+#define gst_ascend_venc_parent_class parent_class
+G_DEFINE_TYPE (GstAscendVenc, gst_ascend_venc, GST_TYPE_VIDEO_ENCODER);
+
+/* Registered on every machine, so gst-inspect-1.0 documents it; autoplugged only where the
+ * runtime loads. loadApi() only dlopens and resolves: no device is touched here. */
+static gboolean
+gst_ascend_venc_element_register (GstPlugin *plugin)
+{
+  auto api = mk::dvpp::loadApi ();
+  GstRank rank = GST_RANK_PRIMARY;
+  if (!api.isOk ()) {
+    GST_DEBUG_CATEGORY_INIT (
+        gst_ascend_venc_debug, "ascendvenc", 0, "Ascend DVPP video encoder");
+    GST_INFO ("no DVPP runtime (%s): ascendvenc gets rank NONE",
+        api.status ().message ().c_str ());
+    rank = GST_RANK_NONE;
+  }
+  return gst_element_register (
+      plugin, "ascendvenc", rank, GST_TYPE_ASCEND_VENC);
+}
+GST_ELEMENT_REGISTER_DEFINE_CUSTOM (
+    ascendvenc, gst_ascend_venc_element_register);
+
+static void gst_ascend_venc_finalize (GObject *object);
+static void gst_ascend_venc_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
+static void gst_ascend_venc_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
+static gboolean gst_ascend_venc_start (GstVideoEncoder *enc);
+static gboolean gst_ascend_venc_stop (GstVideoEncoder *enc);
+static gboolean gst_ascend_venc_flush (GstVideoEncoder *enc);
+static gboolean gst_ascend_venc_set_format (
+    GstVideoEncoder *enc, GstVideoCodecState *state);
+static GstFlowReturn gst_ascend_venc_handle_frame (
+    GstVideoEncoder *enc, GstVideoCodecFrame *frame);
+static GstFlowReturn gst_ascend_venc_finish (GstVideoEncoder *enc);
+static gboolean gst_ascend_venc_propose_allocation (
+    GstVideoEncoder *enc, GstQuery *query);
+
+static void
+gst_ascend_venc_class_init (GstAscendVencClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstVideoEncoderClass *enc_class = GST_VIDEO_ENCODER_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (
+      gst_ascend_venc_debug, "ascendvenc", 0, "Ascend DVPP video encoder");
+
+  gobject_class->finalize = gst_ascend_venc_finalize;
+  gobject_class->set_property = gst_ascend_venc_set_property;
+  gobject_class->get_property = gst_ascend_venc_get_property;
+  gst_mk_options_install_properties (
+      gobject_class, mk::dvpp::encoderOptions (), PROP_FIRST_OPTION);
+
+  /* The templates are fixed strings, so the documentation is the same on every machine. */
+  GstCaps *sink_caps = gst_caps_from_string (ASCEND_VENC_SINK_CAPS);
+  GstPadTemplate *templ =
+      gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, sink_caps);
+  gst_pad_template_set_documentation_caps (templ, sink_caps);
+  gst_element_class_add_pad_template (element_class, templ);
+  gst_caps_unref (sink_caps);
+
+  GstCaps *src_caps = gst_caps_from_string (ASCEND_VENC_SRC_CAPS);
+  templ = gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, src_caps);
+  gst_pad_template_set_documentation_caps (templ, src_caps);
+  gst_element_class_add_pad_template (element_class, templ);
+  gst_caps_unref (src_caps);
+
+  gst_element_class_set_static_metadata (element_class,
+      "Ascend DVPP video encoder", "Codec/Encoder/Video/Hardware",
+      "Encodes H.264 or H.265 on the DVPP of Huawei Ascend 310B/310P chips",
+      "gst-mediakit developers");
+
+  enc_class->start = GST_DEBUG_FUNCPTR (gst_ascend_venc_start);
+  enc_class->stop = GST_DEBUG_FUNCPTR (gst_ascend_venc_stop);
+  enc_class->flush = GST_DEBUG_FUNCPTR (gst_ascend_venc_flush);
+  enc_class->set_format = GST_DEBUG_FUNCPTR (gst_ascend_venc_set_format);
+  enc_class->handle_frame = GST_DEBUG_FUNCPTR (gst_ascend_venc_handle_frame);
+  enc_class->finish = GST_DEBUG_FUNCPTR (gst_ascend_venc_finish);
+  enc_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_ascend_venc_propose_allocation);
+}
+
+static void
+gst_ascend_venc_init (GstAscendVenc *self)
+{
+  self->state = new AscendVencState ();
+  mk::dvpp::encoderOptions ().setDefaults (&self->state->settings);
+  GST_PAD_SET_ACCEPT_TEMPLATE (GST_VIDEO_ENCODER_SINK_PAD (self));
+}
+
+static void
+gst_ascend_venc_finalize (GObject *object)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* Turns a lib failure into the GStreamer error a user can act on. Only the first error is
+ * posted: later ones are consequences of it. */
+static void
+gst_ascend_venc_post_error (
+    GstAscendVenc *self, const mk::Status &status, SessionStep step)
+{
+  AscendVencState *st = self->state;
+  const char *msg = status.message ().c_str ();
+  /* the lib tags its messages; users need not see that */
+  if (g_str_has_prefix (msg, "dvpp: "))
+    msg += 6;
+
+  st->last_flow.store (GST_FLOW_ERROR);
+  if (st->error_posted.exchange (true))
+    return;
+  switch (status.code ()) {
+    case mk::Errc::kNotFound:
+      if (step == SessionStep::kRuntime && !mk::dvpp::loadApi ().isOk ())
+        GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+            ("The Ascend DVPP runtime could not be loaded: source CANN's "
+             "set_env.sh, or set GST_ASCEND_MPI_LIB and GST_ASCEND_ACL_LIB to "
+             "the paths of libacl_dvpp_mpi.so and libascendcl.so."),
+            ("%s", msg));
+      else
+        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+            ("The Ascend device was not found."),
+            ("%s. Check device-id against npu-smi info.", msg));
+      break;
+    case mk::Errc::kUnsupported:
+      if (step == SessionStep::kRuntime)
+        GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+            ("This Ascend chip has no DVPP video encoder that ascendvenc "
+             "supports."),
+            ("%s", msg));
+      else
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("The encoder does not support these settings."), ("%s", msg));
+      break;
+    case mk::Errc::kOutOfRange:
+    case mk::Errc::kInvalidArgument:
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Invalid encoder settings: %s.", msg), ("%s", msg));
+      break;
+    case mk::Errc::kBusy:
+      GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
+          ("Every DVPP video encoder channel is in use."),
+          ("%s. Stop other encoders on this device (channels are shared by "
+           "all processes), or pick another device-id.",
+              msg));
+      break;
+    case mk::Errc::kNoMemory:
+      GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, ("Out of DVPP memory."),
+          ("%s. Lower input-buffers or the resolution.", msg));
+      break;
+    case mk::Errc::kTimeout:
+      GST_ELEMENT_ERROR (self, STREAM, ENCODE,
+          ("The video encoder stopped responding."),
+          ("%s. Raise send-timeout if the device is just slow.", msg));
+      break;
+    default:
+      if (step == SessionStep::kEncode)
+        GST_ELEMENT_ERROR (
+            self, STREAM, ENCODE, ("The video encoder failed."), ("%s", msg));
+      else
+        GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+            ("Could not open the video encoder."), ("%s", msg));
+      break;
+  }
+}
+
+/* Session callbacks: on the session's looper thread. */
+static void
+gst_ascend_venc_on_output (
+    void *opaque, const mk::dvpp::EncodedFrame &out) noexcept
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (opaque);
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+
+  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  GstVideoCodecFrame *frame =
+      gst_video_encoder_get_frame (enc, (int)out.user_id);
+  if (!frame) {
+    /* flushed meanwhile */
+    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+    GST_DEBUG_OBJECT (
+        self, "no frame %" G_GUINT64_FORMAT " any more", (guint64)out.user_id);
+    return;
+  }
+  frame->output_buffer =
+      gst_video_encoder_allocate_output_buffer (enc, out.size);
+  gst_buffer_fill (frame->output_buffer, 0, out.data, out.size);
+  if (out.keyframe)
+    GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
+  else
+    GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
+  GstFlowReturn ret = gst_video_encoder_finish_frame (enc, frame);
+  if (ret != GST_FLOW_OK) {
+    GstFlowReturn expected = GST_FLOW_OK;
+    self->state->last_flow.compare_exchange_strong (expected, ret);
+    GST_DEBUG_OBJECT (self, "finish_frame: %s", gst_flow_get_name (ret));
+  }
+  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+}
+
+static void
+gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
+    bool has_frame, std::uint64_t user_id, bool fatal) noexcept
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (opaque);
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+
+  if (has_frame) {
+    GST_VIDEO_ENCODER_STREAM_LOCK (self);
+    GstVideoCodecFrame *frame = gst_video_encoder_get_frame (enc, (int)user_id);
+    if (frame) /* no output buffer: dropped */
+      gst_video_encoder_finish_frame (enc, frame);
+    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  }
+  if (has_frame || fatal) {
+    gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
+    return;
+  }
+  GST_ELEMENT_WARNING (
+      self, STREAM, ENCODE, (nullptr), ("%s", status.message ().c_str ()));
+}
+
+/* Closes the session; frames still in flight are dropped. The stream lock is released around
+ * it when held, because the looper thread may wait for that lock in a callback. */
+static void
+gst_ascend_venc_close_session (GstAscendVenc *self, bool locked)
+{
+  std::unique_ptr<mk::dvpp::EncoderSession> session =
+      std::move (self->state->session);
+  if (!session)
+    return;
+  if (locked)
+    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  session.reset ();
+  if (locked)
+    GST_VIDEO_ENCODER_STREAM_LOCK (self);
+}
+
+/* With the stream lock held: waits for every frame sent to come out. */
+static gboolean
+gst_ascend_venc_drain (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  if (!st->session)
+    return TRUE;
+  auto timeout =
+      std::chrono::milliseconds (st->session->settings ().send_timeout_ms);
+  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  mk::Status status = st->session->drain (timeout);
+  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  if (!status) {
+    gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_ascend_venc_start (GstVideoEncoder *enc)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  AscendVencState *st = self->state;
+  int device_id;
+
+  st->last_flow.store (GST_FLOW_OK);
+  st->error_posted.store (false);
+  GST_OBJECT_LOCK (self);
+  device_id = st->settings.device_id;
+  GST_OBJECT_UNLOCK (self);
+
+  auto api = mk::dvpp::loadApi ();
+  if (!api.isOk ()) {
+    gst_ascend_venc_post_error (self, api.status (), SessionStep::kRuntime);
+    return FALSE;
+  }
+  auto runtime = mk::dvpp::Runtime::acquire (device_id);
+  if (!runtime.isOk ()) {
+    gst_ascend_venc_post_error (self, runtime.status (), SessionStep::kRuntime);
+    return FALSE;
+  }
+  st->runtime = std::move (runtime).value ();
+  GST_INFO_OBJECT (self, "device %d: %s, %s mode", device_id,
+      st->runtime->socName ().c_str (),
+      st->runtime->runMode () == mk::dvpp::RunMode::kDevice ? "device"
+                                                            : "host");
+  return TRUE;
+}
+
+static gboolean
+gst_ascend_venc_stop (GstVideoEncoder *enc)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  AscendVencState *st = self->state;
+
+  gst_ascend_venc_close_session (self, false);
+  g_clear_pointer (&st->input_state, gst_video_codec_state_unref);
+  /* Nothing may allocate from the runtime once our reference is gone; buffers still out keep
+   * their own reference and free correctly. */
+  for (GstBufferPool *pool : st->pools) {
+    gst_buffer_pool_set_active (pool, FALSE);
+    gst_object_unref (pool);
+  }
+  st->pools.clear ();
+  st->runtime.reset ();
+  return TRUE;
+}
+
+static gboolean
+gst_ascend_venc_flush (GstVideoEncoder *enc)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  /* Frames in flight belong to the old segment: drop them; handle_frame reopens. */
+  gst_ascend_venc_close_session (self, true);
+  self->state->last_flow.store (GST_FLOW_OK);
+  return TRUE;
+}
+
+/* The codec and profile downstream wants: the first it lists, H.264 high when it is open. */
+static gboolean
+gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
+{
+  AscendVencState *st = self->state;
+  GstPad *srcpad = GST_VIDEO_ENCODER_SRC_PAD (self);
+  GstCaps *templ = gst_pad_get_pad_template_caps (srcpad);
+  GstCaps *allowed = gst_pad_peer_query_caps (srcpad, templ);
+  gst_caps_unref (templ);
+
+  if (!allowed || gst_caps_is_empty (allowed)) {
+    if (allowed)
+      gst_caps_unref (allowed);
+    return FALSE;
+  }
+  allowed = gst_caps_truncate (allowed);
+  allowed = gst_caps_make_writable (allowed);
+  GstStructure *s = gst_caps_get_structure (allowed, 0);
+  bool h265 = gst_structure_has_name (s, "video/x-h265");
+  st->codec = h265 ? mk::dvpp::Codec::kH265 : mk::dvpp::Codec::kH264;
+  const char *profile = h265 ? "main" : "high";
+  if (gst_structure_has_field (s, "profile")) {
+    gst_structure_fixate_field_string (s, "profile", profile);
+    const char *p = gst_structure_get_string (s, "profile");
+    if (p)
+      profile = p;
+  }
+  if (h265)
+    st->profile = 0;
+  else if (g_str_equal (profile, "baseline"))
+    st->profile = 0;
+  else if (g_str_equal (profile, "main"))
+    st->profile = 1;
+  else
+    st->profile = 2;
+  *out_caps = gst_caps_new_simple (h265 ? "video/x-h265" : "video/x-h264",
+      "stream-format", G_TYPE_STRING, "byte-stream", "alignment", G_TYPE_STRING,
+      "au", "profile", G_TYPE_STRING, h265 ? "main" : profile, NULL);
+  gst_caps_unref (allowed);
+  return TRUE;
+}
+
+/* With the stream lock held: opens a session for the current input. */
+static gboolean
+gst_ascend_venc_open_session (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  const GstVideoInfo *info = &st->input_state->info;
+  mk::dvpp::EncoderSettings settings;
+  mk::dvpp::EncoderCallbacks callbacks;
+
+  GST_OBJECT_LOCK (self);
+  settings = st->settings;
+  GST_OBJECT_UNLOCK (self);
+  st->bitrate_dirty.store (false);
+  settings.codec = st->codec;
+  settings.profile = st->profile;
+  settings.width = GST_VIDEO_INFO_WIDTH (info);
+  settings.height = GST_VIDEO_INFO_HEIGHT (info);
+  settings.format = GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_NV21
+                        ? mk::dvpp::PixelFormat::kNv21
+                        : mk::dvpp::PixelFormat::kNv12;
+  /* No frame rate (variable): the rate control still needs one. */
+  if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0) {
+    settings.fps_n = GST_VIDEO_INFO_FPS_N (info);
+    settings.fps_d = GST_VIDEO_INFO_FPS_D (info);
+  } else {
+    settings.fps_n = 30;
+    settings.fps_d = 1;
+  }
+
+  callbacks.opaque = self;
+  callbacks.output = gst_ascend_venc_on_output;
+  callbacks.error = gst_ascend_venc_on_error;
+  auto session = mk::dvpp::EncoderSession::create (settings, callbacks);
+  if (!session.isOk ()) {
+    gst_ascend_venc_post_error (self, session.status (), SessionStep::kOpen);
+    return FALSE;
+  }
+  st->session = std::move (session).value ();
+  GST_INFO_OBJECT (self, "channel %d: %s %ux%u, %u kbit/s",
+      st->session->channelId (),
+      settings.codec == mk::dvpp::Codec::kH265 ? "H.265" : "H.264",
+      settings.width, settings.height, settings.bitrate);
+  return TRUE;
+}
+
+static gboolean
+gst_ascend_venc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  AscendVencState *st = self->state;
+  GstCaps *caps = nullptr;
+
+  /* A new format: finish the frames of the old one first. */
+  if (!gst_ascend_venc_drain (self))
+    return FALSE;
+  gst_ascend_venc_close_session (self, true);
+
+  if (st->input_state)
+    gst_video_codec_state_unref (st->input_state);
+  st->input_state = gst_video_codec_state_ref (state);
+
+  if (!gst_ascend_venc_pick_codec (self, &caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (nullptr),
+        ("downstream accepts neither H.264 nor H.265 byte-stream"));
+    return FALSE;
+  }
+  if (!gst_ascend_venc_open_session (self)) {
+    gst_caps_unref (caps);
+    return FALSE;
+  }
+
+  GstVideoCodecState *out =
+      gst_video_encoder_set_output_state (enc, caps, state);
+  gst_video_codec_state_unref (out);
+
+  /* Frames wait for the hardware about one frame time, and at most input-buffers of them queue. */
+  const GstVideoInfo *info = &state->info;
+  if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0) {
+    GstClockTime frame = gst_util_uint64_scale (
+        GST_SECOND, GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
+    gst_video_encoder_set_latency (
+        enc, frame, frame * st->session->settings ().input_buffers);
+  } else {
+    gst_video_encoder_set_latency (enc, 0, GST_CLOCK_TIME_NONE);
+  }
+  return gst_video_encoder_negotiate (enc);
+}
+
+/* With the stream lock held: a bitrate set while playing reaches the channel. */
+static gboolean
+gst_ascend_venc_apply_bitrate (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  guint bitrate, max_bitrate;
+
+  GST_OBJECT_LOCK (self);
+  bitrate = st->settings.bitrate;
+  max_bitrate = st->settings.max_bitrate;
+  GST_OBJECT_UNLOCK (self);
+  GST_INFO_OBJECT (self, "bitrate %u kbit/s, max %u", bitrate, max_bitrate);
+  /* may drain and reopen (runtimes without set_chn_attr): outputs need the lock */
+  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  mk::Status status = st->session->setBitrate (bitrate, max_bitrate);
+  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  if (!status) {
+    gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  AscendVencState *st = self->state;
+  GstVideoFrame vframe;
+  mk::dvpp::HostFrame host;
+  mk::dvpp::FrameMeta meta;
+  mk::Status status;
+
+  GstFlowReturn ret = st->last_flow.load ();
+  if (ret != GST_FLOW_OK)
+    goto drop;
+  if (!st->input_state)
+    goto not_negotiated;
+  if (!st->session && !gst_ascend_venc_open_session (self)) {
+    ret = GST_FLOW_ERROR;
+    goto drop;
+  }
+  if (st->bitrate_dirty.exchange (false) &&
+      !gst_ascend_venc_apply_bitrate (self)) {
+    ret = GST_FLOW_ERROR;
+    goto drop;
+  }
+
+  if (!gst_video_frame_map (
+          &vframe, &st->input_state->info, frame->input_buffer, GST_MAP_READ))
+    goto map_failed;
+  host.planes[0] = (const guint8 *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0);
+  host.planes[1] = (const guint8 *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 1);
+  host.strides[0] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
+  host.strides[1] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 1);
+  meta.user_id = frame->system_frame_number;
+  meta.pts = (std::int64_t)frame->pts;
+  meta.force_idr = GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
+  if (meta.force_idr)
+    GST_DEBUG_OBJECT (self, "frame %u: IDR forced", frame->system_frame_number);
+
+  /* sendFrame blocks while the encoder is full; outputs that free it need the lock. */
+  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  status = st->session->sendFrame (host, meta);
+  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  gst_video_frame_unmap (&vframe);
+  if (!status) {
+    gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
+    ret = GST_FLOW_ERROR;
+    goto drop;
+  }
+  /* The output callback finishes it (perhaps already has). */
+  gst_video_codec_frame_unref (frame);
+  return st->last_flow.load ();
+
+drop:
+  /* no output buffer: the base class drops it */
+  gst_video_encoder_finish_frame (enc, frame);
+  return ret;
+
+  /* ERRORS */
+not_negotiated : {
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+  gst_video_encoder_finish_frame (enc, frame);
+  return GST_FLOW_NOT_NEGOTIATED;
+}
+map_failed : {
+  GST_ELEMENT_ERROR (
+      self, RESOURCE, READ, (nullptr), ("could not map the input frame"));
+  st->last_flow.store (GST_FLOW_ERROR);
+  gst_video_encoder_finish_frame (enc, frame);
+  return GST_FLOW_ERROR;
+}
+}
+
+static GstFlowReturn
+gst_ascend_venc_finish (GstVideoEncoder *enc)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  if (!gst_ascend_venc_drain (self))
+    return GST_FLOW_ERROR;
+  GstFlowReturn ret = self->state->last_flow.load ();
+  return ret == GST_FLOW_EOS ? GST_FLOW_OK : ret;
+}
+
+/* Offers a pool of DVPP memory laid out as VENC reads it (stride = width rounded up to 16,
+ * chroma right after the luma rows), so upstream writes where the encoder reads. In host
+ * (PCIe) mode DVPP memory is not CPU-addressable: upstream then uses its own buffers. */
+static gboolean
+gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (enc);
+  AscendVencState *st = self->state;
+  GstCaps *caps = nullptr;
+  gboolean need_pool = FALSE;
+  GstVideoInfo info;
+
+  gst_query_parse_allocation (query, &caps, &need_pool);
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, nullptr);
+  if (!caps || !gst_video_info_from_caps (&info, caps) || !st->runtime ||
+      st->runtime->runMode () != mk::dvpp::RunMode::kDevice)
+    return GST_VIDEO_ENCODER_CLASS (parent_class)
+        ->propose_allocation (enc, query);
+
+  GstBufferPool *pool = gst_mk_buffer_pool_new ();
+  gst_mk_buffer_pool_set_mk_allocator (
+      GST_MK_BUFFER_POOL (pool), st->runtime->allocator ());
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+  GstVideoAlignment align;
+  gst_video_alignment_reset (&align);
+  align.stride_align[0] = align.stride_align[1] = 15;
+  GstVideoInfo aligned = info;
+  gst_video_info_align (&aligned, &align);
+  guint size = (guint)GST_VIDEO_INFO_SIZE (&aligned);
+  gst_buffer_pool_config_set_params (config, caps, size, 0, 0);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_config_add_option (
+      config, GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT);
+  gst_buffer_pool_config_set_video_alignment (config, &align);
+  if (!gst_buffer_pool_set_config (pool, config)) {
+    GST_WARNING_OBJECT (self, "DVPP pool refused its config");
+    gst_object_unref (pool);
+    return GST_VIDEO_ENCODER_CLASS (parent_class)
+        ->propose_allocation (enc, query);
+  }
+  gst_query_add_allocation_pool (query, pool, size, 0, 0);
+  GST_DEBUG_OBJECT (self, "offering DVPP pool, %u bytes, stride %d", size,
+      GST_VIDEO_INFO_PLANE_STRIDE (&aligned, 0));
+  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  st->pools.push_back (pool);
+  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  return GST_VIDEO_ENCODER_CLASS (parent_class)
+      ->propose_allocation (enc, query);
+}
+
+static void
+gst_ascend_venc_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (object);
+  const mk::OptionTable &table = mk::dvpp::encoderOptions ();
+  const guint rate =
+      PROP_FIRST_OPTION + (guint)(table.find ("bitrate") - table.begin ());
+  const guint max_rate =
+      PROP_FIRST_OPTION + (guint)(table.find ("max-bitrate") - table.begin ());
+
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_set_property (
+      table, &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  /* applied by the streaming thread before its next frame */
+  if (prop_id == rate || prop_id == max_rate)
+    self->state->bitrate_dirty.store (true);
+}
+
+static void
+gst_ascend_venc_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (object);
+  GST_OBJECT_LOCK (self);
+  gboolean handled = gst_mk_options_get_property (mk::dvpp::encoderOptions (),
+      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
