@@ -50,6 +50,102 @@ LzwDecoder g_dec;  // 40 KiB of tables: keep it off the stack
 
 }  // namespace
 
+// Decodes in chunks whose sizes come from `sizes` in turn (the back-reference path only copies
+// from the current chunk; older strings come from the prefix chains).
+std::vector<uint8_t> decodeChunks(LzwDecoder &d, size_t expect, const std::vector<size_t> &sizes) {
+  std::vector<uint8_t> out(expect + 64);
+  size_t got = 0;
+  for (size_t k = 0;; k++) {
+    size_t chunk = sizes[k % sizes.size()];
+    size_t want = chunk < out.size() - got ? chunk : out.size() - got;
+    size_t n = d.decode(out.data() + got, want);
+    got += n;
+    if (n < want || got == out.size()) break;
+  }
+  out.resize(got);
+  return out;
+}
+
+START_TEST(test_split_at_every_offset) {
+  // Long runs make long strings: a split lands inside a string copied from earlier output, and
+  // inside the KwKwK strings of a run ("aaaa...").
+  std::vector<uint8_t> pixels = randomPixels(3000, 3, 31, 40);
+  pixels.insert(pixels.end(), 500, 5);
+  auto data = lzwEncode(pixels, 3);
+  for (size_t first = 1; first < pixels.size(); first += 7) {
+    ck_assert(g_dec.reset(3, data.data(), data.size()).isOk());
+    auto out = decodeChunks(g_dec, pixels.size(), {first, pixels.size()});
+    ck_assert_msg(out == pixels, "split at %zu", first);
+  }
+  // A run alone: every code but the first is KwKwK; split at each offset of the early strings.
+  std::vector<uint8_t> run(3000, 1);
+  data = lzwEncode(run, 2);
+  for (size_t first = 1; first < 200; first++) {
+    ck_assert(g_dec.reset(2, data.data(), data.size()).isOk());
+    auto out = decodeChunks(g_dec, run.size(), {first, 1, 2, 3, 5, 8, 13, 700});
+    ck_assert_msg(out == run, "run split at %zu", first);
+  }
+}
+END_TEST
+
+START_TEST(test_chunks_across_clears_and_full_table) {
+  // Clear codes mid-stream and a full table (with and without the deferred clear), decoded in
+  // uneven chunks: strings defined before a chunk started come from the prefix chains, strings
+  // defined after from the chunk itself.
+  auto pixels = randomPixels(120000, 8, 41, 3);
+  LzwOptions deferred;
+  deferred.defer_clear = true;
+  unsigned max_next = 0;
+  for (const LzwOptions &o : {LzwOptions(), deferred}) {
+    auto data = lzwEncode(pixels, 8, o, &max_next);
+    ck_assert_uint_eq(max_next, 4096);
+    for (const std::vector<size_t> &sizes :
+         {std::vector<size_t>{640}, std::vector<size_t>{1, 4093, 17, 30000, 9},
+          std::vector<size_t>{65536, 7}}) {
+      ck_assert(g_dec.reset(8, data.data(), data.size()).isOk());
+      auto out = decodeChunks(g_dec, pixels.size(), sizes);
+      ck_assert_uint_eq(out.size(), pixels.size());
+      ck_assert(out == pixels);
+      ck_assert(g_dec.state() == LzwDecoder::State::kEnded);
+    }
+  }
+  // Explicit clears every few hundred codes at a small code size, in one call and in chunks.
+  auto small = randomPixels(50000, 2, 43, 6);
+  for (size_t chunk : {size_t{0}, size_t{333}}) {
+    auto data = lzwEncode(small, 2);
+    ck_assert(g_dec.reset(2, data.data(), data.size()).isOk());
+    ck_assert(decodeAll(g_dec, small.size(), chunk) == small);
+  }
+}
+END_TEST
+
+START_TEST(test_clear_mid_stream_then_reuse) {
+  // Codes 6 and 7 mean "11" before the clear and "22" after it: the strings written before the
+  // clear must not be copied for the new meanings, in one call or split anywhere.
+  gif_test::BitWriter w;
+  w.put(4, 3);  // clear
+  w.put(1, 3);
+  w.put(1, 3);  // 6 = "11"
+  w.put(6, 3);  // 7 = "11"; next is 8: codes grow to 4 bits
+  w.put(7, 4);  // 8 = "111", writes "11"
+  w.put(4, 4);  // clear: back to 3 bits
+  w.put(2, 3);
+  w.put(2, 3);  // 6 = "22"
+  w.put(6, 3);  // 7 = "22"; 4 bits
+  w.put(7, 4);  // 8 = "222", writes "22"
+  w.put(8, 4);  // 9 = "222", writes "222"
+  w.put(5, 4);  // end
+  w.flush();
+  const std::vector<uint8_t> expect = {1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+  for (size_t chunk = 0; chunk <= expect.size(); chunk++) {
+    ck_assert(g_dec.reset(2, w.out.data(), w.out.size()).isOk());
+    auto out = decodeAll(g_dec, expect.size(), chunk);
+    ck_assert_msg(out == expect, "chunk %zu", chunk);
+    ck_assert(g_dec.state() == LzwDecoder::State::kEnded);
+  }
+}
+END_TEST
+
 START_TEST(test_round_trip_every_code_size) {
   for (unsigned mcs = 2; mcs <= 8; mcs++) {
     for (unsigned runs : {0u, 4u, 64u}) {
@@ -263,6 +359,9 @@ int main() {
   tcase_add_test(tc, test_rejected_code_sizes);
   tcase_add_test(tc, test_random_garbage_never_overruns);
   tcase_add_test(tc, test_wuffs_raw_stream);
+  tcase_add_test(tc, test_split_at_every_offset);
+  tcase_add_test(tc, test_chunks_across_clears_and_full_table);
+  tcase_add_test(tc, test_clear_mid_stream_then_reuse);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
