@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // openh264 with frame skipping off, so every frame in gives an access unit out (VENC's 1:1);
 // x265 with zerolatency (no lookahead, no B-frames) for the same reason.
+// DVPPSIM_NULL_ENCODER=1 (benchmarks only) swaps either for a null encoder that emits a tiny
+// fake access unit, so that the cost of everything around the encoder can be measured.
 #include "dvppsim/sim_codec.h"
 
 #include <wels/codec_api.h>
@@ -8,11 +10,51 @@
 #include <x265.h>
 #endif
 
+#include <cstdlib>
 #include <cstring>
 
 namespace dvppsim {
 
 namespace {
+
+// No encoding: parameter sets + an IDR slice header on IDRs, a P slice header otherwise. Not a
+// decodable stream; only the NAL types are right (the session parses them for keyframes).
+class NullEncoder final : public SimEncoder {
+ public:
+  NullEncoder(const CodecConfig &c, bool h264) : gop_(c.gop ? c.gop : 1), h264_(h264) {}
+
+  bool encode(const std::uint8_t *const[3], const int[3], bool force_idr,
+              std::vector<std::uint8_t> *out) override {
+    static const std::uint8_t kH264Idr[] = {0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1f,
+                                            0, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80,
+                                            0, 0, 0, 1, 0x65, 0x88, 0x84};
+    static const std::uint8_t kH264P[] = {0, 0, 0, 1, 0x41, 0x9a, 0x02};
+    static const std::uint8_t kH265Idr[] = {
+        0, 0, 0, 1, 0x40, 0x01, 0x0c, 0, 0, 0, 1, 0x42, 0x01, 0x01,
+        0, 0, 0, 1, 0x44, 0x01, 0xc1, 0, 0, 0, 1, 0x26, 0x01, 0xaf};
+    static const std::uint8_t kH265P[] = {0, 0, 0, 1, 0x02, 0x01, 0xd0};
+    bool idr = force_idr || frames_ % gop_ == 0;
+    if (force_idr) frames_ = 0;
+    frames_++;
+    const std::uint8_t *au = h264_ ? (idr ? kH264Idr : kH264P) : (idr ? kH265Idr : kH265P);
+    std::size_t size = h264_ ? (idr ? sizeof(kH264Idr) : sizeof(kH264P))
+                             : (idr ? sizeof(kH265Idr) : sizeof(kH265P));
+    out->insert(out->end(), au, au + size);
+    return true;
+  }
+
+  void setBitrate(std::uint32_t) override {}
+
+ private:
+  std::uint64_t gop_;
+  std::uint64_t frames_ = 0;
+  bool h264_;
+};
+
+bool nullEncoderWanted() {
+  const char *v = std::getenv("DVPPSIM_NULL_ENCODER");
+  return v && std::strcmp(v, "1") == 0;
+}
 
 class H264Encoder final : public SimEncoder {
  public:
@@ -196,12 +238,14 @@ class H265Encoder final : public SimEncoder {
 }  // namespace
 
 std::unique_ptr<SimEncoder> makeH264Encoder(const CodecConfig &config, std::string *error) {
+  if (nullEncoderWanted()) return std::make_unique<NullEncoder>(config, true);
   auto encoder = std::make_unique<H264Encoder>();
   if (!encoder->init(config, error)) return nullptr;
   return encoder;
 }
 
 std::unique_ptr<SimEncoder> makeH265Encoder(const CodecConfig &config, std::string *error) {
+  if (nullEncoderWanted()) return std::make_unique<NullEncoder>(config, false);
 #ifdef DVPPSIM_HAVE_X265
   auto encoder = std::make_unique<H265Encoder>();
   if (!encoder->init(config, error)) return nullptr;
