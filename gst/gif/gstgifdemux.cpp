@@ -91,6 +91,10 @@ struct GifDemuxState
       0; /* file offset of the first byte of the current byte segment */
   bool pending_seek = false;
   GstSegment pending_segment;
+  /* With an upstream that seeks in bytes, a first pass only indexes the file (for the duration),
+   * then a byte seek back to 0 starts the pass that sends frames. */
+  enum class PushScan { kUnknown, kScanning, kRestarting, kDone, kNone };
+  PushScan push_scan = PushScan::kUnknown;
 };
 
 struct _GstGifDemux
@@ -217,6 +221,7 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->index_complete = false;
   st->push_base = 0;
   st->pending_seek = false;
+  st->push_scan = GifDemuxState::PushScan::kUnknown;
 }
 
 static void
@@ -467,7 +472,9 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
       }
       case mk::gif::Event::kExtension: {
         const mk::gif::Extension &ext = st->reader.extension ();
-        if (ext.kind == mk::gif::ExtensionKind::kComment)
+        /* After a push-mode indexing pass the comments are known already. */
+        if (ext.kind == mk::gif::ExtensionKind::kComment &&
+            st->push_scan != GifDemuxState::PushScan::kDone)
           gst_gif_demux_add_comment (self, ext);
         else if (ext.kind == mk::gif::ExtensionKind::kLoop &&
                  ext.has_loop_count && st->timeline.empty ())
@@ -512,6 +519,58 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
 
 /* ---------------------------------------------------------------- push mode */
 
+static gboolean
+gst_gif_demux_upstream_seekable (GstGifDemux *self)
+{
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_BYTES);
+  gboolean seekable = FALSE;
+  if (gst_pad_peer_query (self->sinkpad, q))
+    gst_query_parse_seeking (q, nullptr, &seekable, nullptr, nullptr);
+  gst_query_unref (q);
+  return seekable && self->state->push_base == 0;
+}
+
+/* The indexing pass has seen the whole file: the duration is known. Seek upstream back to the
+ * start for the pass that sends frames. */
+static GstFlowReturn
+gst_gif_demux_push_restart (GstGifDemux *self)
+{
+  GifDemuxState *st = self->state;
+  if (st->timeline.empty ()) {
+    GST_ELEMENT_ERROR (self, STREAM, DEMUX,
+        ("This GIF file contains no images."), ("indexing pass found none"));
+    return GST_FLOW_ERROR;
+  }
+  st->index_complete = true;
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_duration_changed (GST_OBJECT (self)));
+  GST_INFO_OBJECT (self, "indexed %zu frames in push mode; seeking back",
+      st->timeline.size ());
+  st->push_scan = GifDemuxState::PushScan::kRestarting;
+  GstEvent *seek = gst_event_new_seek (1.0, GST_FORMAT_BYTES,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+      GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1);
+  if (!gst_pad_push_event (self->sinkpad, seek)) {
+    GST_ELEMENT_ERROR (self, STREAM, DEMUX, (nullptr),
+        ("upstream refused to seek back to the start after indexing"));
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+/* Upstream is back at byte 0 after the indexing pass. */
+static void
+gst_gif_demux_push_restarted (GstGifDemux *self)
+{
+  GifDemuxState *st = self->state;
+  mk::gif::ReaderLimits limits;
+  limits.max_canvas_pixels = (guint64)st->active.max_canvas_pixels;
+  st->reader = mk::gif::Reader (limits);
+  st->push_base = 0;
+  st->push_scan = GifDemuxState::PushScan::kDone;
+  st->discont = true;
+}
+
 static GstFlowReturn
 gst_gif_demux_chain (
     GstPad *pad G_GNUC_UNUSED, GstObject *parent, GstBuffer *buffer)
@@ -527,14 +586,28 @@ gst_gif_demux_chain (
         self, RESOURCE, READ, (nullptr), ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
+  if (st->push_scan == GifDemuxState::PushScan::kUnknown)
+    st->push_scan = gst_gif_demux_upstream_seekable (self)
+                        ? GifDemuxState::PushScan::kScanning
+                        : GifDemuxState::PushScan::kNone;
+  if (st->push_scan == GifDemuxState::PushScan::kRestarting) {
+    /* Data still in flight before our seek back takes effect. */
+    gst_buffer_unmap (buffer, &map);
+    gst_buffer_unref (buffer);
+    return GST_FLOW_OK;
+  }
+  bool scanning = st->push_scan == GifDemuxState::PushScan::kScanning;
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed) {
     GST_ELEMENT_ERROR (self, STREAM, DEMUX, ("The GIF file is damaged."),
         ("%s", pushed.message ().c_str ()));
     flow = GST_FLOW_ERROR;
   } else {
-    ParseOutcome out = gst_gif_demux_parse (self, true, &flow);
-    if (out == ParseOutcome::kError && flow == GST_FLOW_OK) {
+    ParseOutcome out = gst_gif_demux_parse (self, !scanning, &flow);
+    if (scanning && flow != GST_FLOW_ERROR &&
+        (out == ParseOutcome::kEnd || out == ParseOutcome::kError)) {
+      flow = gst_gif_demux_push_restart (self);
+    } else if (out == ParseOutcome::kError && flow == GST_FLOW_OK) {
       /* Damaged after some frames: what came before was sent; the rest cannot be read. */
       flow = GST_FLOW_EOS;
     }
@@ -551,8 +624,22 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
   GifDemuxState *st = self->state;
   GstFlowReturn flow;
 
+  if (st->push_scan == GifDemuxState::PushScan::kRestarting) {
+    gst_event_unref (
+        event); /* the end of the indexing pass: data comes again */
+    return;
+  }
   st->reader.finish ();
-  gst_gif_demux_parse (self, true, &flow);
+  if (st->push_scan == GifDemuxState::PushScan::kScanning) {
+    gst_gif_demux_parse (self, false, &flow);
+    if (flow != GST_FLOW_ERROR && st->have_header) {
+      gst_event_unref (event);
+      gst_gif_demux_push_restart (self);
+      return;
+    }
+  } else {
+    gst_gif_demux_parse (self, true, &flow);
+  }
   if (!st->index_complete) {
     st->index_complete = true;
     gst_element_post_message (GST_ELEMENT (self),
@@ -585,8 +672,12 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_SEGMENT: {
       const GstSegment *segment;
       gst_event_parse_segment (event, &segment);
-      if (segment->format == GST_FORMAT_BYTES && st->have_header &&
-          st->pending_seek) {
+      if (segment->format == GST_FORMAT_BYTES &&
+          st->push_scan == GifDemuxState::PushScan::kRestarting &&
+          segment->start == 0) {
+        gst_gif_demux_push_restarted (self);
+      } else if (segment->format == GST_FORMAT_BYTES && st->have_header &&
+                 st->pending_seek) {
         /* The answer to our byte seek: frames start again at segment->start. */
         st->push_base = segment->start;
         st->reader.resetBody (st->screen);
@@ -610,7 +701,9 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       gst_gif_demux_push_eos (self, event);
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
-      if (!st->pull_mode && st->have_header) {
+      if (st->push_scan == GifDemuxState::PushScan::kRestarting)
+        gst_gif_demux_push_restarted (self);
+      else if (!st->pull_mode && st->have_header) {
         st->reader.resetBody (st->screen);
         st->discont = true;
       }

@@ -148,12 +148,13 @@ GST_END_TEST;
 
 /* filesrc ! gifdemux ! appsink, paused. */
 static GstElement *
-pull_pipeline (
-    const std::string &path, const char *demux_props, GstElement **sink)
+pull_pipeline (const std::string &path, const char *demux_props,
+    GstElement **sink, const char *between = "identity")
 {
-  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! gifdemux %s ! "
+  /* "queue" between filesrc and gifdemux makes it push mode. */
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! %s ! gifdemux %s ! "
                                  "appsink name=sink sync=false",
-      path.c_str (), demux_props);
+      path.c_str (), between, demux_props);
   GstElement *pipeline = gst_parse_launch (desc, nullptr);
   g_free (desc);
   fail_unless (pipeline != nullptr);
@@ -220,6 +221,34 @@ GST_START_TEST (test_pull_duration_and_seek)
   fail_unless_equals_int (n, 2);
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
 
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Push mode behind a queue: upstream can seek in bytes, so gifdemux indexes the file first and
+ * knows the duration before the first frame, then sends every frame once. */
+GST_START_TEST (test_push_duration_by_index_scan)
+{
+  GstElement *sink;
+  GstElement *pipeline =
+      pull_pipeline (mk_test_file (ANIM), "", &sink, "queue");
+  gint64 duration = -1;
+  fail_unless (
+      gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration));
+  fail_unless_equals_int64 (duration, ANIM_FRAMES * ANIM_DELAY);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  GstSample *sample;
+  int n = 0;
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    fail_unless_equals_uint64 (
+        GST_BUFFER_PTS (gst_sample_get_buffer (sample)), n * ANIM_DELAY);
+    n++;
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (n, ANIM_FRAMES);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
@@ -384,6 +413,7 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_min_delay_policy);
   tcase_add_test (tc, test_pull_duration_and_seek);
   tcase_add_test (tc, test_honor_loop);
+  tcase_add_test (tc, test_push_duration_by_index_scan);
   tcase_add_test (tc, test_not_a_gif);
   tcase_add_test (tc, test_truncated_everywhere);
   return s;
