@@ -22,5 +22,14 @@ gif_type_find (GstTypeFind *tf, gpointer)
         "parsed", G_TYPE_BOOLEAN, FALSE, nullptr);
 }
 
-GST_TYPE_FIND_REGISTER_DEFINE (gifkit_gif, "gifkit/gif", GST_RANK_PRIMARY + 1,
-    gif_type_find, "gif", gst_caps_from_string (GIF_CAPS), nullptr, nullptr);
+static gboolean
+gif_type_find_register (GstPlugin *plugin)
+{
+  GstCaps *caps = gst_caps_from_string (GIF_CAPS);
+  gboolean ok = gst_type_find_register (plugin, "gifkit/gif",
+      GST_RANK_PRIMARY + 1, gif_type_find, "gif", caps, nullptr, nullptr);
+  gst_caps_unref (caps); /* the factory keeps its own reference */
+  return ok;
+}
+
+GST_TYPE_FIND_REGISTER_DEFINE_CUSTOM (gifkit_gif, gif_type_find_register);

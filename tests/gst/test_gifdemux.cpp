@@ -228,6 +228,55 @@ GST_START_TEST (test_pull_duration_and_seek)
 
 GST_END_TEST;
 
+/* Seamless looping as applications do it: a flushing segment seek over frames 2..4, then on
+ * SEGMENT_DONE a non-flushing segment seek over frames 0..1. */
+static GstMessageType
+wait_segment_done (GstBus *bus)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      (GstMessageType)(GST_MESSAGE_SEGMENT_DONE | GST_MESSAGE_EOS |
+                       GST_MESSAGE_ERROR));
+  fail_unless (msg != nullptr, "no segment-done within 60 s");
+  GstMessageType type = GST_MESSAGE_TYPE (msg);
+  gst_message_unref (msg);
+  return type;
+}
+
+GST_START_TEST (test_segment_seeks)
+{
+  GstElement *sink;
+  GstElement *pipeline = pull_pipeline (mk_test_file (ANIM), "", &sink);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  fail_unless (gst_element_seek (pipeline, 1.0, GST_FORMAT_TIME,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_SEGMENT |
+                     GST_SEEK_FLAG_ACCURATE),
+      GST_SEEK_TYPE_SET, 2 * ANIM_DELAY, GST_SEEK_TYPE_SET, 5 * ANIM_DELAY));
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  fail_unless_equals_int (wait_segment_done (bus), GST_MESSAGE_SEGMENT_DONE);
+  fail_unless (gst_element_seek (pipeline, 1.0, GST_FORMAT_TIME,
+      (GstSeekFlags)(GST_SEEK_FLAG_SEGMENT | GST_SEEK_FLAG_ACCURATE),
+      GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET, 2 * ANIM_DELAY));
+  fail_unless_equals_int (wait_segment_done (bus), GST_MESSAGE_SEGMENT_DONE);
+
+  std::vector<GstClockTime> pts;
+  GstSample *sample;
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 0))) {
+    pts.push_back (GST_BUFFER_PTS (gst_sample_get_buffer (sample)));
+    gst_sample_unref (sample);
+  }
+  /* frames 2, 3, 4 (the one starting at the stop is not sent), then 0 and 1 */
+  const int want[] = {2, 3, 4, 0, 1};
+  fail_unless_equals_int ((int)pts.size (), 5);
+  for (int i = 0; i < 5; i++)
+    fail_unless_equals_uint64 (pts[i], want[i] * ANIM_DELAY);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* Push mode behind a queue: upstream can seek in bytes, so gifdemux indexes the file first and
  * knows the duration before the first frame, then sends every frame once. */
 GST_START_TEST (test_push_duration_by_index_scan)
@@ -414,6 +463,7 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_pull_duration_and_seek);
   tcase_add_test (tc, test_honor_loop);
   tcase_add_test (tc, test_push_duration_by_index_scan);
+  tcase_add_test (tc, test_segment_seeks);
   tcase_add_test (tc, test_not_a_gif);
   tcase_add_test (tc, test_truncated_everywhere);
   return s;
