@@ -41,9 +41,8 @@ class Ditherer {
              int h, DitherMode mode, int bayerScale, ColorMapper &mapper, int transparentIndex,
              const ColorTable &table, uint8_t *out, size_t outStride, int errorCap = 255);
 
-  // The cap the encoder uses for a palette of `colors` entries: about 1/10 of the typical distance
-  // between entries of a dense palette (4 at 256 colours), full diffusion for tiny palettes.
-  // Error diffusion passes on at most this many levels per channel: 2 at 256 colours. Measured on
+  // The cap the encoder uses for a palette of `colors` entries (2 at 256 colours), full diffusion
+  // for tiny palettes. Error diffusion passes on at most this many levels per channel: 2 at 256 colours. Measured on
   // the benchmark clips (docs/benchmarks.md), full-strength diffusion costs size (noise the LZW
   // cannot compress) and SSIM; a cap of 2 beat 3 and 4 on every clip in both.
   static int errorCapFor(int colors) noexcept {
