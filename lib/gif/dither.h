@@ -41,10 +41,10 @@ class Ditherer {
              int h, DitherMode mode, int bayerScale, ColorMapper &mapper, int transparentIndex,
              const ColorTable &table, uint8_t *out, size_t outStride, int errorCap = 255);
 
-  // The cap the encoder uses for a palette of `colors` entries (2 at 256 colours), full diffusion
-  // for tiny palettes. Error diffusion passes on at most this many levels per channel: 2 at 256 colours. Measured on
-  // the benchmark clips (docs/benchmarks.md), full-strength diffusion costs size (noise the LZW
-  // cannot compress) and SSIM; a cap of 2 beat 3 and 4 on every clip in both.
+  // The cap the encoder uses for a palette of `colors` entries: error diffusion passes on at most
+  // this many levels per channel (2 at 256 colours; full diffusion for tiny palettes). Measured on
+  // the benchmark clips (docs/benchmarks.md), stronger diffusion costs size (noise the LZW cannot
+  // compress) and SSIM: a cap of 2 beat 3 and 4 on every clip in both.
   static int errorCapFor(int colors) noexcept {
     return colors <= 4 ? 255 : std::min(255, 2 * 256 / colors);
   }
