@@ -953,23 +953,45 @@ gst_gif_demux_seek_frame (
   return key;
 }
 
-static gboolean
-gst_gif_demux_handle_pull_seek (GstGifDemux *self, GstEvent *event)
+/* A TIME seek, as parsed from the event. */
+struct SeekRequest
 {
-  GifDemuxState *st = self->state;
   gdouble rate;
   GstFormat format;
   GstSeekFlags flags;
   GstSeekType start_type, stop_type;
   gint64 start, stop;
-  gboolean update;
 
-  gst_event_parse_seek (
-      event, &rate, &format, &flags, &start_type, &start, &stop_type, &stop);
-  if (format != GST_FORMAT_TIME || rate <= 0.0) {
+  /* Only forward seeks in TIME are served. */
+  bool parse (GstEvent *event)
+  {
+    gst_event_parse_seek (
+        event, &rate, &format, &flags, &start_type, &start, &stop_type, &stop);
+    return format == GST_FORMAT_TIME && rate > 0.0;
+  }
+
+  /* The segment after this seek, starting from `current`. */
+  GstSegment apply (const GstSegment &current) const
+  {
+    GstSegment seg = current;
+    gboolean update;
+    gst_segment_do_seek (
+        &seg, rate, format, flags, start_type, start, stop_type, stop, &update);
+    return seg;
+  }
+};
+
+static gboolean
+gst_gif_demux_handle_pull_seek (GstGifDemux *self, GstEvent *event)
+{
+  GifDemuxState *st = self->state;
+  SeekRequest req;
+
+  if (!req.parse (event)) {
     GST_DEBUG_OBJECT (self, "only forward seeks in TIME are supported");
     return FALSE;
   }
+  GstSeekFlags flags = req.flags;
   guint32 seqnum = gst_event_get_seqnum (event);
   bool flush = (flags & GST_SEEK_FLAG_FLUSH) != 0;
 
@@ -998,9 +1020,7 @@ gst_gif_demux_handle_pull_seek (GstGifDemux *self, GstEvent *event)
     return FALSE;
   }
 
-  GstSegment seg = st->segment;
-  gst_segment_do_seek (
-      &seg, rate, format, flags, start_type, start, stop_type, stop, &update);
+  GstSegment seg = req.apply (st->segment);
 
   guint64 per_play = st->timeline.totalNs ();
   guint64 plays = gst_gif_demux_plays (self);
@@ -1045,22 +1065,14 @@ static gboolean
 gst_gif_demux_handle_push_seek (GstGifDemux *self, GstEvent *event)
 {
   GifDemuxState *st = self->state;
-  gdouble rate;
-  GstFormat format;
-  GstSeekFlags flags;
-  GstSeekType start_type, stop_type;
-  gint64 start, stop;
-  gboolean update;
+  SeekRequest req;
 
-  gst_event_parse_seek (
-      event, &rate, &format, &flags, &start_type, &start, &stop_type, &stop);
-  if (format != GST_FORMAT_TIME || rate <= 0.0 || st->timeline.empty ())
+  if (!req.parse (event) || st->timeline.empty ())
     return FALSE;
+  GstSeekFlags flags = req.flags;
 
   GST_PAD_STREAM_LOCK (self->sinkpad);
-  GstSegment seg = st->segment;
-  gst_segment_do_seek (
-      &seg, rate, format, flags, start_type, start, stop_type, stop, &update);
+  GstSegment seg = req.apply (st->segment);
   if (!st->index_complete && seg.position >= st->timeline.totalNs ()) {
     GST_PAD_STREAM_UNLOCK (self->sinkpad);
     GST_DEBUG_OBJECT (self, "cannot seek past what has been indexed in push "
@@ -1073,7 +1085,7 @@ gst_gif_demux_handle_push_seek (GstGifDemux *self, GstEvent *event)
   guint64 offset = st->timeline[frame].offset;
   GST_PAD_STREAM_UNLOCK (self->sinkpad);
 
-  GstEvent *byte_seek = gst_event_new_seek (rate, GST_FORMAT_BYTES,
+  GstEvent *byte_seek = gst_event_new_seek (req.rate, GST_FORMAT_BYTES,
       (GstSeekFlags)(flags & (GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE)),
       GST_SEEK_TYPE_SET, (gint64)offset, GST_SEEK_TYPE_NONE, -1);
   gst_event_set_seqnum (byte_seek, gst_event_get_seqnum (event));
