@@ -47,6 +47,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ascend_venc_debug);
 
 enum {
   PROP_0,
+  PROP_STATS,
   PROP_FIRST_OPTION,
 };
 
@@ -84,6 +85,10 @@ struct AscendVencState
 
   /* any thread */
   std::atomic<GstFlowReturn> last_flow{GST_FLOW_OK};
+  /* Frames handed to the encoder in the DVPP memory upstream wrote (our proposed pool), and
+   * frames copied into a pooled DVPP frame: the "stats" property. */
+  std::atomic<guint64> frames_zero_copy{0};
+  std::atomic<guint64> frames_copied{0};
   std::atomic<bool> error_posted{false};
 };
 
@@ -147,6 +152,13 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
   gobject_class->get_property = gst_ascend_venc_get_property;
   gst_mk_options_install_properties (
       gobject_class, mk::dvpp::encoderOptions (), PROP_FIRST_OPTION);
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Frames sent to the encoder: zero-copy (written by upstream into the "
+          "DVPP memory this "
+          "element proposed) and copied",
+          GST_TYPE_STRUCTURE,
+          (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   /* The templates are fixed strings, so the documentation is the same on every machine. */
   GstCaps *sink_caps = gst_caps_from_string (ASCEND_VENC_SINK_CAPS);
@@ -568,6 +580,34 @@ gst_ascend_venc_apply_bitrate (GstAscendVenc *self)
   return TRUE;
 }
 
+/* Whether `buffer` is one of our DVPP frames in exactly the session's layout (luma at 0, chroma
+ * right after `height` rows, both at the session's stride); `out` then holds its memory. */
+static bool
+gst_ascend_venc_input_is_dvpp_frame (
+    GstAscendVenc *self, GstBuffer *buffer, mk::PoolBuffer *out)
+{
+  AscendVencState *st = self->state;
+  mk::PoolBuffer pb;
+  if (!gst_mk_buffer_pool_ref_mk_buffer (buffer, &pb) ||
+      pb.size () < st->session->frameSize ())
+    return false;
+  const GstVideoInfo *info = &st->input_state->info;
+  gsize stride = st->session->stride ();
+  gsize offsets[2], strides[2];
+  GstVideoMeta *vmeta = gst_buffer_get_video_meta (buffer);
+  for (int i = 0; i < 2; i++) {
+    offsets[i] =
+        vmeta ? vmeta->offset[i] : GST_VIDEO_INFO_PLANE_OFFSET (info, i);
+    strides[i] = vmeta ? (gsize)vmeta->stride[i]
+                       : (gsize)GST_VIDEO_INFO_PLANE_STRIDE (info, i);
+  }
+  if (offsets[0] != 0 || strides[0] != stride || strides[1] != stride ||
+      offsets[1] != stride * (gsize)GST_VIDEO_INFO_HEIGHT (info))
+    return false;
+  *out = std::move (pb);
+  return true;
+}
+
 static GstFlowReturn
 gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
 {
@@ -593,6 +633,31 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     goto drop;
   }
 
+  meta.user_id = frame->system_frame_number;
+  meta.pts = (std::int64_t)frame->pts;
+  meta.force_idr = GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
+
+  /* Zero copy: a frame upstream wrote into our proposed pool already has the encoder's layout.
+   * The codec frame keeps input_buffer (so the pool cannot hand it out again) until the output
+   * callback finishes it, after the encoder has released the memory. */
+  {
+    mk::PoolBuffer dvpp;
+    if (gst_ascend_venc_input_is_dvpp_frame (
+            self, frame->input_buffer, &dvpp)) {
+      GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+      status = st->session->sendBuffer (std::move (dvpp), meta);
+      GST_VIDEO_ENCODER_STREAM_LOCK (self);
+      if (!status) {
+        gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
+        ret = GST_FLOW_ERROR;
+        goto drop;
+      }
+      st->frames_zero_copy++;
+      gst_video_codec_frame_unref (frame);
+      return st->last_flow.load ();
+    }
+  }
+
   if (!gst_video_frame_map (
           &vframe, &st->input_state->info, frame->input_buffer, GST_MAP_READ))
     goto map_failed;
@@ -600,9 +665,6 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   host.planes[1] = (const guint8 *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 1);
   host.strides[0] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
   host.strides[1] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 1);
-  meta.user_id = frame->system_frame_number;
-  meta.pts = (std::int64_t)frame->pts;
-  meta.force_idr = GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
   if (meta.force_idr)
     GST_DEBUG_OBJECT (self, "frame %u: IDR forced", frame->system_frame_number);
 
@@ -611,6 +673,8 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   status = st->session->sendFrame (host, meta);
   GST_VIDEO_ENCODER_STREAM_LOCK (self);
   gst_video_frame_unmap (&vframe);
+  if (status)
+    st->frames_copied++;
   if (!status) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     ret = GST_FLOW_ERROR;
@@ -729,6 +793,14 @@ gst_ascend_venc_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstAscendVenc *self = GST_ASCEND_VENC (object);
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (
+        value, gst_structure_new ("application/x-ascendvenc-stats",
+                   "frames-zero-copy", G_TYPE_UINT64,
+                   self->state->frames_zero_copy.load (), "frames-copied",
+                   G_TYPE_UINT64, self->state->frames_copied.load (), nullptr));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   gboolean handled = gst_mk_options_get_property (mk::dvpp::encoderOptions (),
       &self->state->settings, PROP_FIRST_OPTION, prop_id, value);

@@ -293,8 +293,12 @@ gst_mk_buffer_pool_alloc_buffer (
 
   guint8 *data = mb.data ();
   gsize maxsize = mb.size ();
+  void *opaque = mb.detach ();
   GstMemory *mem = gst_memory_new_wrapped ((GstMemoryFlags)0, data, maxsize, 0,
-      size, mb.detach (), mk::PoolBuffer::unrefOpaque);
+      size, opaque, mk::PoolBuffer::unrefOpaque);
+  /* So that a consumer of ours can take the mk buffer back (zero copy). */
+  gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem),
+      gst_mk_buffer_pool_memory_quark (), opaque, nullptr);
   GstBuffer *buf = gst_buffer_new ();
   gst_buffer_append_memory (buf, mem);
 
@@ -373,4 +377,27 @@ gst_mk_buffer_pool_get_stats (GstMkBufferPool *pool)
   g_return_val_if_fail (GST_IS_MK_BUFFER_POOL (pool), mk::BufferPoolStats ());
   std::lock_guard<std::mutex> lock (pool->state->lock);
   return pool->state->pool.stats ();
+}
+
+GQuark
+gst_mk_buffer_pool_memory_quark (void)
+{
+  static GQuark quark = 0;
+  if (!quark)
+    quark = g_quark_from_static_string ("GstMkBufferPoolMemory");
+  return quark;
+}
+
+gboolean
+gst_mk_buffer_pool_ref_mk_buffer (GstBuffer *buffer, mk::PoolBuffer *out)
+{
+  if (gst_buffer_n_memory (buffer) != 1)
+    return FALSE;
+  GstMemory *mem = gst_buffer_peek_memory (buffer, 0);
+  void *opaque = gst_mini_object_get_qdata (
+      GST_MINI_OBJECT_CAST (mem), gst_mk_buffer_pool_memory_quark ());
+  if (!opaque || mem->offset != 0)
+    return FALSE;
+  *out = mk::PoolBuffer::refOpaque (opaque);
+  return TRUE;
 }

@@ -29,3 +29,11 @@ void gst_mk_buffer_pool_set_poison (GstMkBufferPool *pool, gboolean poison);
 
 /* The counters of the mk pool behind an active pool (all zero when inactive). */
 mk::BufferPoolStats gst_mk_buffer_pool_get_stats (GstMkBufferPool *pool);
+
+/* The mk buffer behind `buffer` when it is one whole memory from a GstMkBufferPool: `out` gets a
+ * new reference (the memory keeps its own) and TRUE is returned; FALSE otherwise. Lets a consumer
+ * hand pooled memory to lib/ without a copy; the caller keeps `buffer` alive (unwritten) for as
+ * long as it uses the mk buffer, since the pool may hand `buffer` out again once it is freed. */
+gboolean gst_mk_buffer_pool_ref_mk_buffer (
+    GstBuffer *buffer, mk::PoolBuffer *out);
+GQuark gst_mk_buffer_pool_memory_quark (void);

@@ -117,6 +117,13 @@ class PoolBuffer {
     e_ = nullptr;
     return opaque;
   }
+  // A new handle to the buffer behind an opaque pointer from detach() that is still held (e.g. by
+  // a GstMemory): takes one more reference; the opaque pointer keeps its own.
+  static PoolBuffer refOpaque(void *opaque) noexcept {
+    auto *e = static_cast<detail::PoolEntry *>(opaque);
+    if (e) e->refs.fetch_add(1, std::memory_order_relaxed);
+    return PoolBuffer(e);
+  }
   // Drops a reference obtained from detach(). Matches GDestroyNotify.
   static void unrefOpaque(void *opaque) noexcept {
     if (opaque) unref(static_cast<detail::PoolEntry *>(opaque));

@@ -384,6 +384,36 @@ has_idr_nal (GstBuffer *buf)
   return idr;
 }
 
+/* Frames in memory of their own (not from the proposed pool) are copied into DVPP frames. */
+GST_START_TEST (test_foreign_memory_copied)
+{
+  const int frames = 5;
+  GstHarness *h = gst_harness_new ("ascendvenc");
+  gst_harness_set_src_caps_str (h, kCaps);
+  for (int i = 0; i < frames; i++) {
+    GstBuffer *buf =
+        gst_buffer_new_allocate (nullptr, 320 * 240 * 3 / 2, nullptr);
+    gst_buffer_memset (buf, 0, (guint8)(16 + i), 320 * 240 * 3 / 2);
+    GST_BUFFER_PTS (buf) = i * kDur;
+    GST_BUFFER_DURATION (buf) = kDur;
+    fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), frames);
+  GstStructure *stats = nullptr;
+  guint64 zero_copy = 1, copied = 0;
+  g_object_get (h->element, "stats", &stats, nullptr);
+  fail_unless (
+      gst_structure_get_uint64 (stats, "frames-zero-copy", &zero_copy));
+  fail_unless (gst_structure_get_uint64 (stats, "frames-copied", &copied));
+  gst_structure_free (stats);
+  fail_unless_equals_uint64 (zero_copy, 0);
+  fail_unless_equals_uint64 (copied, frames);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* EOS drains: every frame is out, in order, with its timestamp, when EOS returns. */
 GST_START_TEST (test_eos_in_flight_and_pts)
 {
@@ -413,6 +443,18 @@ GST_START_TEST (test_eos_in_flight_and_pts)
   }
   fail_unless (last && GST_EVENT_TYPE (last) == GST_EVENT_EOS);
   gst_event_unref (last);
+
+  /* the frames came from the DVPP pool the element proposed: none was copied */
+  guint64 zero_copy = 0, copied = 0;
+  GstStructure *stats = nullptr;
+  g_object_get (h->element, "stats", &stats, nullptr);
+  fail_unless (stats != nullptr);
+  fail_unless (
+      gst_structure_get_uint64 (stats, "frames-zero-copy", &zero_copy));
+  fail_unless (gst_structure_get_uint64 (stats, "frames-copied", &copied));
+  gst_structure_free (stats);
+  fail_unless_equals_uint64 (zero_copy, frames);
+  fail_unless_equals_uint64 (copied, 0);
 
   GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
   GstStructure *s = gst_caps_get_structure (caps, 0);
@@ -630,6 +672,7 @@ ascendvenc_suite (void)
   tcase_add_test (tc, test_bad_size);
   tcase_add_test (tc, test_eight_encoders);
   tcase_add_test (tc, test_eos_in_flight_and_pts);
+  tcase_add_test (tc, test_foreign_memory_copied);
   tcase_add_test (tc, test_force_key_unit);
   tcase_add_test (tc, test_bitrate_while_playing);
   tcase_add_test (tc, test_caps_change);
