@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string>
+
 static void
 check_plugin (const gchar *name)
 {
@@ -63,6 +65,59 @@ GST_START_TEST (test_element_states)
 
 GST_END_TEST;
 
+/* decodebin picks gifdemux and gifdec for a GIF file, over gst-libav's avdemux_gif/avdec_gif
+ * when those are installed too: our typefinder says `image/gif, parsed=false`, which only our
+ * demuxer's template holds as a subset, and both our elements rank PRIMARY. */
+static void
+collect_factories (const GValue *item, gpointer user_data)
+{
+  GstElement *e = GST_ELEMENT (g_value_get_object (item));
+  GstElementFactory *f = gst_element_get_factory (e);
+  if (f) {
+    std::string *names = (std::string *)user_data;
+    *names += gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f));
+    *names += " ";
+  }
+}
+
+GST_START_TEST (test_decodebin_picks_gifkit)
+{
+  const char *dir = g_getenv ("MK_TEST_FILES");
+  fail_unless (dir != nullptr);
+  gchar *path = g_build_filename (dir, "gif", "anim-6f-loop1.gif", nullptr);
+  gchar *uri = gst_filename_to_uri (path, nullptr);
+  gchar *desc = g_strdup_printf (
+      "uridecodebin uri=%s ! fakesink name=sink sync=false", uri);
+  GstElement *pipeline = gst_parse_launch (desc, nullptr);
+  fail_unless (pipeline != nullptr);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_ASYNC);
+  fail_unless_equals_int (
+      gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
+      GST_STATE_CHANGE_SUCCESS);
+  std::string names;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  gst_iterator_foreach (it, collect_factories, &names);
+  gst_iterator_free (it);
+  fail_unless (names.find ("gifdemux") != std::string::npos, "elements: %s",
+      names.c_str ());
+  fail_unless (names.find ("gifdec") != std::string::npos, "elements: %s",
+      names.c_str ());
+  fail_if (names.find ("avdemux_gif") != std::string::npos, "elements: %s",
+      names.c_str ());
+  gint64 duration = -1;
+  fail_unless (
+      gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration));
+  fail_unless_equals_int64 (duration, 6 * 70 * GST_MSECOND);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_free (uri);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 plugins_suite (void)
 {
@@ -71,6 +126,7 @@ plugins_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_plugins_load);
   tcase_add_test (tc, test_element_states);
+  tcase_add_test (tc, test_decodebin_picks_gifkit);
   return s;
 }
 
