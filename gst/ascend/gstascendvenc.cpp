@@ -218,9 +218,8 @@ gst_ascend_venc_post_error (
   if (g_str_has_prefix (msg, "dvpp: "))
     msg += 6;
 
-  st->last_flow.store (GST_FLOW_ERROR);
   if (st->error_posted.exchange (true))
-    return;
+    return; /* the first poster sets last_flow */
   switch (status.code ()) {
     case mk::Errc::kNotFound:
       if (step == SessionStep::kRuntime && !mk::dvpp::loadApi ().isOk ())
@@ -274,6 +273,10 @@ gst_ascend_venc_post_error (
             ("Could not open the video encoder."), ("%s", msg));
       break;
   }
+  /* Only now may the streaming thread return the error: had it returned it before the message
+   * was on the bus, upstream would have posted its own "Internal data stream error" first
+   * (seen under ThreadSanitizer's timing). */
+  st->last_flow.store (GST_FLOW_ERROR);
 }
 
 /* Session callbacks: on the session's looper thread. */

@@ -382,9 +382,10 @@ gst_mk_buffer_pool_get_stats (GstMkBufferPool *pool)
 GQuark
 gst_mk_buffer_pool_memory_quark (void)
 {
-  static GQuark quark = 0;
-  if (!quark)
-    quark = g_quark_from_static_string ("GstMkBufferPoolMemory");
+  /* A function-local static: initialised once even when two streaming threads
+   * ask first at the same time (ThreadSanitizer found the unguarded version). */
+  static const GQuark quark =
+      g_quark_from_static_string ("GstMkBufferPoolMemory");
   return quark;
 }
 
