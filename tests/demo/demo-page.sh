@@ -13,8 +13,10 @@ sim=${3:-}
 skip() { echo "demo-page: SKIP: $*"; exit 77; }
 fail() { echo "demo-page: FAIL: $*" >&2; exit 1; }
 
-chromium=$(command -v chromium || command -v chromium-browser || true)
+# Debian's chromium only: Ubuntu 22.04's chromium-browser is a stub that asks for the snap.
+chromium=$(command -v chromium || true)
 [[ -n $chromium ]] || skip "chromium is not installed (apt-get install chromium)"
+"$chromium" --version >/dev/null 2>&1 || skip "$chromium --version fails: not a usable chromium"
 for tool in ffmpeg ffprobe gst-launch-1.0 python3; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
