@@ -7,20 +7,30 @@
  * 310B and 310P chips, through the hi_mpi VENC API of the CANN runtime. The codec and profile
  * follow downstream caps (H.264 high profile when downstream accepts anything).
  *
- * The runtime (libacl_dvpp_mpi.so, libascendcl.so) is loaded when the element starts, so the
- * plugin installs anywhere; without it the element has rank NONE and fails to start with an
- * error that names the libraries it tried. GST_ASCEND_MPI_LIB and GST_ASCEND_ACL_LIB override
- * their paths.
+ * The runtime (libacl_dvpp_mpi.so, libascendcl.so) is looked for when the plugin is loaded and
+ * opened when the element starts, so the plugin installs anywhere. Where the runtime loads (a
+ * board with CANN's set_env.sh sourced) the element has rank PRIMARY; without it, rank NONE, and
+ * starting it fails with an error that names the libraries it tried. GST_ASCEND_MPI_LIB and
+ * GST_ASCEND_ACL_LIB override their paths.
  *
  * Upstream elements that honour allocation queries get a pool of DVPP memory laid out as the
- * encoder reads it; each frame is copied into the encoder's input frames. #GstAscendVenc:bitrate may change while playing, and
- * force-key-unit events make the next frame an IDR frame.
+ * encoder reads it; frames written there go to the encoder without a copy, other frames are
+ * copied into the encoder's input frames (#GstAscendVenc:stats counts both).
+ * #GstAscendVenc:bitrate may change while playing, and force-key-unit events make the next
+ * frame an IDR frame.
  *
- * ## Example launch lines
+ * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=300 ! video/x-raw,format=NV12,width=1280,height=720 ! ascendvenc bitrate=4000 ! h264parse ! mp4mux ! filesink location=out.mp4
+ * ]| Encodes ten seconds of 720p test pattern to H.264 at 4 Mbit/s in an MP4 file.
+ * |[
  * gst-launch-1.0 videotestsrc num-buffers=300 ! video/x-raw,format=NV12,width=1920,height=1080 ! ascendvenc ! video/x-h265 ! h265parse ! matroskamux ! filesink location=out.mkv
- * ]|
+ * ]| Encodes 1080p to H.265: downstream caps choose the codec.
+ * |[
+ * GST_ASCEND_MPI_LIB=$PWD/build/lib/dvppsim/libdvppsim.so GST_ASCEND_ACL_LIB=$PWD/build/lib/dvppsim/libdvppsim.so gst-launch-1.0 videotestsrc num-buffers=60 ! video/x-raw,format=NV12,width=640,height=480 ! ascendvenc ! h264parse ! mp4mux ! filesink location=sim.mp4
+ * ]| Runs without a board, on the DVPP simulator of the build tree (a development tool).
+ *
+ * Since: 0.1
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -11,11 +11,18 @@
  * A damaged frame is decoded as far as its data goes and counts against
  * #GstVideoDecoder:max-errors.
  *
- * ## Example launch lines
+ * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec ! videoconvert ! autovideosink
+ * ]| Plays an animated GIF.
+ * |[
  * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec ! videoconvert ! pngenc ! multifilesink location=frame-%03d.png
- * ]|
+ * ]| Writes every canvas of a GIF as a PNG file.
+ * |[
+ * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec background-color=0xffffffff ! video/x-raw,format=RGB ! videoconvert ! autovideosink
+ * ]| Shows transparent pixels over white, in a format without alpha.
+ *
+ * Since: 0.1
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

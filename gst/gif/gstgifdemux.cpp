@@ -16,11 +16,18 @@
  * (and FFmpeg) show a delay of 0 or 1 centiseconds as 10, so animations play at the speed their
  * authors saw.
  *
- * ## Example launch lines
+ * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec ! videoconvert ! autovideosink
+ * ]| Plays an animated GIF once, timed as a browser shows it.
+ * |[
  * gst-launch-1.0 filesrc location=a.gif ! gifdemux honor-loop=true ! gifdec ! videoconvert ! autovideosink
- * ]|
+ * ]| Plays it as often as its loop extension says (forever for a count of 0).
+ * |[
+ * cat a.gif | gst-launch-1.0 fdsrc ! gifdemux ! gifdec ! videoconvert ! pngenc ! multifilesink location=frame-%03d.png
+ * ]| Reads a GIF from a pipe (push mode) and writes each frame as a PNG file.
+ *
+ * Since: 0.1
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -18,11 +18,16 @@
  * A new input size or format mid-stream starts a new GIF stream with new `codec_data`
  * (gifdec follows it; gifmux refuses it: a file has one screen).
  *
- * ## Example launch lines
+ * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=15/1 ! gifenc ! gifmux ! filesink location=test.gif
+ * ]| Makes a four-second animated GIF of a test pattern.
+ * |[
  * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! videoscale ! videorate ! video/x-raw,width=480,framerate=15/1 ! gifenc colors=128 dither=bayer ! gifmux ! filesink location=out.gif
- * ]|
+ * ]| Turns a video file into a GIF 480 pixels wide at 15 frames per second, with a 128-colour
+ * palette and ordered dither.
+ *
+ * Since: 0.1
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -21,11 +21,16 @@
  *
  * A GIF file has one header: caps with a different `codec_data` mid-stream are an error.
  *
- * ## Example launch lines
+ * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=30 ! video/x-raw,width=64,height=48,framerate=15/1 ! gifenc ! gifmux ! filesink location=test.gif
- * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifmux loop-count=0 final-delay=200 ! filesink location=b.gif
- * ]|
+ * ]| Encodes a test pattern into a GIF file.
+ * |[
+ * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifmux loop-count=0 final-delay=200 comment="remuxed" ! filesink location=b.gif
+ * ]| Remuxes a GIF without decoding it: it loops forever, pauses two seconds on its last frame
+ * and carries a comment.
+ *
+ * Since: 0.1
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
