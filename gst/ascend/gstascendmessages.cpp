@@ -47,7 +47,7 @@ static const GstMkMessage ascend_messages[] = {
         GST_MK_CODE (RESOURCE, SETTINGS),
         "The encoder does not support these settings.",
         "the call the runtime refused, e.g. \"hi_mpi_venc_create_chn failed: "
-        "0xA0088008 (NOT_SUPPORT)\"",
+        "0x... (NOT_SUPPORT: not supported)\"",
         "The runtime answered \"not supported\" while opening or using the "
         "channel (a codec, profile or size this chip lacks).",
         "Try the other codec (downstream caps) or a smaller size; see the "
@@ -91,7 +91,8 @@ static const GstMkMessage ascend_messages[] = {
     {GST_ASCEND_MSG_ENCODE_FAILED, "ascendvenc", GST_MK_POST_ERROR,
         GST_MK_CODE (STREAM, ENCODE), "The video encoder failed.",
         "the failing call and its error code, e.g. \"the encoder failed on "
-        "frame 3 ...\", \"hi_mpi_venc_send_frame failed: 0xA008800C\", or an "
+        "frame 3 ...\", \"hi_mpi_venc_send_frame failed: 0x... (SYS_ERROR: "
+        "system error)\", or an "
         "empty stream",
         "The runtime reported an error while encoding: a failed call, an "
         "empty stream for a frame, or repeated failures on the encoder's "
