@@ -97,7 +97,21 @@ gst_mk_message_decoder_error (GstVideoDecoder *decoder, gint weight,
 {
   const GstMkMessage *m = posting.message;
   g_warn_if_fail (m->kind == GST_MK_POST_DECODER_ERROR);
-  return _gst_video_decoder_error (decoder, weight,
+  /* GStreamer 1.22's decoder only logs an error it tolerates (below max-errors, or always with
+   * the default -1): the application would never hear of the damaged frame. Post it as a
+   * warning then, as our documentation promises; past max-errors it is the decoder's error. */
+  gchar *warn_text = g_strdup (posting.text);
+  gchar *warn_debug = g_strdup (debug);
+  GstFlowReturn ret = _gst_video_decoder_error (decoder, weight,
       gst_mk_message_domain_quark (m), m->code, posting.text, debug, file,
       function, line);
+  if (ret == GST_FLOW_OK) {
+    gst_element_message_full (GST_ELEMENT (decoder), GST_MESSAGE_WARNING,
+        gst_mk_message_domain_quark (m), m->code, warn_text, warn_debug, file,
+        function, line);
+  } else {
+    g_free (warn_text);
+    g_free (warn_debug);
+  }
+  return ret;
 }

@@ -18,7 +18,8 @@
 typedef enum {
   GST_MK_POST_ERROR,
   GST_MK_POST_WARNING,
-  /* GST_VIDEO_DECODER_ERROR: a warning until the decoder's max-errors is exceeded */
+  /* GST_VIDEO_DECODER_ERROR, counted against the decoder's max-errors: a warning until that
+   * is exceeded, then an error */
   GST_MK_POST_DECODER_ERROR,
 } GstMkPostKind;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The message tables and their posting helper (gst/common/gstmkmessages.h): values fill the
  * "%s" of a text, every entry posts its own type, domain, code and text, and elements post
- * what they posted before the tables (gifdemux as the example, with a value in its text). */
+ * what they posted before the tables (gifdemux, with a value in its text; gifdec's decoder
+ * warning). */
 #include <gst/check/gstcheck.h>
 
 #include "config.h"
@@ -199,6 +200,112 @@ GST_START_TEST (test_gifdemux_posts_as_before)
 
 GST_END_TEST;
 
+/* Offset of the LZW minimum code size byte of the first image in a GIF. */
+static size_t
+first_lzw_code_size_offset (const std::vector<guint8> &gif)
+{
+  size_t pos = 13;
+  if (gif[10] & 0x80)
+    pos += 3u << ((gif[10] & 7) + 1);
+  while (pos < gif.size ()) {
+    if (gif[pos] == 0x21) { /* extension: label, then sub-blocks */
+      pos += 2;
+      while (pos < gif.size () && gif[pos] != 0)
+        pos += gif[pos] + 1;
+      pos++;
+    } else if (gif[pos] == 0x2c) {
+      guint8 packed = gif[pos + 9];
+      pos += 10;
+      if (packed & 0x80)
+        pos += 3u << ((packed & 7) + 1);
+      return pos;
+    } else {
+      break;
+    }
+  }
+  fail ("no image in the test file");
+  return 0;
+}
+
+/* Runs a GIF through gifdemux ! gifdec with `max_errors`; counts gifdec's STREAM/DECODE
+ * "A GIF frame is damaged." warnings, and says whether the stream ended in that error. */
+static void
+run_damaged (
+    const std::vector<guint8> &gif, int max_errors, int *warnings, bool *failed)
+{
+  gchar *path = nullptr;
+  int fd = g_file_open_tmp ("mk-messages-XXXXXX.gif", &path, nullptr);
+  fail_unless (fd >= 0);
+  fail_unless (write (fd, gif.data (), gif.size ()) == (ssize_t)gif.size ());
+  close (fd);
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! gifdemux ! gifdec "
+                                 "max-errors=%d ! fakesink sync=false",
+      path, max_errors);
+  GstElement *pipeline = gst_parse_launch (desc, nullptr);
+  g_free (desc);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  *warnings = 0;
+  *failed = false;
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        (GstMessageType)(GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
+                         GST_MESSAGE_WARNING));
+    fail_unless (msg != nullptr, "pipeline did not end within 60 s");
+    GstMessageType type = GST_MESSAGE_TYPE (msg);
+    if (type != GST_MESSAGE_EOS) {
+      GError *err = nullptr;
+      gchar *dbg = nullptr;
+      if (type == GST_MESSAGE_WARNING)
+        gst_message_parse_warning (msg, &err, &dbg);
+      else
+        gst_message_parse_error (msg, &err, &dbg);
+      fail_unless (
+          g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE));
+      fail_unless_equals_string (err->message, "A GIF frame is damaged.");
+      fail_unless (
+          strstr (dbg, "LZW minimum code size 11") != nullptr, "%s", dbg);
+      fail_unless (
+          g_str_has_prefix (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "gifdec"));
+      g_error_free (err);
+      g_free (dbg);
+      if (type == GST_MESSAGE_WARNING)
+        (*warnings)++;
+      else
+        *failed = true;
+    }
+    gst_message_unref (msg);
+    if (type != GST_MESSAGE_WARNING)
+      break;
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  unlink (path);
+  g_free (path);
+}
+
+/* A frame gifdec cannot decode: a warning while max-errors tolerates it (the default -1 always
+ * does), the decoder's error past it. */
+GST_START_TEST (test_gifdec_damaged_frame)
+{
+  std::vector<guint8> gif =
+      mk_read_file (mk_test_file ("gif/anim-6f-loop1.gif"));
+  gif[first_lzw_code_size_offset (gif)] = 11;
+  int warnings;
+  bool failed;
+
+  run_damaged (gif, -1, &warnings, &failed);
+  fail_unless_equals_int (warnings, 1);
+  fail_unless (!failed);
+
+  run_damaged (gif, 0, &warnings, &failed);
+  fail_unless_equals_int (warnings, 0);
+  fail_unless (failed);
+}
+
+GST_END_TEST;
+
 static Suite *
 messages_suite (void)
 {
@@ -208,6 +315,7 @@ messages_suite (void)
   tcase_add_test (tc, test_fill);
   tcase_add_test (tc, test_every_entry_posts_what_the_table_says);
   tcase_add_test (tc, test_gifdemux_posts_as_before);
+  tcase_add_test (tc, test_gifdec_damaged_frame);
   return s;
 }
 
