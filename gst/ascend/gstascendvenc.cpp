@@ -37,6 +37,7 @@
 #endif
 
 #include "gstascendvenc.h"
+#include "gstascendmessages.h"
 
 #include <gst/video/video.h>
 
@@ -233,54 +234,48 @@ gst_ascend_venc_post_error (
   switch (status.code ()) {
     case mk::Errc::kNotFound:
       if (step == SessionStep::kRuntime && !mk::dvpp::loadApi ().isOk ())
-        GST_ELEMENT_ERROR (self, LIBRARY, INIT,
-            ("The Ascend DVPP runtime could not be loaded: source CANN's "
-             "set_env.sh, or set GST_ASCEND_MPI_LIB and GST_ASCEND_ACL_LIB to "
-             "the paths of libacl_dvpp_mpi.so and libascendcl.so."),
+        GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_RUNTIME_MISSING),
             ("%s", msg));
       else
-        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-            ("The Ascend device was not found."),
+        GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_DEVICE_NOT_FOUND),
             ("%s. Check device-id against npu-smi info.", msg));
       break;
     case mk::Errc::kUnsupported:
       if (step == SessionStep::kRuntime)
-        GST_ELEMENT_ERROR (self, LIBRARY, INIT,
-            ("This Ascend chip has no DVPP video encoder that ascendvenc "
-             "supports."),
+        GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_CHIP_UNSUPPORTED),
             ("%s", msg));
       else
-        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-            ("The encoder does not support these settings."), ("%s", msg));
+        GST_MK_POST (self,
+            gst_ascend_message (GST_ASCEND_MSG_SETTINGS_UNSUPPORTED),
+            ("%s", msg));
       break;
     case mk::Errc::kOutOfRange:
     case mk::Errc::kInvalidArgument:
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Invalid encoder settings: %s.", msg), ("%s", msg));
+      GST_MK_POST (self,
+          gst_ascend_message (GST_ASCEND_MSG_SETTINGS_INVALID, msg),
+          ("%s", msg));
       break;
     case mk::Errc::kBusy:
-      GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
-          ("Every DVPP video encoder channel is in use."),
+      GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_BUSY),
           ("%s. Stop other encoders on this device (channels are shared by "
            "all processes), or pick another device-id.",
               msg));
       break;
     case mk::Errc::kNoMemory:
-      GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, ("Out of DVPP memory."),
+      GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_NO_MEMORY),
           ("%s. Lower input-buffers or the resolution.", msg));
       break;
     case mk::Errc::kTimeout:
-      GST_ELEMENT_ERROR (self, STREAM, ENCODE,
-          ("The video encoder stopped responding."),
+      GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_TIMEOUT),
           ("%s. Raise send-timeout if the device is just slow.", msg));
       break;
     default:
       if (step == SessionStep::kEncode)
-        GST_ELEMENT_ERROR (
-            self, STREAM, ENCODE, ("The video encoder failed."), ("%s", msg));
+        GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_ENCODE_FAILED),
+            ("%s", msg));
       else
-        GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-            ("Could not open the video encoder."), ("%s", msg));
+        GST_MK_POST (
+            self, gst_ascend_message (GST_ASCEND_MSG_OPEN_FAILED), ("%s", msg));
       break;
   }
   /* Only now may the streaming thread return the error: had it returned it before the message
@@ -341,8 +336,8 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return;
   }
-  GST_ELEMENT_WARNING (
-      self, STREAM, ENCODE, (nullptr), ("%s", status.message ().c_str ()));
+  GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_ENCODER_WARNING),
+      ("%s", status.message ().c_str ()));
 }
 
 /* Closes the session; frames still in flight are dropped. The stream lock is released around
@@ -544,7 +539,7 @@ gst_ascend_venc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   st->input_state = gst_video_codec_state_ref (state);
 
   if (!gst_ascend_venc_pick_codec (self, &caps)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (nullptr),
+    GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_NO_CODEC),
         ("downstream accepts neither H.264 nor H.265 byte-stream"));
     return FALSE;
   }
@@ -704,13 +699,14 @@ drop:
 
   /* ERRORS */
 not_negotiated : {
-  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+  GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_NOT_NEGOTIATED),
+      ("frame before caps"));
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_NOT_NEGOTIATED;
 }
 map_failed : {
-  GST_ELEMENT_ERROR (
-      self, RESOURCE, READ, (nullptr), ("could not map the input frame"));
+  GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_MAP_FAILED),
+      ("could not map the input frame"));
   st->last_flow.store (GST_FLOW_ERROR);
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;

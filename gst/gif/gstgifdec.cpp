@@ -29,6 +29,7 @@
 #endif
 
 #include "gstgifdec.h"
+#include "gstgifmessages.h"
 
 #include <gst/video/video.h>
 
@@ -230,8 +231,7 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
   GifDecState *st = self->state;
 
   if (!state->codec_data) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("The GIF stream has no header (codec_data)."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_NO_CODEC_DATA),
         ("gifdec decodes frames as gifdemux or gifenc deliver them: put "
          "gifdemux in front of it"));
     return FALSE;
@@ -293,12 +293,11 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
   /* ERRORS */
 bad_codec_data : {
   if (status.code () == mk::Errc::kUnsupported)
-    GST_ELEMENT_ERROR (self, STREAM, DECODE,
-        ("This GIF is too large to decode: %s.", status.message ().c_str ()),
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_DEC_TOO_LARGE, status.message ()),
         ("raise the max-canvas-pixels property to accept it"));
   else
-    GST_ELEMENT_ERROR (self, STREAM, DECODE,
-        ("The GIF header (codec_data) is damaged."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_BAD_HEADER),
         ("%s", status.message ().c_str ()));
   return FALSE;
 }
@@ -318,8 +317,8 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
 
   if (!st->decoder.configured ()) {
     gst_video_decoder_drop_frame (dec, frame);
-    GST_ELEMENT_ERROR (
-        self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_NOT_NEGOTIATED),
+        ("frame before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
@@ -337,8 +336,8 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
 
   if (!gst_buffer_map (frame->input_buffer, &in, GST_MAP_READ)) {
     gst_video_decoder_drop_frame (dec, frame);
-    GST_ELEMENT_ERROR (
-        self, RESOURCE, READ, (nullptr), ("could not map input buffer"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_MAP_INPUT_FAILED),
+        ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
 
@@ -356,8 +355,8 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
     if (!mapped) {
       gst_buffer_unmap (frame->input_buffer, &in);
       gst_video_decoder_drop_frame (dec, frame);
-      GST_ELEMENT_ERROR (
-          self, RESOURCE, WRITE, (nullptr), ("could not map output buffer"));
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_MAP_OUTPUT_FAILED),
+          ("could not map output buffer"));
       return GST_FLOW_ERROR;
     }
     status = st->decoder.decodeFrame (in.data, in.size,
@@ -372,8 +371,8 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
   if (!status) {
     bool drawn = status.code () == mk::Errc::kCorruptData ||
                  status.code () == mk::Errc::kTruncated;
-    GST_VIDEO_DECODER_ERROR (self, 1, STREAM, DECODE,
-        ("A GIF frame is damaged."),
+    GST_MK_DECODER_ERROR (self, 1,
+        gst_gif_message (GST_GIF_MSG_DEC_DAMAGED_FRAME),
         ("frame %u: %s", report.info.index, status.message ().c_str ()), ret);
     if (ret != GST_FLOW_OK || !drawn || !output) {
       gst_video_decoder_drop_frame (dec, frame);

@@ -34,6 +34,7 @@
 #endif
 
 #include "gstgifdemux.h"
+#include "gstgifmessages.h"
 
 #include <cstring>
 #include <string>
@@ -425,14 +426,14 @@ static void
 gst_gif_demux_header_error (GstGifDemux *self, const mk::Status &status)
 {
   if (!self->state->reader.signatureSeen ())
-    GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE, ("This is not a GIF file."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
         ("%s", status.message ().c_str ()));
   else if (status.code () == mk::Errc::kUnsupported)
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX,
-        ("This GIF is too large to decode: %s.", status.message ().c_str ()),
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_DEMUX_TOO_LARGE, status.message ()),
         ("raise the max-canvas-pixels property to accept it"));
   else
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX, ("The GIF header is damaged."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_BAD_HEADER),
         ("%s", status.message ().c_str ()));
 }
 
@@ -455,9 +456,8 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
         *flow = GST_FLOW_ERROR;
         return ParseOutcome::kError;
       }
-      GST_ELEMENT_WARNING (self, STREAM, DEMUX,
-          ("The GIF file is damaged; showing the %zu frames before the damage.",
-              st->timeline.size ()),
+      GST_MK_POST (self,
+          gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, st->timeline.size ()),
           ("%s", status.message ().c_str ()));
       return ParseOutcome::kError;
     }
@@ -505,8 +505,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
               offset, (uint32_t)f.record.size, f.control.delay_cs, f.key);
         }
         if (f.truncated)
-          GST_ELEMENT_WARNING (self, STREAM, DEMUX,
-              ("The GIF file is truncated; its last frame is incomplete."),
+          GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
               ("frame %zu ends at offset %" G_GUINT64_FORMAT, index,
                   offset + f.record.size));
         if (!push_frames)
@@ -544,8 +543,8 @@ gst_gif_demux_push_restart (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
   if (st->timeline.empty ()) {
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX,
-        ("This GIF file contains no images."), ("indexing pass found none"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
+        ("indexing pass found none"));
     return GST_FLOW_ERROR;
   }
   st->index_complete = true;
@@ -558,7 +557,7 @@ gst_gif_demux_push_restart (GstGifDemux *self)
       (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
       GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1);
   if (!gst_pad_push_event (self->sinkpad, seek)) {
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX, (nullptr),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SEEK_BACK_REFUSED),
         ("upstream refused to seek back to the start after indexing"));
     return GST_FLOW_ERROR;
   }
@@ -589,8 +588,8 @@ gst_gif_demux_chain (
 
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (
-        self, RESOURCE, READ, (nullptr), ("could not map input buffer"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
+        ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
   if (st->push_scan == GifDemuxState::PushScan::kUnknown)
@@ -606,7 +605,7 @@ gst_gif_demux_chain (
   bool scanning = st->push_scan == GifDemuxState::PushScan::kScanning;
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed) {
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX, ("The GIF file is damaged."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
         ("%s", pushed.message ().c_str ()));
     flow = GST_FLOW_ERROR;
   } else {
@@ -654,12 +653,11 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
   }
   if (!self->srcpad) {
     if (st->have_header)
-      GST_ELEMENT_ERROR (self, STREAM, DEMUX,
-          ("This GIF file contains no images."),
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
           ("end of stream after %" G_GUINT64_FORMAT " bytes",
               st->reader.bytesPushed ()));
     else if (flow != GST_FLOW_ERROR)
-      GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE, ("This is not a GIF file."),
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
           ("no GIF header before the end of the "
            "stream"));
     gst_event_unref (event);
@@ -751,7 +749,7 @@ gst_gif_demux_scan (GstGifDemux *self)
     if (ret != GST_FLOW_OK) {
       if (ret == GST_FLOW_FLUSHING)
         return FALSE;
-      GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Could not read the file."),
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_READ_FAILED),
           ("pull_range at %" G_GUINT64_FORMAT " returned %s", offset,
               gst_flow_get_name (ret)));
       return FALSE;
@@ -765,7 +763,7 @@ gst_gif_demux_scan (GstGifDemux *self)
     offset += gst_buffer_get_size (chunk);
     gst_buffer_unref (chunk);
     if (!pushed) {
-      GST_ELEMENT_WARNING (self, STREAM, DEMUX, ("The GIF file is damaged."),
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED),
           ("%s", pushed.message ().c_str ()));
       break;
     }
@@ -773,8 +771,7 @@ gst_gif_demux_scan (GstGifDemux *self)
   if (flow == GST_FLOW_ERROR)
     return FALSE;
   if (st->timeline.empty ()) {
-    GST_ELEMENT_ERROR (self, STREAM, DEMUX,
-        ("This GIF file contains no images."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
         ("scanned %" G_GUINT64_FORMAT " bytes", offset));
     return FALSE;
   }

@@ -34,6 +34,7 @@
 #endif
 
 #include "gstgifenc.h"
+#include "gstgifmessages.h"
 
 #include <gst/video/video.h>
 
@@ -324,8 +325,8 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
 
   if (!to_input_format (GST_VIDEO_INFO_FORMAT (info), &config.format)) {
     /* The template keeps these out; a bug elsewhere should still read well. */
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("GIF encoding does not support the %s format.",
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_ENC_BAD_FORMAT,
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info))),
         ("caps %" GST_PTR_FORMAT, state->caps));
     return FALSE;
@@ -355,9 +356,9 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
     mk::Result<std::unique_ptr<mk::gif::Encoder>> created =
         mk::gif::Encoder::create (config);
     if (!created) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("The GIF encoder settings are invalid: %s.",
-              created.status ().message ().c_str ()),
+      GST_MK_POST (self,
+          gst_gif_message (
+              GST_GIF_MSG_ENC_BAD_SETTINGS, created.status ().message ()),
           ("Encoder::create for %dx%d", config.width, config.height));
       return FALSE;
     }
@@ -440,8 +441,7 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
         st->encoder->encode (in, delay_cs, force, st->out);
     gst_video_frame_unmap (&vframe);
     if (!res) {
-      GST_ELEMENT_ERROR (self, STREAM, ENCODE,
-          ("Could not encode a GIF frame."),
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
           ("frame %u: %s", frame->system_frame_number,
               res.status ().message ().c_str ()));
       gst_video_encoder_finish_frame (enc, frame);
@@ -460,8 +460,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
 
   if (!st->caps_set && !gst_gif_enc_set_output_caps (self)) {
     gst_video_encoder_finish_frame (enc, frame);
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Downstream does not accept the GIF stream."), (nullptr));
+    GST_MK_POST (
+        self, gst_gif_message (GST_GIF_MSG_ENC_DOWNSTREAM_REFUSED), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
@@ -479,7 +479,7 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
   /* ERRORS */
 map_failed : {
   gst_video_encoder_finish_frame (enc, frame);
-  GST_ELEMENT_ERROR (self, RESOURCE, READ, (nullptr),
+  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_MAP_FAILED),
       ("could not map input frame %u", frame->system_frame_number));
   return GST_FLOW_ERROR;
 }
@@ -531,8 +531,8 @@ gst_gif_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
 
   if (!st->encoder) {
     gst_video_encoder_finish_frame (enc, frame);
-    GST_ELEMENT_ERROR (
-        self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_NOT_NEGOTIATED),
+        ("frame before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 

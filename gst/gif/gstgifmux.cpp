@@ -37,6 +37,7 @@
 #endif
 
 #include "gstgifmux.h"
+#include "gstgifmessages.h"
 
 #include <algorithm>
 #include <string>
@@ -319,14 +320,14 @@ gst_gif_mux_chain (
 
   if (!st->have_caps) {
     gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (
-        self, CORE, NEGOTIATION, (nullptr), ("frame before caps"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_NOT_NEGOTIATED),
+        ("frame before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (
-        self, RESOURCE, READ, (nullptr), ("could not map input buffer"));
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_MAP_FAILED),
+        ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
   mk::Result<mk::gif::RecordInfo> info =
@@ -337,14 +338,13 @@ gst_gif_mux_chain (
   gst_buffer_unref (buffer);
 
   if (!info) {
-    GST_ELEMENT_ERROR (self, STREAM, MUX, ("A GIF frame is damaged."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_DAMAGED_FRAME),
         ("frame %" G_GUINT64_FORMAT ": %s", st->frames + st->have_held,
             info.status ().message ().c_str ()));
     return GST_FLOW_ERROR;
   }
   if (info->truncated)
-    GST_ELEMENT_WARNING (self, STREAM, MUX,
-        ("A GIF frame is truncated; it is written as far as its data goes."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_TRUNCATED_FRAME),
         ("frame %" G_GUINT64_FORMAT, st->frames + st->have_held));
   if (info->droppedBlocks > 0)
     GST_DEBUG_OBJECT (
@@ -376,7 +376,7 @@ gst_gif_mux_finish_file (GstGifMux *self)
   GstFlowReturn ret = GST_FLOW_OK;
 
   if (!st->header_written) {
-    GST_ELEMENT_ERROR (self, STREAM, MUX, ("No GIF frames to write."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_NO_FRAMES),
         ("end of stream before the first frame"));
     return FALSE;
   }
@@ -408,8 +408,7 @@ gst_gif_mux_set_caps (GstGifMux *self, GstCaps *caps)
                        ? gst_value_get_buffer (v)
                        : nullptr;
   if (!buf) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("The GIF stream has no header (codec_data)."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_NO_CODEC_DATA),
         ("gifmux writes frames as gifenc or gifdemux deliver them; caps "
          "%" GST_PTR_FORMAT,
             caps));
@@ -425,18 +424,14 @@ gst_gif_mux_set_caps (GstGifMux *self, GstCaps *caps)
   mk::Result<mk::gif::ScreenHeader> screen =
       mk::gif::parseCodecData (header.data (), header.size ());
   if (!screen) {
-    GST_ELEMENT_ERROR (self, STREAM, MUX,
-        ("The GIF header (codec_data) is damaged."),
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_BAD_CODEC_DATA),
         ("%s", screen.status ().message ().c_str ()));
     return FALSE;
   }
 
   if (st->header_written) {
     if (header != st->codec_data) {
-      GST_ELEMENT_ERROR (self, STREAM, MUX,
-          ("The GIF stream changed its screen size or global palette; a GIF "
-           "file has one "
-           "header, so this stream cannot go on in the same file."),
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_HEADER_CHANGED),
           ("new codec_data for a %dx%d screen after %" G_GUINT64_FORMAT
            " frames",
               screen->width, screen->height, st->frames + st->have_held));

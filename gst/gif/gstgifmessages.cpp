@@ -1,0 +1,264 @@
+/* gst-mediakit
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The gifkit message table. docs/troubleshooting.md is generated from it
+ * (ninja -C build update-troubleshooting): change a text here, then regenerate. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstgifmessages.h"
+
+static const GstMkMessage gif_messages[] = {
+    /* gifdemux */
+    {GST_GIF_MSG_DEMUX_NOT_GIF, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, WRONG_TYPE), "This is not a GIF file.",
+        "what the reader found instead (\"not a GIF: the file does not start "
+        "with 'GIF'\", \"unknown GIF version ... (expected 87a or 89a)\"), or "
+        "that the stream ended before a GIF header",
+        "The data does not start with the GIF87a / GIF89a signature, or ends "
+        "before it.",
+        "Check what the file is (`file a.gif`, `gst-typefind-1.0 a.gif`); use "
+        "`decodebin` to pick the right demuxer for other formats."},
+    {GST_GIF_MSG_DEMUX_TOO_LARGE, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DEMUX), "This GIF is too large to decode: %s.",
+        "\"raise the max-canvas-pixels property to accept it\"",
+        "The logical screen has more pixels than `max-canvas-pixels` "
+        "(8192x4096 "
+        "by default); `%s` names the size. A tiny file can declare a "
+        "65535x65535 screen, 16 GiB of RGBA.",
+        "If the file is trusted and memory allows, raise `max-canvas-pixels` "
+        "on "
+        "gifdemux (and on gifdec)."},
+    {GST_GIF_MSG_DEMUX_BAD_HEADER, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DEMUX), "The GIF header is damaged.",
+        "the reader's message, e.g. \"logical screen is 0x0: nothing can be "
+        "shown\", \"file ended after 9 bytes, inside the GIF header\"",
+        "The file starts like a GIF, but its screen descriptor or global "
+        "palette is invalid or cut short.",
+        "The file cannot be shown; get an intact copy of it."},
+    {GST_GIF_MSG_DEMUX_DAMAGED, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DEMUX),
+        "The GIF file is damaged; showing the %s frames before the damage.",
+        "the reader's message naming the byte and offset, e.g. \"unexpected "
+        "byte 0x00 at offset 1234 where an extension, an image or the trailer "
+        "should start\", or a record over the size limit",
+        "Bytes after the header do not follow the GIF format (garbage where a "
+        "block should start, a record larger than the reader accepts).",
+        "Nothing to do for playback: the frames before the damage play, then "
+        "the stream ends (EOS). Re-encode or repair the file to get the rest."},
+    {GST_GIF_MSG_DEMUX_TRUNCATED, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DEMUX),
+        "The GIF file is truncated; its last frame is incomplete.",
+        "the frame's index and the offset where its record ends",
+        "The file ends inside a frame's image data (an interrupted download or "
+        "copy).",
+        "Nothing to do for playback: the cut frame is shown as far as it goes, "
+        "then EOS. Fetch the whole file to see the rest."},
+    {GST_GIF_MSG_DEMUX_NO_IMAGES, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DEMUX), "This GIF file contains no images.",
+        "how far the demuxer read (\"scanned N bytes\", \"end of stream after "
+        "N bytes\", \"indexing pass found none\")",
+        "The file has a valid header but no frame before its end or its "
+        "damage.",
+        "The file has nothing to show; check that it is complete."},
+    {GST_GIF_MSG_DEMUX_DATA_REFUSED, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DEMUX), "The GIF file is damaged.",
+        "the reader's message (\"push() after finish()\")",
+        "In push mode, data arrived after the end of the stream had been "
+        "signalled to the reader.",
+        "Upstream sent data after EOS without a flush; report it with a "
+        "`GST_DEBUG=gifdemux:6` log."},
+    {GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DEMUX), "The GIF file is damaged.",
+        "the reader's message",
+        "In pull mode, the reader refused a chunk while indexing the file; "
+        "the frames indexed before it are shown.",
+        "Report it with a `GST_DEBUG=gifdemux:6` log and the file."},
+    {GST_GIF_MSG_DEMUX_READ_FAILED, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, READ), "Could not read the file.",
+        "the offset and the flow return of the failed pull_range",
+        "In pull mode, upstream (e.g. `filesrc`) failed to deliver the bytes "
+        "the demuxer asked for while indexing the file.",
+        "Look for an earlier error from the source element (file removed, I/O "
+        "error)."},
+    {GST_GIF_MSG_DEMUX_SEEK_BACK_REFUSED, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DEMUX), nullptr,
+        "\"upstream refused to seek back to the start after indexing\"",
+        "In push mode from a seekable source, gifdemux first reads the whole "
+        "file to learn its duration, then seeks back to byte 0. Upstream "
+        "said it could seek, then refused.",
+        "Report it with the pipeline; a `queue2` or a non-seekable source in "
+        "front makes gifdemux stream without the indexing pass."},
+    {GST_GIF_MSG_DEMUX_MAP_FAILED, "gifdemux", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, READ), nullptr, "\"could not map input buffer\"",
+        "An input buffer could not be mapped for reading (upstream's memory "
+        "cannot be read by the CPU).",
+        "Put a converter or a copy (e.g. `queue` after a hardware source) in "
+        "front; report it if it happens after a plain `filesrc`."},
+
+    /* gifdec */
+    {GST_GIF_MSG_DEC_NO_CODEC_DATA, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, FORMAT),
+        "The GIF stream has no header (codec_data).",
+        "\"gifdec decodes frames as gifdemux or gifenc deliver them: put "
+        "gifdemux in front of it\"",
+        "gifdec takes single frames with the GIF header in the caps' "
+        "`codec_data`; it got `image/gif` caps without it (e.g. a whole file "
+        "from a parser other than gifdemux).",
+        "Put `gifdemux` in front of `gifdec` (or use `decodebin`)."},
+    {GST_GIF_MSG_DEC_TOO_LARGE, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DECODE), "This GIF is too large to decode: %s.",
+        "\"raise the max-canvas-pixels property to accept it\"",
+        "The screen in `codec_data` has more pixels than gifdec's "
+        "`max-canvas-pixels`; `%s` names the size.",
+        "If the stream is trusted and memory allows, raise `max-canvas-pixels` "
+        "on gifdec (and on gifdemux)."},
+    {GST_GIF_MSG_DEC_BAD_HEADER, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, DECODE), "The GIF header (codec_data) is damaged.",
+        "the decoder's message, e.g. \"codec data holds no GIF header\"",
+        "The caps' `codec_data` is not a GIF header + screen descriptor + "
+        "global palette.",
+        "Whatever made the caps is at fault: feed gifdec from gifdemux or "
+        "gifenc."},
+    {GST_GIF_MSG_DEC_DAMAGED_FRAME, "gifdec", GST_MK_POST_DECODER_ERROR,
+        GST_MK_CODE (STREAM, DECODE), "A GIF frame is damaged.",
+        "the frame index and the decoder's message, e.g. \"invalid LZW code "
+        "4095 near byte 17 of the image data ...\", \"LZW minimum code size 11 "
+        "is outside 2..8\", \"LZW data ended after 100 of 4096 pixels\"",
+        "A frame's image data is corrupt or short. Posted as a warning and "
+        "counted against the decoder's `max-errors`; past that count it is an "
+        "error. Corrupt or short data is drawn as far as it goes; a frame "
+        "that cannot be decoded at all is dropped.",
+        "Nothing to do for playback with the default `max-errors=-1` (never "
+        "fail). Set `max-errors` to N to stop after N damaged frames in a "
+        "row."},
+    {GST_GIF_MSG_DEC_NOT_NEGOTIATED, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (CORE, NEGOTIATION), nullptr, "\"frame before caps\"",
+        "A frame arrived before the caps that configure the decoder (or after "
+        "caps it refused).",
+        "Look for an earlier error from gifdec; otherwise upstream is at "
+        "fault."},
+    {GST_GIF_MSG_DEC_MAP_INPUT_FAILED, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, READ), nullptr, "\"could not map input buffer\"",
+        "An input buffer could not be mapped for reading.",
+        "Report it with the pipeline."},
+    {GST_GIF_MSG_DEC_MAP_OUTPUT_FAILED, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, WRITE), nullptr,
+        "\"could not map output buffer\"",
+        "An output buffer from downstream's pool could not be mapped for "
+        "writing.",
+        "Put `videoconvert` after gifdec so it allocates system memory; "
+        "report it if that does not help."},
+
+    /* gifenc */
+    {GST_GIF_MSG_ENC_BAD_FORMAT, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (CORE, NEGOTIATION),
+        "GIF encoding does not support the %s format.", "the caps",
+        "The input caps have a pixel format gifenc does not take (its pad "
+        "template keeps these out, so this is a bug elsewhere).",
+        "Put `videoconvert` in front of gifenc."},
+    {GST_GIF_MSG_ENC_BAD_SETTINGS, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, SETTINGS),
+        "The GIF encoder settings are invalid: %s.", "the input size",
+        "The encoder refused its settings; `%s` names the value and the "
+        "allowed range (e.g. \"GIF screen size 70000x480 is outside "
+        "1..65535\"), or memory ran out for the frame buffers.",
+        "Change the named property, or scale the input (`videoscale`) to at "
+        "most 65535 pixels a side."},
+    {GST_GIF_MSG_ENC_ENCODE_FAILED, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, ENCODE), "Could not encode a GIF frame.",
+        "the frame number and the encoder's message (\"no memory to encode a "
+        "frame\", \"stride 10 is less than a row of 40 bytes\", \"RGB8P frame "
+        "has no palette\")",
+        "The encoder failed on a frame: out of memory, or a frame whose "
+        "layout does not match its caps.",
+        "Check memory; put `videoconvert` in front of gifenc when upstream "
+        "sends odd layouts; otherwise report it with the debug text."},
+    {GST_GIF_MSG_ENC_DOWNSTREAM_REFUSED, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (CORE, NEGOTIATION),
+        "Downstream does not accept the GIF stream.", "none",
+        "Downstream refused the `image/gif, parsed=true` caps with the "
+        "stream's `codec_data`.",
+        "Put `gifmux` (or another element that takes GIF frames) after "
+        "gifenc."},
+    {GST_GIF_MSG_ENC_NOT_NEGOTIATED, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (CORE, NEGOTIATION), nullptr, "\"frame before caps\"",
+        "A frame arrived before caps configured the encoder (or after caps "
+        "it refused).",
+        "Look for an earlier error from gifenc; otherwise upstream is at "
+        "fault."},
+    {GST_GIF_MSG_ENC_MAP_FAILED, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, READ), nullptr,
+        "\"could not map input frame N\"",
+        "An input frame could not be mapped for reading (memory the CPU "
+        "cannot read, or a buffer smaller than its caps say).",
+        "Put `videoconvert` in front of gifenc."},
+
+    /* gifmux */
+    {GST_GIF_MSG_MUX_NO_CODEC_DATA, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, FORMAT),
+        "The GIF stream has no header (codec_data).", "the caps",
+        "gifmux writes frames with the GIF header taken from the caps' "
+        "`codec_data`; the caps have none.",
+        "Feed gifmux from `gifenc` or `gifdemux`."},
+    {GST_GIF_MSG_MUX_BAD_CODEC_DATA, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, MUX), "The GIF header (codec_data) is damaged.",
+        "the muxer's message, e.g. \"codec_data is 20 bytes; its header "
+        "announces 781\"",
+        "The caps' `codec_data` is not exactly a GIF header + screen "
+        "descriptor + global palette.",
+        "Whatever made the caps is at fault: feed gifmux from gifenc or "
+        "gifdemux."},
+    {GST_GIF_MSG_MUX_HEADER_CHANGED, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, MUX),
+        "The GIF stream changed its screen size or global palette; a GIF file "
+        "has one header, so this stream cannot go on in the same file.",
+        "the new screen size and the number of frames written",
+        "New caps with a different `codec_data` arrived after the header was "
+        "written, e.g. gifenc restarted its stream because the input size "
+        "changed.",
+        "Keep the input size constant (`videoscale` with fixed caps in front "
+        "of gifenc), or write a new file for the new size."},
+    {GST_GIF_MSG_MUX_DAMAGED_FRAME, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, MUX), "A GIF frame is damaged.",
+        "the frame number and the muxer's message, e.g. \"frame record has no "
+        "image descriptor\", \"unexpected block type 7 in a frame record\"",
+        "A frame buffer is not a GIF frame record (extensions, image "
+        "descriptor, image data).",
+        "Feed gifmux from gifenc or gifdemux; when remuxing a damaged file, "
+        "decode and re-encode it instead."},
+    {GST_GIF_MSG_MUX_TRUNCATED_FRAME, "gifmux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, MUX),
+        "A GIF frame is truncated; it is written as far as its data goes.",
+        "the frame number",
+        "A frame record ends inside its image data (e.g. the last frame of a "
+        "cut file, remuxed); it is closed properly so the file stays valid.",
+        "Nothing to do; the output is a valid GIF with the frame as far as "
+        "it went."},
+    {GST_GIF_MSG_MUX_NO_FRAMES, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (STREAM, MUX), "No GIF frames to write.",
+        "\"end of stream before the first frame\"",
+        "The stream ended before any frame: a GIF file needs at least one "
+        "image.",
+        "Check upstream (e.g. `num-buffers`, an empty source, or every frame "
+        "dropped before gifenc)."},
+    {GST_GIF_MSG_MUX_NOT_NEGOTIATED, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (CORE, NEGOTIATION), nullptr, "\"frame before caps\"",
+        "A frame arrived before the caps with the GIF header (or after caps "
+        "gifmux refused).",
+        "Look for an earlier error from gifmux; otherwise upstream is at "
+        "fault."},
+    {GST_GIF_MSG_MUX_MAP_FAILED, "gifmux", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, READ), nullptr, "\"could not map input buffer\"",
+        "An input buffer could not be mapped for reading.",
+        "Report it with the pipeline."},
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (gif_messages) == GST_GIF_MSG_COUNT);
+
+const GstMkMessage *
+gst_gif_messages (void)
+{
+  return gif_messages;
+}
