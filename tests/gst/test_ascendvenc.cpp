@@ -18,7 +18,9 @@
 
 #include "mktestutil.h"
 
-/* The simulator's own header, restated: the test must not depend on lib/ include paths. */
+/* The simulator's own header, restated: the test must not depend on lib/ include paths. Same
+ * type name as the header's, or the call through dlsym's pointer has the wrong function type
+ * (clang's -fsanitize=function). */
 extern "C" {
 typedef struct
 {
@@ -33,8 +35,9 @@ typedef struct
   guint64 no_buf_returns;
   guint64 frames_encoded;
   guint64 frames_swallowed;
-} SimStats;
+} dvppsim_stats;
 }
+typedef dvppsim_stats SimStats;
 
 static const char *g_argv0;
 
