@@ -354,6 +354,22 @@ write_temp_file (const Bytes &bytes)
   return out;
 }
 
+GstBuffer *
+raw_frame (size_t size, guint8 value)
+{
+  GstBuffer *b = gst_buffer_new_allocate (nullptr, size, nullptr);
+  gst_buffer_memset (b, 0, value, size);
+  return b;
+}
+
+GstElement *
+element (const char *name)
+{
+  GstElement *e = gst_element_factory_make (name, nullptr);
+  fail_unless (e != nullptr, "no %s", name);
+  return e;
+}
+
 /* ---- GIF files ---- */
 
 static size_t

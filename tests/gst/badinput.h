@@ -62,6 +62,13 @@ std::string write_temp_file (const Bytes &bytes);
 std::string describe (const Outcome &o);
 bool has_warning (const Outcome &o, const char *text);
 
+/* A buffer of `size` bytes of `value`. */
+GstBuffer *raw_frame (size_t size, guint8 value);
+/* gst_element_factory_make that fails the test when the element is missing. */
+GstElement *element (const char *name);
+/* test_bad_input_dvpp.cpp: the DVPP fault sweep and ascendvenc's bad buffers. */
+void add_dvpp_tests (TCase *tc);
+
 /* ---- GIF files: the blocks of a file, to cut and patch it at known places ---- */
 
 struct GifBlock

@@ -8,8 +8,6 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 
-#include <dlfcn.h>
-
 #include <cstring>
 #include <string>
 #include <vector>
@@ -519,14 +517,6 @@ frame_buffers (const Bytes &file, const GifLayout &l,
   return out;
 }
 
-static GstBuffer *
-raw_frame (size_t size, guint8 value)
-{
-  GstBuffer *b = gst_buffer_new_allocate (nullptr, size, nullptr);
-  gst_buffer_memset (b, 0, value, size);
-  return b;
-}
-
 /* `n` 40x30 RGBA frames at 10 fps, and `extra` (when given) before frame `before`. */
 static std::vector<GstBuffer *>
 raw_frames (int n, GstBuffer *extra = nullptr, int before = -1)
@@ -545,14 +535,6 @@ raw_frames (int n, GstBuffer *extra = nullptr, int before = -1)
 }
 
 #define RAW_CAPS "video/x-raw,format=RGBA,width=40,height=30,framerate=10/1"
-
-static GstElement *
-element (const char *name)
-{
-  GstElement *e = gst_element_factory_make (name, nullptr);
-  fail_unless (e != nullptr, "no %s", name);
-  return e;
-}
 
 /* One element with properties: "gifdec max-errors=0". */
 static GstElement *
@@ -723,146 +705,6 @@ GST_START_TEST (test_caps_lies)
 }
 GST_END_TEST;
 
-/* ---- DVPP faults (ascendvenc on the simulator) ---- */
-
-/* The simulator's counters, restated (tests do not use lib/ headers). */
-struct SimStats
-{
-  int dvpp_allocations;
-  size_t dvpp_bytes;
-  int open_channels;
-  int unreleased_streams;
-  int streams_lost_at_destroy;
-  int epoll_instances;
-  int contexts;
-  int sys_initialised;
-  guint64 no_buf_returns;
-  guint64 frames_encoded;
-  guint64 frames_swallowed;
-};
-
-static SimStats
-sim_stats (void)
-{
-  const char *path = g_getenv ("GST_ASCEND_MPI_LIB");
-  void *lib = dlopen (path, RTLD_NOW | RTLD_NOLOAD);
-  if (!lib)
-    lib = dlopen (path, RTLD_NOW);
-  fail_unless (lib != nullptr, "cannot open %s", path);
-  void *fn = dlsym (lib, "dvppsim_get_stats");
-  fail_unless (fn != nullptr);
-  SimStats s;
-  memset (&s, 0, sizeof (s));
-  ((void (*) (SimStats *))fn) (&s);
-  return s;
-}
-
-#define VENC_FRAMES 20
-
-struct FaultCase
-{
-  std::string function, kind;
-  int nth;
-};
-
-/* Each function the session calls, with every kind of fault where the simulator has more
- * than one (send_frame, get_stream, wait_epoll). aclInit is left out: the simulator reads
- * DVPPSIM_FAULTS inside it, after its own fault check. */
-static std::vector<FaultCase>
-fault_cases (void)
-{
-  struct Sweep
-  {
-    const char *function;
-    int nth;
-    bool all_kinds;
-  };
-  const Sweep sweeps[] = {
-      {"aclrtSetDevice", 1, false},
-      {"aclrtCreateContext", 1, false},
-      {"hi_mpi_dvpp_malloc", 1, false},
-      {"hi_mpi_dvpp_malloc", 3, false},
-      {"hi_mpi_sys_create_epoll", 1, false},
-      {"hi_mpi_sys_ctl_epoll", 1, false},
-      {"hi_mpi_venc_create_chn", 1, false},
-      {"hi_mpi_venc_start_chn", 1, false},
-      {"hi_mpi_venc_get_fd", 1, false},
-      {"hi_mpi_venc_send_frame", 3, true},
-      {"hi_mpi_venc_get_stream", 3, true},
-      {"hi_mpi_venc_release_stream", 3, false},
-      {"hi_mpi_sys_wait_epoll", 2, true},
-      {"hi_mpi_venc_query_status", 1, false},
-      {"hi_mpi_venc_stop_chn", 1, false},
-      {"hi_mpi_venc_destroy_chn", 1, false},
-  };
-  std::vector<FaultCase> out;
-  for (const Sweep &s : sweeps) {
-    if (s.all_kinds) {
-      for (const char *kind : {"fail", "timeout", "empty", "slow"})
-        out.push_back ({s.function, kind, s.nth});
-    } else {
-      out.push_back ({s.function, "fail", s.nth});
-    }
-  }
-  return out;
-}
-
-/* One fault a run, each in its own process (a check loop test forks): the runtime is
- * initialised once a process, so a fault in its start-up calls needs a fresh one. */
-GST_START_TEST (test_dvpp_faults)
-{
-  GstElementFactory *f = gst_element_factory_find ("ascendvenc");
-  if (!f || !g_getenv ("GST_ASCEND_MPI_LIB")) {
-    /* the record says so: the table cannot be complete without the simulator */
-    if (f)
-      gst_object_unref (f);
-    if (__i__ == 0) {
-      Outcome o;
-      o.frames = o.bytes = -1;
-      record_case (
-          {"dvpp-faults", "skipped", "no simulator", -1, "ascendvenc"}, o);
-    }
-    return;
-  }
-  gst_object_unref (f);
-
-  FaultCase c = fault_cases ()[__i__];
-  gchar *spec =
-      g_strdup_printf ("%s=%s@%d", c.function.c_str (), c.kind.c_str (), c.nth);
-  /* read when the simulator initialises, i.e. when the element starts */
-  g_setenv ("DVPPSIM_FAULTS", spec, TRUE);
-  Outcome o = run_pipeline ("videotestsrc num-buffers=" G_STRINGIFY (
-      VENC_FRAMES) " ! "
-                   "video/x-raw,format=NV12,width=320,height=240,framerate=30/"
-                   "1 ! "
-                   "ascendvenc send-timeout=500 ! fakesink name=sink");
-  g_unsetenv ("DVPPSIM_FAULTS");
-  SimStats st = sim_stats ();
-  fail_unless (st.dvpp_allocations == 0 && st.open_channels == 0 &&
-                   st.unreleased_streams == 0 && st.epoll_instances == 0 &&
-                   st.contexts == 0,
-      "%s: the simulator still holds memory %d, channels %d, streams %d, "
-      "epolls %d, contexts %d",
-      spec, st.dvpp_allocations, st.open_channels, st.unreleased_streams,
-      st.epoll_instances, st.contexts);
-  /* Every frame out, or an error: never fewer frames and a clean end. */
-  fail_unless (o.error || o.frames == VENC_FRAMES, "%s: %s", spec,
-      describe (o).c_str ());
-  if (o.error) {
-    fail_unless (o.error_code.rfind ("STREAM/", 0) == 0 ||
-                     o.error_code.rfind ("RESOURCE/", 0) == 0 ||
-                     o.error_code.rfind ("LIBRARY/", 0) == 0,
-        "%s: %s", spec, describe (o).c_str ());
-    o.frames = -1; /* how many came out before depends on thread timing */
-  }
-  o.bytes = -1;
-  record_case ({"dvpp-faults", c.function + " @" + std::to_string (c.nth), spec,
-                   -1, "videotestsrc ! ascendvenc ! fakesink (simulator)"},
-      o);
-  g_free (spec);
-}
-GST_END_TEST;
-
 static Suite *
 bad_input_suite (void)
 {
@@ -879,7 +721,7 @@ bad_input_suite (void)
   tcase_add_test (tc, test_unknown_extensions);
   tcase_add_test (tc, test_zero_length);
   tcase_add_test (tc, test_caps_lies);
-  tcase_add_loop_test (tc, test_dvpp_faults, 0, (int)fault_cases ().size ());
+  add_dvpp_tests (tc);
   return s;
 }
 
