@@ -369,8 +369,9 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
   gst_buffer_unmap (frame->input_buffer, &in);
 
   if (!status) {
-    bool drawn = status.code () == mk::Errc::kCorruptData ||
-                 status.code () == mk::Errc::kTruncated;
+    /* Drawn as far as the data went (damaged LZW), or nothing written at all (a buffer
+     * holding no image): only the former may go out. */
+    bool drawn = report.output_written;
     GST_MK_DECODER_ERROR (self, 1,
         gst_gif_message (GST_GIF_MSG_DEC_DAMAGED_FRAME),
         ("frame %u: %s", report.info.index, status.message ().c_str ()), ret);

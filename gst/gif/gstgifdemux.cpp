@@ -103,6 +103,9 @@ struct GifDemuxState
    * then a byte seek back to 0 starts the pass that sends frames. */
   enum class PushScan { kUnknown, kScanning, kRestarting, kDone, kNone };
   PushScan push_scan = PushScan::kUnknown;
+  /* The first flow other than OK a chain call returned (downstream refused, or the data
+   * became unreadable): no frame goes out after it, not even at EOS. */
+  GstFlowReturn push_flow = GST_FLOW_OK;
 };
 
 struct _GstGifDemux
@@ -230,6 +233,7 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->push_base = 0;
   st->pending_seek = false;
   st->push_scan = GifDemuxState::PushScan::kUnknown;
+  st->push_flow = GST_FLOW_OK;
 }
 
 static void
@@ -620,6 +624,8 @@ gst_gif_demux_chain (
   }
   gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);
+  if (st->push_flow == GST_FLOW_OK)
+    st->push_flow = flow;
   return flow;
 }
 
@@ -628,7 +634,7 @@ static void
 gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
 {
   GifDemuxState *st = self->state;
-  GstFlowReturn flow;
+  GstFlowReturn flow = st->push_flow;
 
   if (st->push_scan == GifDemuxState::PushScan::kRestarting) {
     gst_event_unref (
@@ -643,7 +649,8 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
       gst_gif_demux_push_restart (self);
       return;
     }
-  } else {
+  } else if (st->push_flow == GST_FLOW_OK) {
+    /* (after a refusal, what is left is not sent, and an error is not posted twice) */
     gst_gif_demux_parse (self, true, &flow);
   }
   if (!st->index_complete) {
@@ -706,6 +713,7 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       gst_gif_demux_push_eos (self, event);
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
+      st->push_flow = GST_FLOW_OK;
       if (st->push_scan == GifDemuxState::PushScan::kRestarting)
         gst_gif_demux_push_restarted (self);
       else if (!st->pull_mode && st->have_header) {

@@ -335,11 +335,22 @@ void EncoderSession::closeChannel() noexcept {
     fd = fd_;
   }
   if (chn < 0) return;
+  // A failed stop or destroy is tried once more: a channel left open stays taken on the
+  // device until the process ends (destroy refuses a channel that was not stopped).
   hi_s32 ret = api().hi_mpi_venc_stop_chn(chn);
-  if (ret != HI_SUCCESS) MK_LOG_WARNING(kLog, "stop_chn %d: %s", chn, hiErrorName(ret).c_str());
+  if (ret != HI_SUCCESS) {
+    MK_LOG_WARNING(kLog, "stop_chn %d: %s; trying again", chn, hiErrorName(ret).c_str());
+    ret = api().hi_mpi_venc_stop_chn(chn);
+    if (ret != HI_SUCCESS) MK_LOG_WARNING(kLog, "stop_chn %d: %s", chn, hiErrorName(ret).c_str());
+  }
   if (fd >= 0) (void)looper_->remove(fd);  // waits for a running handler
   ret = api().hi_mpi_venc_destroy_chn(chn);
-  if (ret != HI_SUCCESS) MK_LOG_WARNING(kLog, "destroy_chn %d: %s", chn, hiErrorName(ret).c_str());
+  if (ret != HI_SUCCESS) {
+    MK_LOG_WARNING(kLog, "destroy_chn %d: %s; trying again", chn, hiErrorName(ret).c_str());
+    ret = api().hi_mpi_venc_destroy_chn(chn);
+    if (ret != HI_SUCCESS)
+      MK_LOG_WARNING(kLog, "destroy_chn %d: %s", chn, hiErrorName(ret).c_str());
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   channel_ = -1;
   fd_ = -1;
