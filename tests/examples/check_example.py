@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs an embedding example of docs/examples and checks what it made.
 
-  check_example.py gif-frames GIF REFERENCE.rgba [--python] -- COMMAND...
-      COMMAND GIF FRAMES.rgba must print one line per frame, "frame I pts NS duration NS size
+  check_example.py gif-frames GIF REFERENCE.rgba [--uri] [--python] -- COMMAND...
+      COMMAND GIF FRAMES.rgba (GIF as a file:// URI with --uri) must print one line per frame, "frame I pts NS duration NS size
       WxH": as many frames as GIF has images, timestamps and durations from GIF's delays, the
       screen's size, and FRAMES.rgba equal to REFERENCE.rgba (the canvases, RGBA).
   check_example.py gif-from-app [--python] -- COMMAND...
@@ -15,6 +15,7 @@ typelibs: it is run by the first of /usr/bin/python3, this interpreter and pytho
 can import them, and the check is skipped (exit 77) when none can.
 """
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -95,7 +96,7 @@ def run(command, *args):
     return proc.stdout
 
 
-def check_gif_frames(gif, reference, command, tmp):
+def check_gif_frames(gif, reference, command, tmp, as_uri):
     width, height, delays = gif_info(open(gif, "rb").read())
     ref = open(reference, "rb").read()
     frame_bytes = width * height * 4
@@ -103,7 +104,8 @@ def check_gif_frames(gif, reference, command, tmp):
         fail("the reference holds %d bytes, not %d frames of %dx%d" %
              (len(ref), len(delays), width, height))
     out = os.path.join(tmp, "frames.rgba")
-    lines = run(command, gif, out).splitlines()
+    lines = run(command, pathlib.Path(gif).absolute().as_uri() if as_uri else gif,
+                out).splitlines()
     print("\n".join(lines))
     if len(lines) != len(delays):
         fail("%d frames printed, the GIF has %d images" % (len(lines), len(delays)))
@@ -143,9 +145,12 @@ def main(argv):
     if "--python" in opts:
         opts.remove("--python")
         command = [python_with_gi()] + command
+    as_uri = "--uri" in opts
+    if as_uri:
+        opts.remove("--uri")
     with tempfile.TemporaryDirectory() as tmp:
         if opts[:1] == ["gif-frames"] and len(opts) == 3:
-            check_gif_frames(opts[1], opts[2], command, tmp)
+            check_gif_frames(opts[1], opts[2], command, tmp, as_uri)
         elif opts == ["gif-from-app"]:
             check_gif_from_app(command, tmp)
         else:
