@@ -32,6 +32,12 @@ def fail(msg):
 
 
 def python_with_gi():
+    sanitize = os.environ.get("MK_SANITIZE", "none")
+    if sanitize not in ("", "none"):
+        print("skipped: the plugins are built with -Db_sanitize=%s, which a Python interpreter "
+              "cannot load (the sanitizer runtime must be the first library loaded)" % sanitize,
+              file=sys.stderr)
+        sys.exit(SKIP)
     seen = []
     for exe in ("/usr/bin/python3", sys.executable, shutil.which("python3")):
         if not exe or exe in seen or not os.path.exists(exe):
