@@ -269,7 +269,7 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
     const mk::gif::ScreenInfo &screen = st->decoder.screen ();
     GstVideoCodecState *out = gst_video_decoder_set_output_state (
         dec, format, screen.width, screen.height, state);
-    /* The frame rate is gifdemux's: constant when every frame has the same delay, else 0/1
+    /* The frame rate is gifdemux's: the animation's when it is constant, else 0/1
      * (each frame carries its own duration). */
     gst_video_codec_state_unref (out);
     GST_INFO_OBJECT (self, "decoding %ux%u into %s", screen.width,
