@@ -276,9 +276,8 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
     const mk::gif::ScreenInfo &screen = st->decoder.screen ();
     GstVideoCodecState *out = gst_video_decoder_set_output_state (
         dec, format, screen.width, screen.height, state);
-    /* A GIF has no frame rate: each frame carries its own duration. */
-    GST_VIDEO_INFO_FPS_N (&out->info) = 0;
-    GST_VIDEO_INFO_FPS_D (&out->info) = 1;
+    /* The frame rate is gifdemux's: the animation's when it is constant, else 0/1
+     * (each frame carries its own duration). */
     gst_video_codec_state_unref (out);
     GST_INFO_OBJECT (self, "decoding %ux%u into %s", screen.width,
         screen.height, gst_video_format_to_string (format));

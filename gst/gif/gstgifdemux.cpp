@@ -63,7 +63,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("image/gif, parsed = (boolean) true, "
                      "width = (int) [ 1, 65535 ], height = (int) [ 1, 65535 ], "
-                     "framerate = (fraction) 0/1"));
+                     "framerate = (fraction) [ 0/1, MAX ]"));
 
 /* C++ members of the element, created in _init and deleted in _finalize. */
 struct GifDemuxState
@@ -320,12 +320,17 @@ gst_gif_demux_make_caps (GstGifDemux *self)
     par_n = st->screen.aspect + 15;
     par_d = 64;
   }
+  /* A constant rate once every delay is known (the pull-mode scan, or a push-mode indexing
+   * pass); 0/1 (variable) otherwise. */
+  mk::gif::FrameRate rate;
+  if (st->scanned || st->index_complete)
+    rate = st->timeline.frameRate ();
   return gst_caps_new_simple ("image/gif", "parsed", G_TYPE_BOOLEAN, TRUE,
       "width", G_TYPE_INT, (int)st->screen.width, "height", G_TYPE_INT,
-      (int)st->screen.height, "framerate", GST_TYPE_FRACTION, 0, 1,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, par_n, par_d, "loop-count",
-      G_TYPE_INT, st->loop_count, "codec_data", GST_TYPE_BUFFER, st->codec_data,
-      nullptr);
+      (int)st->screen.height, "framerate", GST_TYPE_FRACTION, (int)rate.num,
+      (int)rate.den, "pixel-aspect-ratio", GST_TYPE_FRACTION, par_n, par_d,
+      "loop-count", G_TYPE_INT, st->loop_count, "codec_data", GST_TYPE_BUFFER,
+      st->codec_data, nullptr);
 }
 
 /* Creates and announces the source pad once the header, and what precedes the first frame, is

@@ -28,6 +28,13 @@ struct DelayPolicy {
   }
 };
 
+// A frame rate in frames per second; 0/1 means variable (or not known).
+struct FrameRate {
+  uint32_t num = 0;
+  uint32_t den = 1;
+  bool constant() const noexcept { return num != 0; }
+};
+
 struct TimelineEntry {
   uint64_t offset = 0;    // where the frame record starts in the file
   uint32_t size = 0;      // bytes of the frame record
@@ -58,6 +65,14 @@ class Timeline {
   }
   // The end of the last frame: the animation's duration for one play.
   uint64_t totalNs() const noexcept { return end_ns_; }
+
+  // The constant rate the frames play at, or 0/1 when it varies. Delays are whole
+  // centiseconds, so a constant rate that is not a whole number of centiseconds per frame is
+  // written as two neighbouring delays (15 fps by our encoder: 6, 7, 7, 6, 7, 7 ...). Equal
+  // delays of d cs give exactly 100/d; delays that differ by at most 1 cs give the rate with
+  // the smallest denominator (<= 100) that puts the end of every frame within 1 cs of where the
+  // file puts it, the nearest to the mean rate among those. Fewer than two frames: 0/1.
+  FrameRate frameRate() const noexcept;
 
   // The frame showing at `t_ns` (the last frame for t past the end; 0 for an empty timeline).
   size_t frameAt(uint64_t t_ns) const noexcept;

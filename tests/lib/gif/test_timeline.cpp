@@ -5,6 +5,8 @@
 
 #include "gif/timeline.h"
 
+#include <initializer_list>
+
 using mk::gif::DelayPolicy;
 using mk::gif::kNsPerCentisecond;
 using mk::gif::Timeline;
@@ -73,6 +75,64 @@ START_TEST(test_lookups) {
 }
 END_TEST
 
+// Appends frames with the given raw delays (cs) and returns the timeline's rate.
+static mk::gif::FrameRate rate_of(std::initializer_list<uint32_t> delays, int repeat = 1) {
+  Timeline t;
+  for (int r = 0; r < repeat; r++)
+    for (uint32_t d : delays) t.append(t.size() * 10, 10, d, false);
+  return t.frameRate();
+}
+
+// What our encoder writes for an input at `num`/`den` fps, `n` frames: each frame ends at its
+// end time rounded down to the centisecond grid (lib/gif/frame_timing.h).
+static mk::gif::FrameRate rate_of_quantized(uint64_t num, uint64_t den, int n) {
+  Timeline t;
+  uint64_t start = 0;
+  for (int i = 0; i < n; i++) {
+    uint64_t end = uint64_t(i + 1) * 100 * den / num;
+    t.append(uint64_t(i) * 10, 10, uint32_t(end - start), false);
+    start = end;
+  }
+  return t.frameRate();
+}
+
+#define ck_assert_rate(r, n, d)     \
+  do {                              \
+    mk::gif::FrameRate r_ = (r);    \
+    ck_assert_uint_eq(r_.num, (n)); \
+    ck_assert_uint_eq(r_.den, (d)); \
+  } while (0)
+
+START_TEST(test_frame_rate_equal_delays) {
+  ck_assert_rate(rate_of({7}, 6), 100, 7);  // anim-6f-loop1.gif
+  ck_assert_rate(rate_of({10}, 3), 10, 1);
+  ck_assert_rate(rate_of({4}, 2), 25, 1);
+  ck_assert_rate(rate_of({0}, 5), 10, 1);  // 0 cs plays as 10 cs
+  ck_assert(rate_of({7}, 6).constant());
+}
+END_TEST
+
+START_TEST(test_frame_rate_quantized) {
+  ck_assert_rate(rate_of({6, 7, 7}, 10), 15, 1);  // docs/demo/testsrc2.gif
+  ck_assert_rate(rate_of({7, 6, 7}, 10), 15, 1);  // rounded to nearest instead of down
+  ck_assert_rate(rate_of_quantized(30, 1, 30), 30, 1);
+  ck_assert_rate(rate_of_quantized(30, 1, 31), 30, 1);
+  ck_assert_rate(rate_of_quantized(24, 1, 48), 24, 1);
+  ck_assert_rate(rate_of_quantized(12, 1, 100), 12, 1);
+  ck_assert_rate(rate_of_quantized(15, 1, 30), 15, 1);
+}
+END_TEST
+
+START_TEST(test_frame_rate_variable) {
+  ck_assert_rate(rate_of({10}), 0, 1);                   // one frame: a still image
+  ck_assert_rate(rate_of({}), 0, 1);                     // nothing
+  ck_assert_rate(rate_of({10, 10, 10, 200}), 0, 1);      // a pause on the last frame
+  ck_assert_rate(rate_of({5, 7}, 4), 0, 1);              // 2 cs apart
+  ck_assert_rate(rate_of({6, 6, 6, 7, 7, 7}, 4), 0, 1);  // drifts by more than 1 cs
+  ck_assert(!rate_of({10, 20}).constant());
+}
+END_TEST
+
 int main() {
   Suite *s = suite_create("gif-timeline");
   TCase *tc = tcase_create("timeline");
@@ -80,6 +140,9 @@ int main() {
   tcase_add_test(tc, test_pts_and_duration);
   tcase_add_test(tc, test_first_frame_is_key);
   tcase_add_test(tc, test_lookups);
+  tcase_add_test(tc, test_frame_rate_equal_delays);
+  tcase_add_test(tc, test_frame_rate_quantized);
+  tcase_add_test(tc, test_frame_rate_variable);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
