@@ -128,7 +128,9 @@ static const GstMkMessage ascend_messages[] = {
         "Look for an earlier error from ascendvenc; otherwise upstream is at "
         "fault."},
     {GST_ASCEND_MSG_MAP_FAILED, "ascendvenc", GST_MK_POST_ERROR,
-        GST_MK_CODE (RESOURCE, READ), nullptr,
+        GST_MK_CODE (RESOURCE, READ),
+        "Could not read an input frame: it is smaller than its caps say, or "
+        "its memory cannot be read.",
         "\"could not map the input frame\"",
         "An input frame could not be mapped for reading, to be copied into "
         "DVPP memory.",

@@ -189,7 +189,9 @@ static const GstMkMessage gif_messages[] = {
         "Look for an earlier error from gifenc; otherwise upstream is at "
         "fault."},
     {GST_GIF_MSG_ENC_MAP_FAILED, "gifenc", GST_MK_POST_ERROR,
-        GST_MK_CODE (RESOURCE, READ), nullptr,
+        GST_MK_CODE (RESOURCE, READ),
+        "Could not read an input frame: it is smaller than its caps say, or "
+        "its memory cannot be read.",
         "\"could not map input frame N\"",
         "An input frame could not be mapped for reading (memory the CPU "
         "cannot read, or a buffer smaller than its caps say).",
