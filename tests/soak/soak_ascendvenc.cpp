@@ -66,10 +66,15 @@ main (int argc, char **argv)
 {
   gint64 frames = 10000;
   gint encoders = 8;
+  gint64 max_growth_kb = 8192;
   GOptionEntry entries[] = {{"frames", 0, 0, G_OPTION_ARG_INT64, &frames,
                                 "Frames per encoder (default 10000)", "N"},
       {"encoders", 0, 0, G_OPTION_ARG_INT, &encoders,
           "Encoders running at once (default 8)", "E"},
+      {"max-growth-kb", 0, 0, G_OPTION_ARG_INT64, &max_growth_kb,
+          "RSS growth allowed from 20 % of the frames out to the end "
+          "(default 8192)",
+          "KB"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
   GOptionContext *ctx = g_option_context_new ("- ascendvenc load soak");
   g_option_context_add_main_entries (ctx, entries, nullptr);
@@ -93,6 +98,7 @@ main (int argc, char **argv)
       encoders, frames, null_encoder ? "null-encoder" : "openh264");
 
   SoakMemory mem_start = soak_memory ();
+  const guint64 expected = (guint64)encoders * (guint64)frames;
   std::vector<std::unique_ptr<Encoder>> encs;
   for (int i = 0; i < encoders; i++) {
     auto e = std::make_unique<Encoder> ();
@@ -118,9 +124,19 @@ main (int argc, char **argv)
     }
     /* Progress watchdog: re-armed whenever a frame came out since the last look. */
     guint64 last_out = G_MAXUINT64;
+    /* RSS (after malloc_trim) when 10, 20, 50 and 100 % of the frames are out: from 20 %
+     * on, every encoder runs in its steady state and memory must stay flat. */
+    static const guint64 kMarks[] = {10, 20, 50, 100};
+    SoakMemory marks[4];
+    SoakSimStats sim_marks[4];
+    int next_mark = 0;
     size_t done = 0;
     while (done < encs.size ()) {
       guint64 out = g_out_total.load ();
+      while (next_mark < 4 && out >= expected * kMarks[next_mark] / 100) {
+        sim_marks[next_mark] = soak_sim_stats ();
+        marks[next_mark++] = soak_memory (true);
+      }
       if (out != last_out) {
         watchdog.arm ("encoding: " + std::to_string (out) +
                       " frames out of all encoders, " + std::to_string (done) +
@@ -147,6 +163,11 @@ main (int argc, char **argv)
         done++;
       }
     }
+    /* The last frames may have come out just before the last EOS. */
+    while (next_mark < 4) {
+      sim_marks[next_mark] = soak_sim_stats ();
+      marks[next_mark++] = soak_memory (true);
+    }
     SoakMemory mem_run = soak_memory ();
     for (size_t i = 0; i < encs.size (); i++) {
       watchdog.arm ("stopping encoder " + std::to_string (i));
@@ -155,6 +176,23 @@ main (int argc, char **argv)
     watchdog.disarm ();
     printf ("rss_start_kb=%ld rss_at_eos_kb=%ld hwm_kb=%ld\n", mem_start.rss_kb,
         mem_run.rss_kb, mem_run.hwm_kb);
+    for (int i = 0; i < 4; i++)
+      printf ("rss_%d%%_kb=%ld heap_kb=%ld hwm_kb=%ld dvpp_allocations=%d "
+              "dvpp_kb=%zu\n",
+          (int)kMarks[i], marks[i].rss_kb, marks[i].heap_kb, marks[i].hwm_kb,
+          sim_marks[i].dvpp_allocations, sim_marks[i].dvpp_bytes / 1024);
+    long growth = marks[3].rss_kb - marks[1].rss_kb;
+    printf ("rss_growth_kb=%ld (20 %% to 100 %%; bound %" G_GINT64_FORMAT
+            " kB)\n",
+        growth, max_growth_kb);
+#if defined(__SANITIZE_ADDRESS__)
+    printf ("memory bound not checked: built with AddressSanitizer\n");
+#else
+    if (growth > max_growth_kb)
+      soak_fail ("RSS grew by %ld kB from 20 %% to 100 %% of the frames "
+                 "(bound %" G_GINT64_FORMAT " kB): a leak",
+          growth, max_growth_kb);
+#endif
   }
 
   SoakSimStats stats = soak_sim_stats ();
@@ -187,7 +225,6 @@ main (int argc, char **argv)
           GST_TIME_ARGS (missing.empty () ? extra[0] : missing[0]));
     }
   }
-  guint64 expected = (guint64)encoders * (guint64)frames;
   printf ("simulator: frames_encoded=%" G_GUINT64_FORMAT
           " (expected %" G_GUINT64_FORMAT ") swallowed=%" G_GUINT64_FORMAT
           " no_buf_returns=%" G_GUINT64_FORMAT "\n",
