@@ -8,7 +8,8 @@
  * raises RSS legitimately; the same canvas in a later cycle must not raise it further). Each
  * sample is taken after malloc_trim(0), so that RSS counts live memory, not glibc's caches.
  * From the first cycle that starts at or after 20 % of the run (plugin loading and allocator
- * warm-up come before) to the last complete one, the median RSS of a cycle may grow by at most
+ * warm-up come before) to the last complete one, the floor of RSS over a cycle (its lowest
+ * sample: a leak raises it, memory a thread happened to keep cached does not) may grow by at most
  * --max-growth-kb (8 MB: a leak of 1 kB a frame shows over 8,000 frames) and the heap in use
  * (mallinfo2) at the same file position by at most --max-heap-growth-kb (1 MB: 128 bytes a
  * frame). Every pipeline must reach EOS, or fail the same way (same error, same decoded
@@ -155,6 +156,17 @@ sample_at (const std::vector<Sample> &samples, guint64 frames)
   return samples.back ();
 }
 
+/* The lowest RSS over the samples of one cycle. */
+static long
+floor_rss (const std::vector<Sample> &samples, int cycle)
+{
+  long low = G_MAXLONG;
+  for (const Sample &s : samples)
+    if (s.cycle == cycle)
+      low = std::min (low, s.mem.rss_kb);
+  return low;
+}
+
 /* The median RSS over the samples of one cycle. */
 static long
 median_rss (const std::vector<Sample> &samples, int cycle)
@@ -251,18 +263,19 @@ main (int argc, char **argv)
       samples.push_back ({cycle, pos, total, soak_memory (true)});
     }
     const Sample &s = samples.back ();
-    printf ("cycle %d: frames=%" G_GUINT64_FORMAT " rss_kb=%ld (median %ld) "
+    printf ("cycle %d: frames=%" G_GUINT64_FORMAT " rss_kb=%ld (floor %ld, "
+            "median %ld) "
             "heap_kb=%ld hwm_kb=%ld\n",
-        cycle + 1, s.frames_total, s.mem.rss_kb, median_rss (samples, cycle),
-        s.mem.heap_kb, s.mem.hwm_kb);
+        cycle + 1, s.frames_total, s.mem.rss_kb, floor_rss (samples, cycle),
+        median_rss (samples, cycle), s.mem.heap_kb, s.mem.hwm_kb);
     fflush (stdout);
   }
 
   const Sample &end = samples.back ();
   /* Like with like: whole cycles (the same files), from the first that starts at or after
-   * 20 % of the run to the last complete one; each one's median RSS, as the RSS after a file
-   * still moves by a few MB with thread stacks and fragmentation. The heap in use is steadier:
-   * it is compared at the same file position. */
+   * 20 % of the run to the last complete one; each one's lowest RSS, as the RSS after a file
+   * still moves by several MB (memory glibc keeps for a thread, fragmentation). The heap in use
+   * is steadier: it is compared at the same file position. */
   int base_cycle = -1;
   for (const Sample &s : samples)
     if (s.pos == 0 && s.frames_total >= n / 5) {
@@ -278,7 +291,7 @@ main (int argc, char **argv)
     if (s.cycle == base_cycle && s.pos == end.pos)
       base = &s;
   long rss_growth =
-      median_rss (samples, last_full) - median_rss (samples, base_cycle);
+      floor_rss (samples, last_full) - floor_rss (samples, base_cycle);
   long heap_growth = end.mem.heap_kb - base->mem.heap_kb;
 
   printf ("corpus: %s (%zu files; %zu in the loop, %zu rejected)\n",
@@ -296,10 +309,10 @@ main (int argc, char **argv)
         s.frames_total, s.cycle + 1, s.pos + 1);
   }
   printf ("peak_hwm_kb=%ld\n", end.mem.hwm_kb);
-  printf ("rss_growth_kb=%ld (median of cycle %d: %ld kB, of cycle %d: %ld "
+  printf ("rss_growth_kb=%ld (floor of cycle %d: %ld kB, of cycle %d: %ld "
           "kB; bound %" G_GINT64_FORMAT " kB)\n",
-      rss_growth, base_cycle + 1, median_rss (samples, base_cycle),
-      last_full + 1, median_rss (samples, last_full), max_growth_kb);
+      rss_growth, base_cycle + 1, floor_rss (samples, base_cycle),
+      last_full + 1, floor_rss (samples, last_full), max_growth_kb);
   printf ("heap_growth_kb=%ld (after file %zu of cycle %d: %ld kB, of cycle "
           "%d: %ld kB; bound %" G_GINT64_FORMAT " kB)\n",
       heap_growth, end.pos + 1, base_cycle + 1, base->mem.heap_kb,
