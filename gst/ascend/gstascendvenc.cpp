@@ -752,7 +752,14 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
   GstVideoInfo aligned = info;
   gst_video_info_align (&aligned, &align);
   guint size = (guint)GST_VIDEO_INFO_SIZE (&aligned);
-  gst_buffer_pool_config_set_params (config, caps, size, 0, 0);
+  /* Bounded, as the copy path's pool is: a frame's buffer comes back only once its stream is
+   * out, so with no bound the pool grew by a frame of DVPP memory each time the outputs lagged
+   * further behind (tests/soak: 8 encoders on 2 cores). Past twice the frames the encoder
+   * queues, upstream waits. */
+  GST_OBJECT_LOCK (self);
+  guint max_buffers = 2 * st->settings.input_buffers;
+  GST_OBJECT_UNLOCK (self);
+  gst_buffer_pool_config_set_params (config, caps, size, 0, max_buffers);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   gst_buffer_pool_config_add_option (
       config, GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT);
@@ -763,7 +770,7 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
     return GST_VIDEO_ENCODER_CLASS (parent_class)
         ->propose_allocation (enc, query);
   }
-  gst_query_add_allocation_pool (query, pool, size, 0, 0);
+  gst_query_add_allocation_pool (query, pool, size, 0, max_buffers);
   GST_DEBUG_OBJECT (self, "offering DVPP pool, %u bytes, stride %d", size,
       GST_VIDEO_INFO_PLANE_STRIDE (&aligned, 0));
   GST_VIDEO_ENCODER_STREAM_LOCK (self);

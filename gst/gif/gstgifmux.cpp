@@ -247,9 +247,11 @@ gst_gif_mux_push_bytes (GstGifMux *self, std::vector<uint8_t> &bytes,
 {
   GifMuxState *st = self->state;
   if (!st->segment_sent) {
-    /* Bytes from offset 0, in order: the file is complete without any seek. */
+    /* Bytes from offset 0, in order: the file is complete without any seek. After a flush
+     * (which drops the segment downstream) the file goes on where it was. */
     GstSegment segment;
     gst_segment_init (&segment, GST_FORMAT_BYTES);
+    segment.start = segment.position = st->offset;
     gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
     st->segment_sent = true;
   }
@@ -484,6 +486,10 @@ gst_gif_mux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       /* Ours is a byte segment, sent with the first data. */
       gst_event_unref (event);
       return TRUE;
+    case GST_EVENT_FLUSH_STOP:
+      /* The flush drops our segment on the source pad: send it again with the next bytes. */
+      self->state->segment_sent = false;
+      break;
     case GST_EVENT_TAG: {
       GstTagList *tags;
       gst_event_parse_tag (event, &tags);

@@ -387,6 +387,35 @@ has_idr_nal (GstBuffer *buf)
   return idr;
 }
 
+/* The DVPP pool offered upstream is bounded (twice input-buffers): its buffers come back only
+ * once their streams are out, and with no bound it grew whenever outputs lagged. */
+GST_START_TEST (test_proposed_pool_bounded)
+{
+  GstHarness *h = gst_harness_new ("ascendvenc");
+  g_object_set (h->element, "input-buffers", 3, nullptr);
+  gst_harness_set_src_caps_str (h, kCaps);
+  GstCaps *caps = gst_caps_from_string (kCaps);
+  GstQuery *q = gst_query_new_allocation (caps, TRUE);
+  gst_caps_unref (caps);
+  fail_unless (gst_pad_peer_query (h->srcpad, q));
+  fail_unless (gst_query_get_n_allocation_pools (q) > 0);
+  GstBufferPool *pool = nullptr;
+  guint size = 0, min = 0, max = 0;
+  gst_query_parse_nth_allocation_pool (q, 0, &pool, &size, &min, &max);
+  fail_unless (pool != nullptr);
+  fail_unless_equals_int (max, 6);
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+  fail_unless (
+      gst_buffer_pool_config_get_params (config, nullptr, nullptr, &min, &max));
+  fail_unless_equals_int (max, 6);
+  gst_structure_free (config);
+  gst_object_unref (pool);
+  gst_query_unref (q);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* Frames in memory of their own (not from the proposed pool) are copied into DVPP frames. */
 GST_START_TEST (test_foreign_memory_copied)
 {
@@ -680,6 +709,7 @@ ascendvenc_suite (void)
   tcase_add_test (tc, test_bitrate_while_playing);
   tcase_add_test (tc, test_caps_change);
   tcase_add_test (tc, test_flush);
+  tcase_add_test (tc, test_proposed_pool_bounded);
   tcase_add_test (tc, test_no_runtime);
   return s;
 }

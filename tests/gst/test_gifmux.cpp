@@ -557,6 +557,64 @@ GST_START_TEST (test_damaged_record_refused)
 }
 GST_END_TEST;
 
+/* A flush mid-file (a seek upstream): the file goes on, after a new byte segment that starts
+ * where the bytes stopped (no data flow without a segment, no rewrite from 0). */
+GST_START_TEST (test_flush_continues_file)
+{
+  GifFile orig = walk_gif (mk_read_file (mk_test_file (ANIM)));
+  GstHarness *h = gst_harness_new ("gifmux");
+  gst_harness_set_src_caps (h, caps_for_header (orig.header));
+  for (int i = 0; i < 3; i++)
+    fail_unless_equals_int (
+        gst_harness_push (h, gst_buffer_new_memdup (orig.records[i].data (),
+                                 orig.records[i].size ())),
+        GST_FLOW_OK);
+  guint64 before = 0;
+  while (GstBuffer *b = gst_harness_try_pull (h)) {
+    before = GST_BUFFER_OFFSET_END (b);
+    gst_buffer_unref (b);
+  }
+  fail_unless (before > 0);
+  while (GstEvent *ev = gst_harness_try_pull_event (h))
+    gst_event_unref (ev);
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  GstSegment tseg;
+  gst_segment_init (&tseg, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&tseg)));
+  for (size_t i = 3; i < orig.records.size (); i++)
+    fail_unless_equals_int (
+        gst_harness_push (h, gst_buffer_new_memdup (orig.records[i].data (),
+                                 orig.records[i].size ())),
+        GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+
+  int segments = 0;
+  while (GstEvent *ev = gst_harness_try_pull_event (h)) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      const GstSegment *seg;
+      gst_event_parse_segment (ev, &seg);
+      fail_unless_equals_int (seg->format, GST_FORMAT_BYTES);
+      fail_unless_equals_uint64 (seg->start, before);
+      segments++;
+    }
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_int (segments, 1);
+  guint64 next = before;
+  int buffers = 0;
+  while (GstBuffer *b = gst_harness_try_pull (h)) {
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (b), next);
+    next = GST_BUFFER_OFFSET_END (b);
+    buffers++;
+    gst_buffer_unref (b);
+  }
+  fail_unless (buffers > 0);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 static Suite *
 gifmux_suite (void)
 {
@@ -572,6 +630,7 @@ gifmux_suite (void)
   tcase_add_test (tc, test_new_header_refused);
   tcase_add_test (tc, test_no_codec_data_refused);
   tcase_add_test (tc, test_damaged_record_refused);
+  tcase_add_test (tc, test_flush_continues_file);
   suite_add_tcase (s, tc);
   return s;
 }
