@@ -196,8 +196,10 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
     const size_t back = static_cast<uint32_t>(static_cast<uint32_t>(e) - base);
     if (((back + 8 <= done) | literal) & (done + len + 8 <= n)) {
       const uintptr_t lit_mask = uintptr_t{0} - literal;
+      // The index is masked too: a string code is no index into the literal table (UB even
+      // unused; UndefinedBehaviorSanitizer caught it, regression lzw-string-code-literal-index).
       const uint8_t *src = reinterpret_cast<const uint8_t *>(
-          (reinterpret_cast<uintptr_t>(kLiterals.bytes + code) & lit_mask) |
+          (reinterpret_cast<uintptr_t>(kLiterals.bytes + (code & lit_mask)) & lit_mask) |
           (reinterpret_cast<uintptr_t>(out + (back & ~lit_mask)) & ~lit_mask));
       std::memcpy(o, src, 8);
       for (size_t i = 8; i < len; i += 8) std::memcpy(o + i, src + i, 8);
