@@ -192,11 +192,12 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
     // only read bytes already written (and may write up to 7 bytes past the string, inside
     // `out`, overwritten next). Literals and strings take the same path; the selects are
     // written without branches as literal-or-string is what the branch predictor gets wrong.
-    // Each pointer is formed in bounds (code & lit_mask is 0 for a string) before it is masked.
     const bool literal = code < clear;
     const size_t back = static_cast<uint32_t>(static_cast<uint32_t>(e) - base);
     if (((back + 8 <= done) | literal) & (done + len + 8 <= n)) {
       const uintptr_t lit_mask = uintptr_t{0} - literal;
+      // The index is masked too: a string code is no index into the literal table (UB even
+      // unused; UndefinedBehaviorSanitizer caught it, regression lzw-string-code-literal-index).
       const uint8_t *src = reinterpret_cast<const uint8_t *>(
           (reinterpret_cast<uintptr_t>(kLiterals.bytes + (code & lit_mask)) & lit_mask) |
           (reinterpret_cast<uintptr_t>(out + (back & ~lit_mask)) & ~lit_mask));
