@@ -16,27 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "mktestsim.h"
 #include "mktestutil.h"
 
-/* The simulator's own header, restated: the test must not depend on lib/ include paths. Same
- * type name as the header's, or the call through dlsym's pointer has the wrong function type
- * (clang's -fsanitize=function). */
-extern "C" {
-typedef struct
-{
-  int dvpp_allocations;
-  size_t dvpp_bytes;
-  int open_channels;
-  int unreleased_streams;
-  int streams_lost_at_destroy;
-  int epoll_instances;
-  int contexts;
-  int sys_initialised;
-  guint64 no_buf_returns;
-  guint64 frames_encoded;
-  guint64 frames_swallowed;
-} dvppsim_stats;
-}
 typedef dvppsim_stats SimStats;
 
 static const char *g_argv0;
@@ -44,14 +26,9 @@ static const char *g_argv0;
 static void *
 sim_symbol (const char *name)
 {
-  const char *path = g_getenv ("GST_ASCEND_MPI_LIB");
-  fail_unless (path != nullptr, "GST_ASCEND_MPI_LIB is not set");
-  void *lib = dlopen (path, RTLD_NOW | RTLD_NOLOAD);
-  if (!lib)
-    lib = dlopen (path, RTLD_NOW);
-  fail_unless (lib != nullptr, "cannot open %s", path);
-  void *sym = dlsym (lib, name);
-  fail_unless (sym != nullptr, "the simulator lacks %s", name);
+  void *sym = mk_test_sim_symbol (name);
+  fail_unless (
+      sym != nullptr, "the simulator (GST_ASCEND_MPI_LIB) lacks %s", name);
   return sym;
 }
 
@@ -59,8 +36,7 @@ static SimStats
 sim_stats (void)
 {
   SimStats stats;
-  memset (&stats, 0, sizeof (stats));
-  ((void (*) (SimStats *))sim_symbol ("dvppsim_get_stats")) (&stats);
+  fail_unless (mk_test_sim_stats (&stats), "the simulator is not found");
   return stats;
 }
 

@@ -10,42 +10,17 @@
 #include <vector>
 
 #include "badinput.h"
+#include "mktestsim.h"
 
 /* ---- DVPP faults (ascendvenc on the simulator) ---- */
 
-/* The simulator's counters, restated (tests do not use lib/ headers) under the header's name: a
- * call through dlsym's pointer must have the function's own type (clang's -fsanitize=function). */
-extern "C" {
-struct dvppsim_stats
-{
-  int dvpp_allocations;
-  size_t dvpp_bytes;
-  int open_channels;
-  int unreleased_streams;
-  int streams_lost_at_destroy;
-  int epoll_instances;
-  int contexts;
-  int sys_initialised;
-  guint64 no_buf_returns;
-  guint64 frames_encoded;
-  guint64 frames_swallowed;
-};
-}
 typedef dvppsim_stats SimStats;
 
 static SimStats
 sim_stats (void)
 {
-  const char *path = g_getenv ("GST_ASCEND_MPI_LIB");
-  void *lib = dlopen (path, RTLD_NOW | RTLD_NOLOAD);
-  if (!lib)
-    lib = dlopen (path, RTLD_NOW);
-  fail_unless (lib != nullptr, "cannot open %s", path);
-  void *fn = dlsym (lib, "dvppsim_get_stats");
-  fail_unless (fn != nullptr);
   SimStats s;
-  memset (&s, 0, sizeof (s));
-  ((void (*) (SimStats *))fn) (&s);
+  fail_unless (mk_test_sim_stats (&s), "the simulator is not found");
   return s;
 }
 

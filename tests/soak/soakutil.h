@@ -6,6 +6,8 @@
 
 #include <gst/gst.h>
 
+#include "mktestsim.h"
+
 #include <dlfcn.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -153,24 +155,8 @@ soak_memory (bool trim = false)
   return m;
 }
 
-/* The simulator's own counters (lib/dvppsim/dvppsim.h, restated so that the program does not
- * depend on lib/ include paths). */
-extern "C" {
-typedef struct
-{
-  int dvpp_allocations;
-  size_t dvpp_bytes;
-  int open_channels;
-  int unreleased_streams;
-  int streams_lost_at_destroy;
-  int epoll_instances;
-  int contexts;
-  int sys_initialised;
-  guint64 no_buf_returns;
-  guint64 frames_encoded;
-  guint64 frames_swallowed;
-} SoakSimStats;
-}
+/* The simulator's own counters (tests/gst/mktestsim.h). */
+typedef dvppsim_stats SoakSimStats;
 
 /* True when ascendvenc runs on the simulator here (GST_ASCEND_MPI_LIB names it and the plugin
  * is there); false says why in `why`. */
@@ -194,17 +180,9 @@ soak_have_simulator (std::string *why)
 static inline SoakSimStats
 soak_sim_stats (void)
 {
-  const char *path = g_getenv ("GST_ASCEND_MPI_LIB");
-  void *lib = path ? dlopen (path, RTLD_NOW | RTLD_NOLOAD) : nullptr;
-  if (!lib)
-    soak_fail ("the simulator %s is not loaded", path ? path : "(unset)");
-  auto get = (void (*) (SoakSimStats *))dlsym (lib, "dvppsim_get_stats");
-  if (!get)
-    soak_fail ("the simulator lacks dvppsim_get_stats");
   SoakSimStats s;
-  memset (&s, 0, sizeof (s));
-  get (&s);
-  dlclose (lib);
+  if (!mk_test_sim_stats (&s))
+    soak_fail ("the simulator (GST_ASCEND_MPI_LIB) is not found");
   return s;
 }
 
