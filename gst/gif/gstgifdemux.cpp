@@ -106,6 +106,15 @@ struct GifDemuxState
   /* The first flow other than OK a chain call returned (downstream refused, or the data
    * became unreadable): no frame goes out after it, not even at EOS. */
   GstFlowReturn push_flow = GST_FLOW_OK;
+  /* The reader's message when the file is damaged before its first frame: the reason given
+   * with "contains no images". */
+  std::string damage;
+  /* A frame was cut short by the end of the file: the reader's end-of-data error that follows
+   * says nothing more. */
+  bool truncated_said = false;
+  /* EOS went downstream from the chain function (damage ended the stream early): the EOS
+   * upstream may still send is not passed on a second time. */
+  bool eos_sent = false;
 };
 
 struct _GstGifDemux
@@ -233,6 +242,9 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->push_base = 0;
   st->pending_seek = false;
   st->push_scan = GifDemuxState::PushScan::kUnknown;
+  st->damage.clear ();
+  st->truncated_said = false;
+  st->eos_sent = false;
   st->push_flow = GST_FLOW_OK;
 }
 
@@ -465,9 +477,16 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
         *flow = GST_FLOW_ERROR;
         return ParseOutcome::kError;
       }
-      GST_MK_POST (self,
-          gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, st->timeline.size ()),
-          ("%s", status.message ().c_str ()));
+      /* Said once: the pass that sends frames says it where the damage is, and with no
+       * frame before it the "no images" error says it. */
+      if (st->timeline.empty ())
+        st->damage = status.message ();
+      else if (st->push_scan != GifDemuxState::PushScan::kScanning &&
+               !st->truncated_said)
+        GST_MK_POST (self,
+            gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, st->timeline.size ()),
+            ("%s", status.message ().c_str ()));
+      GST_INFO_OBJECT (self, "damaged: %s", status.message ().c_str ());
       return ParseOutcome::kError;
     }
     switch (*ev) {
@@ -513,10 +532,13 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
           st->timeline.append (
               offset, (uint32_t)f.record.size, f.control.delay_cs, f.key);
         }
-        if (f.truncated)
+        if (f.truncated &&
+            st->push_scan != GifDemuxState::PushScan::kScanning) {
           GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
               ("frame %zu ends at offset %" G_GUINT64_FORMAT, index,
                   offset + f.record.size));
+          st->truncated_said = true;
+        }
         if (!push_frames)
           break;
         gst_gif_demux_ensure_src_pad (self);
@@ -545,15 +567,53 @@ gst_gif_demux_upstream_seekable (GstGifDemux *self)
   return seekable && self->state->push_base == 0;
 }
 
-/* The indexing pass has seen the whole file: the duration is known. Seek upstream back to the
- * start for the pass that sends frames. */
+/* Posts "contains no images", with how far the demuxer read and what damage stopped it. */
+static void
+gst_gif_demux_no_images (GstGifDemux *self, const std::string &how_far)
+{
+  const std::string &damage = self->state->damage;
+  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
+      ("%s%s%s", how_far.c_str (), damage.empty () ? "" : "; ",
+          damage.c_str ()));
+}
+
+/* Sends the byte seek back to the start that begins the pass sending frames: GST_FLOW_OK,
+ * GST_FLOW_FLUSHING when refused because the element is stopping, else GST_FLOW_ERROR with
+ * the error posted. */
 static GstFlowReturn
-gst_gif_demux_push_restart (GstGifDemux *self)
+gst_gif_demux_seek_back (GstGifDemux *self)
+{
+  GstEvent *seek = gst_event_new_seek (1.0, GST_FORMAT_BYTES,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+      GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1);
+  if (gst_pad_push_event (self->sinkpad, seek))
+    return GST_FLOW_OK;
+  if (GST_PAD_IS_FLUSHING (self->sinkpad) ||
+      GST_STATE_TARGET (self) < GST_STATE_PAUSED) {
+    GST_INFO_OBJECT (self, "seek back refused while stopping");
+    return GST_FLOW_FLUSHING;
+  }
+  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SEEK_BACK_REFUSED),
+      ("upstream refused to seek back to the start after indexing"));
+  return GST_FLOW_ERROR;
+}
+
+static void
+gst_gif_demux_seek_back_async (GstElement *element, gpointer)
+{
+  gst_gif_demux_seek_back (GST_GIF_DEMUX (element));
+}
+
+/* The indexing pass has seen the whole file: the duration is known. Seek upstream back to the
+ * start for the pass that sends frames: at once from the chain function, but from another
+ * thread at EOS (a truncated file, no trailer), since upstream marks its streaming thread
+ * as ended after EOS returns, which would swallow the data the seek brings. */
+static GstFlowReturn
+gst_gif_demux_push_restart (GstGifDemux *self, bool at_eos)
 {
   GifDemuxState *st = self->state;
   if (st->timeline.empty ()) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
-        ("indexing pass found none"));
+    gst_gif_demux_no_images (self, "indexing pass found none");
     return GST_FLOW_ERROR;
   }
   st->index_complete = true;
@@ -562,14 +622,10 @@ gst_gif_demux_push_restart (GstGifDemux *self)
   GST_INFO_OBJECT (self, "indexed %zu frames in push mode; seeking back",
       st->timeline.size ());
   st->push_scan = GifDemuxState::PushScan::kRestarting;
-  GstEvent *seek = gst_event_new_seek (1.0, GST_FORMAT_BYTES,
-      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
-      GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1);
-  if (!gst_pad_push_event (self->sinkpad, seek)) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SEEK_BACK_REFUSED),
-        ("upstream refused to seek back to the start after indexing"));
-    return GST_FLOW_ERROR;
-  }
+  if (!at_eos)
+    return gst_gif_demux_seek_back (self);
+  gst_element_call_async (
+      GST_ELEMENT (self), gst_gif_demux_seek_back_async, nullptr, nullptr);
   return GST_FLOW_OK;
 }
 
@@ -584,6 +640,25 @@ gst_gif_demux_push_restarted (GstGifDemux *self)
   st->push_base = 0;
   st->push_scan = GifDemuxState::PushScan::kDone;
   st->discont = true;
+}
+
+/* Damage in push mode: what came before it was sent and the rest cannot be read, so the
+ * stream ends here. EOS goes downstream now, since upstream need not send one after
+ * GST_FLOW_EOS (a queue drops it). */
+static GstFlowReturn
+gst_gif_demux_end_early (GstGifDemux *self)
+{
+  GifDemuxState *st = self->state;
+  if (!self->srcpad) {
+    gst_gif_demux_no_images (
+        self, "damaged after " + std::to_string (st->reader.bytesPushed ()) +
+                  " bytes");
+    return GST_FLOW_ERROR;
+  }
+  gst_gif_demux_push_pending_events (self);
+  gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+  st->eos_sent = true;
+  return GST_FLOW_EOS;
 }
 
 static GstFlowReturn
@@ -621,10 +696,9 @@ gst_gif_demux_chain (
     ParseOutcome out = gst_gif_demux_parse (self, !scanning, &flow);
     if (scanning && flow != GST_FLOW_ERROR &&
         (out == ParseOutcome::kEnd || out == ParseOutcome::kError)) {
-      flow = gst_gif_demux_push_restart (self);
+      flow = gst_gif_demux_push_restart (self, false);
     } else if (out == ParseOutcome::kError && flow == GST_FLOW_OK) {
-      /* Damaged after some frames: what came before was sent; the rest cannot be read. */
-      flow = GST_FLOW_EOS;
+      flow = gst_gif_demux_end_early (self);
     }
   }
   gst_buffer_unmap (buffer, &map);
@@ -646,16 +720,21 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
         event); /* the end of the indexing pass: data comes again */
     return;
   }
+  if (st->eos_sent) {
+    gst_event_unref (event);
+    return;
+  }
   st->reader.finish ();
-  if (st->push_scan == GifDemuxState::PushScan::kScanning) {
+  if (st->push_flow != GST_FLOW_OK) {
+    /* After a refusal or an error, what is left is not sent, and no error is posted twice. */
+  } else if (st->push_scan == GifDemuxState::PushScan::kScanning) {
     gst_gif_demux_parse (self, false, &flow);
     if (flow != GST_FLOW_ERROR && st->have_header) {
       gst_event_unref (event);
-      gst_gif_demux_push_restart (self);
+      gst_gif_demux_push_restart (self, true);
       return;
     }
-  } else if (st->push_flow == GST_FLOW_OK) {
-    /* (after a refusal, what is left is not sent, and an error is not posted twice) */
+  } else {
     gst_gif_demux_parse (self, true, &flow);
   }
   if (!st->index_complete) {
@@ -664,10 +743,11 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
         gst_message_new_duration_changed (GST_OBJECT (self)));
   }
   if (!self->srcpad) {
-    if (st->have_header)
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
-          ("end of stream after %" G_GUINT64_FORMAT " bytes",
-              st->reader.bytesPushed ()));
+    /* (after GST_FLOW_ERROR, the error is posted already) */
+    if (flow != GST_FLOW_ERROR && st->have_header)
+      gst_gif_demux_no_images (
+          self, "end of stream after " +
+                    std::to_string (st->reader.bytesPushed ()) + " bytes");
     else if (flow != GST_FLOW_ERROR)
       GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
           ("no GIF header before the end of the "
@@ -719,6 +799,7 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
       st->push_flow = GST_FLOW_OK;
+      st->eos_sent = false;
       if (st->push_scan == GifDemuxState::PushScan::kRestarting)
         gst_gif_demux_push_restarted (self);
       else if (!st->pull_mode && st->have_header) {
@@ -784,8 +865,8 @@ gst_gif_demux_scan (GstGifDemux *self)
   if (flow == GST_FLOW_ERROR)
     return FALSE;
   if (st->timeline.empty ()) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
-        ("scanned %" G_GUINT64_FORMAT " bytes", offset));
+    gst_gif_demux_no_images (
+        self, "scanned " + std::to_string (offset) + " bytes");
     return FALSE;
   }
   if (st->reader.trailerSeen () && st->reader.bytesAfterTrailer () > 0)

@@ -39,7 +39,8 @@ static const GstMkMessage gif_messages[] = {
         "The file cannot be shown; get an intact copy of it."},
     {GST_GIF_MSG_DEMUX_DAMAGED, "gifdemux", GST_MK_POST_WARNING,
         GST_MK_CODE (STREAM, DEMUX),
-        "The GIF file is damaged; showing the %s frames before the damage.",
+        "The GIF file is damaged after frame %s; the frames before the damage "
+        "are shown.",
         "the reader's message naming the byte and offset, e.g. \"unexpected "
         "byte 0x00 at offset 1234 where an extension, an image or the trailer "
         "should start\", or a record over the size limit",

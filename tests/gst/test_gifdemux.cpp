@@ -341,6 +341,8 @@ struct RunResult
   bool error = false;
   GQuark domain = 0;
   gint code = 0;
+  std::string error_text;
+  std::vector<std::string> warnings; /* every one posted before the end */
 };
 
 static void
@@ -370,13 +372,14 @@ run_bytes (const std::vector<guint8> &bytes, bool push_mode)
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_signal_connect (sink, "handoff", G_CALLBACK (count_handoff), &r.frames);
   gst_object_unref (sink);
-  GstMessage *err = mk_run_pipeline (pipeline);
+  GstMessage *err = mk_run_pipeline (pipeline, &r.warnings);
   if (err) {
     GError *e = nullptr;
     gst_message_parse_error (err, &e, nullptr);
     r.error = true;
     r.domain = e->domain;
     r.code = e->code;
+    r.error_text = e->message;
     g_error_free (e);
     gst_message_unref (err);
   }
@@ -397,6 +400,160 @@ GST_START_TEST (test_not_a_gif)
     fail_unless_equals_int (r.code, GST_STREAM_ERROR_WRONG_TYPE);
     fail_unless_equals_int (r.frames, 0);
   }
+}
+
+GST_END_TEST;
+
+/* Pushes `bytes` through a harness (push mode from an upstream that cannot seek) whose element
+ * posts on a bus of its own; collects the warnings and the error texts. */
+static RunResult
+run_harness_bytes (const std::vector<guint8> &bytes)
+{
+  RunResult r;
+  GstHarness *h = demux_harness ();
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  push_bytes (h, bytes, 64);
+  r.frames = (int)gst_harness_buffers_received (h);
+  GstMessage *msg;
+  while ((msg = gst_bus_pop_filtered (bus,
+              (GstMessageType)(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING)))) {
+    GError *e = nullptr;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      gst_message_parse_warning (msg, &e, nullptr);
+      r.warnings.push_back (e->message);
+    } else {
+      gst_message_parse_error (msg, &e, nullptr);
+      fail_if (r.error, "a second error: %s", e->message);
+      r.error = true;
+      r.domain = e->domain;
+      r.code = e->code;
+      r.error_text = e->message;
+    }
+    g_error_free (e);
+    gst_message_unref (msg);
+  }
+  gst_element_set_bus (h->element, nullptr);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  return r;
+}
+
+/* Damage is said once, the same way in pull mode, in push mode with the indexing pass (a
+ * seekable upstream) and in push mode without: a warning naming the frames shown when some
+ * frames come before the damage, the "no images" error alone when none does, and one warning
+ * for a file cut inside its last frame. */
+GST_START_TEST (test_damage_said_once)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  std::vector<size_t> ends;
+  {
+    GstHarness *h = demux_harness ();
+    push_bytes (h, file, file.size ());
+    GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
+    size_t end =
+        gst_buffer_get_size (gst_value_get_buffer (gst_structure_get_value (
+            gst_caps_get_structure (caps, 0), "codec_data")));
+    gst_caps_unref (caps);
+    GstBuffer *buf;
+    while ((buf = gst_harness_try_pull (h))) {
+      end += gst_buffer_get_size (buf);
+      ends.push_back (end);
+      gst_buffer_unref (buf);
+    }
+    gst_harness_teardown (h);
+  }
+  fail_unless_equals_int ((int)ends.size (), ANIM_FRAMES);
+  fail_unless (
+      file[10] & 0x80); /* a global palette follows the screen descriptor */
+  const guint8 garbage[] = {0x77, 0x77, 0x77};
+
+  struct Damaged
+  {
+    const char *name;
+    size_t keep;    /* bytes of the file kept */
+    bool garbage;   /* followed by three bytes no GIF block starts with */
+    int frames;     /* frames before the damage */
+    bool truncated; /* cut inside a frame */
+  };
+  const size_t palette = (size_t)3 << ((file[10] & 7) + 1);
+  const Damaged cases[] = {
+      {"garbage after the header", 13 + palette, true, 0, false},
+      {"garbage after frame 2", ends[1], true, 2, false},
+      {"cut inside frame 4", ends[3] - 5, false, 3, true},
+  };
+  for (const Damaged &c : cases) {
+    std::vector<guint8> bytes (file.begin (), file.begin () + c.keep);
+    if (c.garbage)
+      bytes.insert (bytes.end (), garbage, garbage + sizeof garbage);
+    RunResult runs[] = {run_bytes (bytes, false), run_bytes (bytes, true),
+        run_harness_bytes (bytes)};
+    const char *modes[] = {"pull", "push, indexing pass", "push"};
+    for (int m = 0; m < 3; m++) {
+      const RunResult &r = runs[m];
+      std::string warnings;
+      for (const std::string &w : r.warnings)
+        warnings += " [" + w + "]";
+      if (c.frames == 0) {
+        fail_unless (r.error && r.code == GST_STREAM_ERROR_DEMUX,
+            "%s, %s: no error", c.name, modes[m]);
+        fail_unless (r.error_text.find ("no images") != std::string::npos,
+            "%s, %s: error \"%s\"", c.name, modes[m], r.error_text.c_str ());
+        fail_unless (r.warnings.empty (), "%s, %s: warnings%s", c.name,
+            modes[m], warnings.c_str ());
+        continue;
+      }
+      fail_if (r.error, "%s, %s: error \"%s\"", c.name, modes[m],
+          r.error_text.c_str ());
+      fail_unless (r.frames >= c.frames && r.frames <= c.frames + 1,
+          "%s, %s: %d frames", c.name, modes[m], r.frames);
+      fail_unless (r.warnings.size () == 1, "%s, %s: warnings%s", c.name,
+          modes[m], warnings.c_str ());
+      const char *expect = c.truncated ? "truncated" : "damaged";
+      fail_unless (r.warnings[0].find (expect) != std::string::npos,
+          "%s, %s: warning%s", c.name, modes[m], warnings.c_str ());
+    }
+  }
+}
+
+GST_END_TEST;
+
+/* Damage in push mode ends the stream at once: the chain function returns GST_FLOW_EOS and
+ * sends EOS downstream itself (a queue upstream drops the EOS that would follow), and the EOS
+ * upstream may still send does not go downstream twice. */
+static int
+count_eos_events (GstHarness *h)
+{
+  int n = 0;
+  GstEvent *ev;
+  while ((ev = gst_harness_try_pull_event (h))) {
+    n += GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  return n;
+}
+
+GST_START_TEST (test_damage_sends_eos)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  file.back () =
+      0x77; /* the trailer's byte: garbage where a block should start */
+  GstHarness *h = demux_harness ();
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  GstFlowReturn ret =
+      gst_harness_push (h, gst_buffer_new_memdup (file.data (), file.size ()));
+  fail_unless_equals_int (ret, GST_FLOW_EOS);
+  fail_unless_equals_int (gst_harness_buffers_received (h), ANIM_FRAMES);
+  fail_unless_equals_int (count_eos_events (h), 1);
+  gst_harness_push_event (h, gst_event_new_eos ());
+  fail_unless_equals_int (count_eos_events (h), 0);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != nullptr);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, nullptr);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -426,7 +583,7 @@ GST_START_TEST (test_truncated_everywhere)
   }
   fail_unless_equals_int ((int)ends.size (), ANIM_FRAMES);
 
-  /* Every offset in push mode (cheap, harness); every 7th in pull mode (pipelines). */
+  /* Every offset in push mode (cheap, harness); every 7th in pipelines. */
   for (size_t cut = 0; cut < file.size (); cut++) {
     std::vector<guint8> part (file.begin (), file.begin () + cut);
     GstHarness *h = demux_harness ();
@@ -439,12 +596,19 @@ GST_START_TEST (test_truncated_everywhere)
         "cut at %zu: %d frames, %d complete", cut, frames, complete);
     gst_harness_teardown (h);
 
+    /* Pipelines in pull mode and in push mode from a seekable upstream (the indexing pass,
+     * which must seek back at EOS when the file has no trailer). */
     if (cut % 7 == 0) {
-      RunResult r = run_bytes (part, false);
-      fail_unless (r.frames >= complete && r.frames <= complete + 1,
-          "pull, cut at %zu: %d frames, %d complete", cut, r.frames, complete);
-      fail_unless (r.error == (r.frames == 0),
-          "pull, cut at %zu: %d frames but error %d", cut, r.frames, r.error);
+      for (bool push : {false, true}) {
+        const char *mode = push ? "push" : "pull";
+        RunResult r = run_bytes (part, push);
+        fail_unless (r.frames >= complete && r.frames <= complete + 1,
+            "%s, cut at %zu: %d frames, %d complete", mode, cut, r.frames,
+            complete);
+        fail_unless (r.error == (r.frames == 0),
+            "%s, cut at %zu: %d frames but error %d", mode, cut, r.frames,
+            r.error);
+      }
     }
   }
 }
@@ -458,6 +622,8 @@ gifdemux_suite (void)
   TCase *tc = tcase_create ("general");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_push_any_chunk_size);
+  tcase_add_test (tc, test_damage_said_once);
+  tcase_add_test (tc, test_damage_sends_eos);
   tcase_add_test (tc, test_comment_tag);
   tcase_add_test (tc, test_min_delay_policy);
   tcase_add_test (tc, test_pull_duration_and_seek);

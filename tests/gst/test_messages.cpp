@@ -46,8 +46,8 @@ domain_by_name (const char *name)
 GST_START_TEST (test_fill)
 {
   GstMkPosting p = gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, (gsize)3);
-  fail_unless_equals_string (p.text,
-      "The GIF file is damaged; showing the 3 frames before the damage.");
+  fail_unless_equals_string (p.text, "The GIF file is damaged after frame 3; "
+                                     "the frames before the damage are shown.");
   g_free (p.text);
 
   p = gst_gif_message (GST_GIF_MSG_ENC_BAD_FORMAT, "NV12");
@@ -195,7 +195,8 @@ GST_START_TEST (test_gifdemux_posts_as_before)
   fail_unless (msg == nullptr);
   fail_unless_equals_int (warnings.size (), 1);
   fail_unless_equals_string (warnings[0].c_str (),
-      "The GIF file is damaged; showing the 6 frames before the damage.");
+      "The GIF file is damaged after frame 6; the frames "
+      "before the damage are shown.");
 }
 
 GST_END_TEST;
