@@ -326,6 +326,14 @@ gst_gif_mux_chain (
         ("frame before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  if (gst_buffer_get_size (buffer) == 0) {
+    /* A gap (GST_BUFFER_FLAG_GAP) or an empty buffer holds no frame: nothing to write (the
+     * delays are the records' own). */
+    GST_DEBUG_OBJECT (self, "skipping an empty buffer at %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (GST_BUFFER_PTS (buffer)));
+    gst_buffer_unref (buffer);
+    return GST_FLOW_OK;
+  }
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);
     GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_MAP_FAILED),

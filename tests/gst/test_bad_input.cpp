@@ -585,10 +585,10 @@ GST_START_TEST (test_zero_length)
         o);
   }
 
-  /* gifmux: the same */
+  /* gifmux: the same, skipped as a gap (header, the six frames, trailer) */
   o = run_harness (element ("gifmux"), parsed_caps (file, l.header_end),
       frame_buffers (file, l, gst_buffer_new (), 3));
-  fail_unless (o.error || !o.warnings.empty () || o.frames == ANIM_FRAMES + 2,
+  fail_unless (!o.error && o.warnings.empty () && o.frames == ANIM_FRAMES + 2,
       "%s", describe (o).c_str ());
   record_case ({"zero-length", group, "an empty frame between frames 2 and 3",
                    -1, "gifmux (harness)"},
