@@ -67,7 +67,8 @@ static const GstMkMessage ascend_messages[] = {
         "the channels tried, then \"Stop other encoders on this device "
         "(channels are shared by all processes), or pick another "
         "device-id.\"",
-        "All VENC channels of the device are taken, by any process (JPEG "
+        "Opening the encoder found all VENC channels of the device taken, by "
+        "any process (JPEG "
         "encoders count too). A crashed process can hold channels until the "
         "driver reclaims them.",
         "Stop other encoders on the device, or set `device-id` to another "
@@ -94,9 +95,10 @@ static const GstMkMessage ascend_messages[] = {
         "frame 3 ...\", \"hi_mpi_venc_send_frame failed: 0x... (SYS_ERROR: "
         "system error)\", or an "
         "empty stream",
-        "The runtime reported an error while encoding: a failed call, an "
-        "empty stream for a frame, or repeated failures on the encoder's "
-        "event thread.",
+        "The runtime reported an error while encoding: a failed call (a "
+        "frame refused as an invalid argument or with the encoder busy "
+        "counts here too), an empty stream for a frame, or repeated failures "
+        "on the encoder's event thread.",
         "Report it with a `GST_DEBUG=ascendvenc:6` log and `dvpp_proc.log`."},
     {GST_ASCEND_MSG_OPEN_FAILED, "ascendvenc", GST_MK_POST_ERROR,
         GST_MK_CODE (RESOURCE, FAILED), "Could not open the video encoder.",
@@ -107,7 +109,9 @@ static const GstMkMessage ascend_messages[] = {
         "`scripts/check-on-board`; report it with a `GST_DEBUG=ascendvenc:6` "
         "log."},
     {GST_ASCEND_MSG_ENCODER_WARNING, "ascendvenc", GST_MK_POST_WARNING,
-        GST_MK_CODE (STREAM, ENCODE), nullptr, "the session's message",
+        GST_MK_CODE (STREAM, ENCODE),
+        "The video encoder reported a problem; encoding goes on.",
+        "the session's message",
         "A call on the encoder's event thread failed once (e.g. "
         "`hi_mpi_venc_get_stream`), or a stream came back for an unknown "
         "frame and was dropped; encoding goes on. Several failures in a row "

@@ -76,7 +76,9 @@ enum {
   "video/x-h265, stream-format = (string) byte-stream, "                       \
   "alignment = (string) au, profile = (string) main"
 
-enum class SessionStep { kRuntime, kOpen, kEncode };
+/* Where a failure came from: loading the runtime, opening the channel, changing the bitrate of
+ * a running channel, or encoding (sending frames, the event thread). */
+enum class SessionStep { kRuntime, kOpen, kReconfigure, kEncode };
 
 struct AscendVencState
 {
@@ -231,7 +233,14 @@ gst_ascend_venc_post_error (
 
   if (st->error_posted.exchange (true))
     return; /* the first poster sets last_flow */
-  switch (status.code ()) {
+  mk::Errc code = status.code ();
+  /* While encoding, a refused argument or a busy channel is the runtime failing on a frame,
+   * not the user's settings or other processes' channels. */
+  if (step == SessionStep::kEncode &&
+      (code == mk::Errc::kInvalidArgument || code == mk::Errc::kOutOfRange ||
+          code == mk::Errc::kBusy))
+    code = mk::Errc::kIo;
+  switch (code) {
     case mk::Errc::kNotFound:
       if (step == SessionStep::kRuntime && !mk::dvpp::loadApi ().isOk ())
         GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_RUNTIME_MISSING),
@@ -270,7 +279,7 @@ gst_ascend_venc_post_error (
           ("%s. Raise send-timeout if the device is just slow.", msg));
       break;
     default:
-      if (step == SessionStep::kEncode)
+      if (step == SessionStep::kEncode || step == SessionStep::kReconfigure)
         GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_ENCODE_FAILED),
             ("%s", msg));
       else
@@ -582,7 +591,7 @@ gst_ascend_venc_apply_bitrate (GstAscendVenc *self)
   mk::Status status = st->session->setBitrate (bitrate, max_bitrate);
   GST_VIDEO_ENCODER_STREAM_LOCK (self);
   if (!status) {
-    gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
+    gst_ascend_venc_post_error (self, status, SessionStep::kReconfigure);
     return FALSE;
   }
   return TRUE;

@@ -15,7 +15,7 @@
 
 namespace dvppsim {
 
-enum class Fault { kNone, kFail, kTimeout, kEmpty, kSlow };
+enum class Fault { kNone, kFail, kTimeout, kEmpty, kSlow, kBusy, kBadParam };
 enum class ChipKind { k310P, k310B, k310 };
 
 struct Limits {

@@ -68,6 +68,8 @@ Fault faultFromName(const std::string &name) {
   if (name == "timeout") return Fault::kTimeout;
   if (name == "empty") return Fault::kEmpty;
   if (name == "slow") return Fault::kSlow;
+  if (name == "busy") return Fault::kBusy;
+  if (name == "badparam") return Fault::kBadParam;
   return Fault::kNone;
 }
 

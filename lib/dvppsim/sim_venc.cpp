@@ -528,6 +528,8 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_send_frame(hi_venc_chn chn, const hi_video_fra
                                              hi_s32 milli_sec) {
   Fault fault = takeFault(__func__);
   if (fault == Fault::kFail) return HI_ERR_VENC_SYS_ERROR;
+  if (fault == Fault::kBusy) return HI_ERR_VENC_BUSY;
+  if (fault == Fault::kBadParam) return HI_ERR_VENC_ILLEGAL_PARAM;
   if (!frame) return HI_ERR_VENC_NULL_PTR;
   std::unique_lock<std::mutex> lk(lock());
   hi_s32 err = HI_SUCCESS;

@@ -33,7 +33,8 @@ struct FaultCase
 };
 
 /* Each function the session calls, with every kind of fault where the simulator has more
- * than one (send_frame, get_stream, wait_epoll). aclInit is left out: the simulator reads
+ * than one (send_frame, get_stream, wait_epoll; send_frame also failing with BUSY and
+ * ILLEGAL_PARAM). aclInit is left out: the simulator reads
  * DVPPSIM_FAULTS inside it, after its own fault check. */
 static std::vector<FaultCase>
 fault_cases (void)
@@ -43,6 +44,7 @@ fault_cases (void)
     const char *function;
     int nth;
     bool all_kinds;
+    const char *kind = "fail"; /* without all_kinds */
   };
   const Sweep sweeps[] = {
       {"aclrtSetDevice", 1, false},
@@ -55,6 +57,8 @@ fault_cases (void)
       {"hi_mpi_venc_start_chn", 1, false},
       {"hi_mpi_venc_get_fd", 1, false},
       {"hi_mpi_venc_send_frame", 3, true},
+      {"hi_mpi_venc_send_frame", 3, false, "busy"},
+      {"hi_mpi_venc_send_frame", 3, false, "badparam"},
       {"hi_mpi_venc_get_stream", 3, true},
       {"hi_mpi_venc_release_stream", 3, false},
       {"hi_mpi_sys_wait_epoll", 2, true},
@@ -68,7 +72,7 @@ fault_cases (void)
       for (const char *kind : {"fail", "timeout", "empty", "slow"})
         out.push_back ({s.function, kind, s.nth});
     } else {
-      out.push_back ({s.function, "fail", s.nth});
+      out.push_back ({s.function, s.kind, s.nth});
     }
   }
   return out;
@@ -116,6 +120,11 @@ GST_START_TEST (test_dvpp_faults)
   /* Every frame out, or an error: never fewer frames and a clean end. */
   fail_unless (o.error || o.frames == VENC_FRAMES, "%s: %s", spec,
       describe (o).c_str ());
+  /* A refused frame or a busy encoder while encoding is the encoder failing, not the user's
+   * settings or other processes' channels. */
+  if (c.kind == "busy" || c.kind == "badparam")
+    fail_unless (o.error && o.error_code == "STREAM/ENCODE", "%s: %s", spec,
+        describe (o).c_str ());
   if (o.error) {
     fail_unless (o.error_code.rfind ("STREAM/", 0) == 0 ||
                      o.error_code.rfind ("RESOURCE/", 0) == 0 ||
