@@ -4,8 +4,10 @@
 // sizes drawn from a generator seeded by the input's last two bytes. Odd seeds run
 // `gifdemux ! gifdec` (to one of its output formats) instead of gifdemux alone. Checked on every
 // output buffer: a valid timestamp and duration, timestamps that never go back, and (after gifdec)
-// a buffer that holds the whole frame its caps describe, on a canvas within the limit. GLib
-// warnings and criticals abort. The seed is the end of the file (a GIF's trailer), so plain GIF
+// a buffer that holds the whole frame its caps describe, on a canvas within the limit. Checked on
+// the run: when a push returns GST_FLOW_EOS, EOS has gone downstream already (a queue upstream
+// would drop the EOS that follows); every run ends with EOS downstream or an error on the bus;
+// no element posts two errors. GLib warnings and criticals abort. The seed is the end of the file (a GIF's trailer), so plain GIF
 // files are valid inputs and the shared GIF corpus seeds this target as it is.
 //
 // Both elements get max-canvas-pixels = 2^16 (the default is far larger) so that one input cannot
@@ -128,14 +130,37 @@ struct Checker {
     }
   }
 
+  bool saw_eos = false;
+
   void drain(GstHarness *h) {
     while (GstBuffer *buf = gst_harness_try_pull(h)) {
       check(h, buf);
       gst_buffer_unref(buf);
     }
-    while (GstEvent *ev = gst_harness_try_pull_event(h)) gst_event_unref(ev);
+    while (GstEvent *ev = gst_harness_try_pull_event(h)) {
+      saw_eos |= GST_EVENT_TYPE(ev) == GST_EVENT_EOS;
+      gst_event_unref(ev);
+    }
   }
 };
+
+// The number of error messages on `bus`; aborts when one element posted two.
+int countErrors(GstBus *bus) {
+  int errors = 0;
+  GstObject *sources[2] = {nullptr, nullptr};
+  while (GstMessage *msg = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR)) {
+    for (GstObject *&src : sources) {
+      if (src == GST_MESSAGE_SRC(msg)) fail("an element posted two errors");
+      if (!src) {
+        src = GST_MESSAGE_SRC(msg);
+        break;
+      }
+    }
+    errors++;
+    gst_message_unref(msg);
+  }
+  return errors;
+}
 
 }  // namespace
 
@@ -175,6 +200,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     g_signal_connect(h->element, "pad-added", G_CALLBACK(onPadAdded), h);
   }
   if (!h) fail("could not build the harness");
+  GstBus *bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
   gst_harness_set_src_caps_str(h, "image/gif");
 
   size_t pos = 0;
@@ -198,10 +225,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     GstFlowReturn ret = gst_harness_push(h, gst_buffer_new_memdup(data + pos, chunk));
     pos += chunk;
     checker.drain(h);
+    if (ret == GST_FLOW_EOS && !checker.saw_eos) fail("GST_FLOW_EOS returned before EOS was sent");
     if (ret != GST_FLOW_OK) break;
   }
   gst_harness_push_event(h, gst_event_new_eos());
   checker.drain(h);
+  if (countErrors(bus) == 0 && !checker.saw_eos)
+    fail("the run ended with neither EOS nor an error");
+  gst_element_set_bus(h->element, nullptr);
+  gst_object_unref(bus);
   gst_harness_teardown(h);
   return 0;
 }
