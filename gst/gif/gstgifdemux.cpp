@@ -115,6 +115,8 @@ struct GifDemuxState
   /* EOS went downstream from the chain function (damage ended the stream early): the EOS
    * upstream may still send is not passed on a second time. */
   bool eos_sent = false;
+  /* Counts the streams (resets): a seek back asked for by one is not sent into the next. */
+  guint stream_generation = 0;
 };
 
 struct _GstGifDemux
@@ -245,6 +247,7 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->damage.clear ();
   st->truncated_said = false;
   st->eos_sent = false;
+  st->stream_generation++;
   st->push_flow = GST_FLOW_OK;
 }
 
@@ -263,8 +266,13 @@ gst_gif_demux_change_state (GstElement *element, GstStateChange transition)
   GstGifDemux *self = GST_GIF_DEMUX (element);
   GstStateChangeReturn ret;
 
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+  /* (the pads are inactive: the stream lock only orders the reset with a seek back still
+   * pending on GStreamer's async thread) */
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    GST_PAD_STREAM_LOCK (self->sinkpad);
     gst_gif_demux_reset (self);
+    GST_PAD_STREAM_UNLOCK (self->sinkpad);
+  }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
@@ -272,7 +280,9 @@ gst_gif_demux_change_state (GstElement *element, GstStateChange transition)
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     gst_gif_demux_remove_src_pad (self);
+    GST_PAD_STREAM_LOCK (self->sinkpad);
     gst_gif_demux_reset (self);
+    GST_PAD_STREAM_UNLOCK (self->sinkpad);
   }
   return ret;
 }
@@ -599,9 +609,19 @@ gst_gif_demux_seek_back (GstGifDemux *self)
 }
 
 static void
-gst_gif_demux_seek_back_async (GstElement *element, gpointer)
+gst_gif_demux_seek_back_async (GstElement *element, gpointer generation)
 {
-  gst_gif_demux_seek_back (GST_GIF_DEMUX (element));
+  GstGifDemux *self = GST_GIF_DEMUX (element);
+  GifDemuxState *st = self->state;
+  /* Not before the EOS that asked for it is through: the sink pad becomes EOS only when the
+   * event function has returned (under the stream lock), and a flush-stop that came first
+   * would leave the pad EOS, refusing the data the seek brings. */
+  GST_PAD_STREAM_LOCK (self->sinkpad);
+  bool wanted = st->push_scan == GifDemuxState::PushScan::kRestarting &&
+                st->stream_generation == GPOINTER_TO_UINT (generation);
+  GST_PAD_STREAM_UNLOCK (self->sinkpad);
+  if (wanted)
+    gst_gif_demux_seek_back (self);
 }
 
 /* The indexing pass has seen the whole file: the duration is known. Seek upstream back to the
@@ -624,8 +644,8 @@ gst_gif_demux_push_restart (GstGifDemux *self, bool at_eos)
   st->push_scan = GifDemuxState::PushScan::kRestarting;
   if (!at_eos)
     return gst_gif_demux_seek_back (self);
-  gst_element_call_async (
-      GST_ELEMENT (self), gst_gif_demux_seek_back_async, nullptr, nullptr);
+  gst_element_call_async (GST_ELEMENT (self), gst_gif_demux_seek_back_async,
+      GUINT_TO_POINTER (st->stream_generation), nullptr);
   return GST_FLOW_OK;
 }
 

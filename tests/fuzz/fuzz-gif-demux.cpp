@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Fuzz target for the gifdemux element in push mode, through a GstHarness (whose source is not
-// seekable, so the demuxer sends frames as it parses them): the input bytes are pushed in chunk
-// sizes drawn from a generator seeded by the input's last two bytes. Odd seeds run
-// `gifdemux ! gifdec` (to one of its output formats) instead of gifdemux alone. Checked on every
-// output buffer: a valid timestamp and duration, timestamps that never go back, and (after gifdec)
-// a buffer that holds the whole frame its caps describe, on a canvas within the limit. Checked on
-// the run: when a push returns GST_FLOW_EOS, EOS has gone downstream already (a queue upstream
-// would drop the EOS that follows); every run ends with EOS downstream or an error on the bus;
-// no element posts two errors. GLib warnings and criticals abort. The seed is the end of the file (a GIF's trailer), so plain GIF
-// files are valid inputs and the shared GIF corpus seeds this target as it is.
+// Fuzz target for the gifdemux element through a GstHarness, in each of its three ways of
+// reading, picked by bits of a seed taken from the input's last two bytes:
+//   - push mode from an upstream that cannot seek: the demuxer sends frames as it parses them;
+//   - push mode from a seekable upstream: an indexing pass, then a byte seek back to 0 (which the
+//     harness's source answers as a basesrc would: flush, segment, the data again), sent from the
+//     chain function or, at EOS, from another thread;
+//   - pull mode: the harness's source answers getrange, the demuxer scans in its activation and
+//     runs its own task; sometimes a flushing seek comes from downstream while it runs.
+// In push mode the bytes go in chunk sizes drawn from a generator seeded the same way. Odd seeds
+// run `gifdemux ! gifdec` (to one of its output formats) instead of gifdemux alone. Checked on
+// every output buffer: a valid timestamp and duration, timestamps that never go back (without a
+// seek), and (after gifdec) a buffer that holds the whole frame its caps describe, on a canvas
+// within the limit. Checked on the run: when a push returns GST_FLOW_EOS, EOS has gone downstream
+// already (a queue upstream would drop the EOS that follows); every run ends with EOS downstream
+// or an error on the bus, within a deadline (else it is a hang); the demuxer seeks back at most
+// once; no element posts two errors. GLib warnings and criticals abort. The seed is the end of the
+// file (a GIF's trailer), so plain GIF files are valid inputs and the shared GIF corpus seeds this
+// target as it is.
 //
 // Both elements get max-canvas-pixels = 2^16 (the default is far larger) so that one input cannot
-// keep the fuzzer busy for seconds composing legitimately huge canvases.
+// keep the fuzzer busy for seconds composing legitimately huge canvases. In pull mode with
+// honor-loop an endless animation is stopped after kMaxBuffers buffers.
 //
 // gifkit comes from the library this program links (libgstgifkit), registered as a static plugin,
 // unless the registry has it already: the test suite's environment points GST_PLUGIN_PATH_1_0 at
@@ -32,6 +41,8 @@ extern "C" const GstPluginDesc *gst_plugin_gifkit_get_desc(void);
 namespace {
 
 constexpr int kMaxCanvasPixels = 1 << 16;
+constexpr int kMaxBuffers = 256;
+constexpr gint64 kDeadline = 8 * G_TIME_SPAN_SECOND;
 constexpr const char *kFormats[] = {"RGBA", "BGRA", "ARGB", "ABGR", "RGBx", "BGRx", "RGB", "BGR"};
 
 [[noreturn]] void fail(const char *what) {
@@ -68,12 +79,9 @@ struct Rng {
   }
 };
 
-void onPadAdded(GstElement *, GstPad *pad, GstHarness *h) {
-  gst_harness_add_element_src_pad(h, pad);
-}
-
 struct Checker {
   bool decoded;
+  bool seeked = false;  // a flushing seek from downstream: timestamps start again
   GstClockTime last_pts = GST_CLOCK_TIME_NONE;
   GstCaps *caps = nullptr;
   GstVideoInfo info;
@@ -114,7 +122,7 @@ struct Checker {
     updateCaps(h);
     if (!GST_BUFFER_PTS_IS_VALID(buf)) fail("buffer without a timestamp");
     if (!GST_BUFFER_DURATION_IS_VALID(buf)) fail("buffer without a duration");
-    if (GST_CLOCK_TIME_IS_VALID(last_pts) && GST_BUFFER_PTS(buf) < last_pts)
+    if (!seeked && GST_CLOCK_TIME_IS_VALID(last_pts) && GST_BUFFER_PTS(buf) < last_pts)
       fail("timestamps went back");
     last_pts = GST_BUFFER_PTS(buf);
     gsize size = gst_buffer_get_size(buf);
@@ -130,19 +138,187 @@ struct Checker {
     }
   }
 
-  bool saw_eos = false;
-
   void drain(GstHarness *h) {
     while (GstBuffer *buf = gst_harness_try_pull(h)) {
       check(h, buf);
       gst_buffer_unref(buf);
     }
-    while (GstEvent *ev = gst_harness_try_pull_event(h)) {
-      saw_eos |= GST_EVENT_TYPE(ev) == GST_EVENT_EOS;
-      gst_event_unref(ev);
-    }
+    while (GstEvent *ev = gst_harness_try_pull_event(h)) gst_event_unref(ev);
   }
 };
+
+enum class Mode { kPush, kPushSeekable, kPull };
+
+// The harness's source as the demuxer sees it (queries, getrange, the seek back), and what came
+// out: EOS, errors, buffers, seeks. Touched from the fuzzer's thread, the demuxer's task (pull
+// mode) and GStreamer's async thread (the seek back at EOS), under `lock`.
+struct Run {
+  Mode mode = Mode::kPush;
+  const uint8_t *data = nullptr;
+  size_t size = 0;
+  GstHarness *h = nullptr;
+  GstPadQueryFunction harness_query = nullptr;
+  GstPadEventFunction harness_event = nullptr;
+
+  GMutex lock;
+  GCond changed;
+  bool eos = false;  // EOS reached the harness's sink
+  int errors = 0;    // error messages posted
+  int buffers = 0;   // buffers that reached the harness's sink
+  int seeks = 0;     // byte seeks back the demuxer sent
+  bool restart = false;
+  size_t restart_at = 0;
+
+  Run() {
+    g_mutex_init(&lock);
+    g_cond_init(&changed);
+  }
+  ~Run() {
+    g_mutex_clear(&lock);
+    g_cond_clear(&changed);
+  }
+  void note(bool Run::*flag) {
+    g_mutex_lock(&lock);
+    this->*flag = true;
+    g_cond_broadcast(&changed);
+    g_mutex_unlock(&lock);
+  }
+};
+
+Run *g_run = nullptr;  // the pads' functions find the run here (one at a time)
+
+gboolean sourceQuery(GstPad *pad, GstObject *parent, GstQuery *query) {
+  Run &r = *g_run;
+  switch (GST_QUERY_TYPE(query)) {
+    case GST_QUERY_SCHEDULING:
+      gst_query_set_scheduling(query, GST_SCHEDULING_FLAG_SEEKABLE, 1, -1, 0);
+      if (r.mode == Mode::kPull) gst_query_add_scheduling_mode(query, GST_PAD_MODE_PULL);
+      gst_query_add_scheduling_mode(query, GST_PAD_MODE_PUSH);
+      return r.mode != Mode::kPush;
+    case GST_QUERY_SEEKING: {
+      GstFormat format;
+      gst_query_parse_seeking(query, &format, nullptr, nullptr, nullptr);
+      if (r.mode == Mode::kPush || format != GST_FORMAT_BYTES) return FALSE;
+      gst_query_set_seeking(query, format, TRUE, 0, gint64(r.size));
+      return TRUE;
+    }
+    case GST_QUERY_DURATION: {
+      GstFormat format;
+      gst_query_parse_duration(query, &format, nullptr);
+      if (r.mode == Mode::kPush || format != GST_FORMAT_BYTES) return FALSE;
+      gst_query_set_duration(query, format, gint64(r.size));
+      return TRUE;
+    }
+    default:
+      return r.harness_query(pad, parent, query);
+  }
+}
+
+GstFlowReturn sourceGetRange(GstPad *, GstObject *, guint64 offset, guint length, GstBuffer **out) {
+  Run &r = *g_run;
+  if (offset >= r.size) return GST_FLOW_EOS;
+  size_t n = length < r.size - offset ? length : r.size - offset;
+  *out = gst_buffer_new_memdup(r.data + offset, n);
+  GST_BUFFER_OFFSET(*out) = offset;
+  return GST_FLOW_OK;
+}
+
+// The seek back of the indexing pass, answered as basesrc does, in the caller's thread: flush,
+// a byte segment from the seek's start; the fuzzer's thread then pushes the data from there.
+gboolean sourceEvent(GstPad *pad, GstObject *parent, GstEvent *event) {
+  Run &r = *g_run;
+  if (GST_EVENT_TYPE(event) != GST_EVENT_SEEK || r.mode != Mode::kPushSeekable)
+    return r.harness_event(pad, parent, event);
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type;
+  gint64 start;
+  gst_event_parse_seek(event, nullptr, &format, &flags, &start_type, &start, nullptr, nullptr);
+  guint32 seqnum = gst_event_get_seqnum(event);
+  gst_event_unref(event);
+  if (format != GST_FORMAT_BYTES || start_type != GST_SEEK_TYPE_SET || start < 0 ||
+      size_t(start) > r.size)
+    fail("the demuxer sent a seek the source cannot take");
+  if (!(flags & GST_SEEK_FLAG_FLUSH)) fail("the seek back does not flush");
+  GstEvent *flush_start = gst_event_new_flush_start();
+  gst_event_set_seqnum(flush_start, seqnum);
+  gst_pad_push_event(r.h->srcpad, flush_start);
+  GstEvent *flush_stop = gst_event_new_flush_stop(TRUE);
+  gst_event_set_seqnum(flush_stop, seqnum);
+  gst_pad_push_event(r.h->srcpad, flush_stop);
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_BYTES);
+  segment.start = segment.position = guint64(start);
+  GstEvent *seg = gst_event_new_segment(&segment);
+  gst_event_set_seqnum(seg, seqnum);
+  gst_pad_push_event(r.h->srcpad, seg);
+  g_mutex_lock(&r.lock);
+  if (++r.seeks > 1) fail("the demuxer seeked back twice");
+  r.restart = true;
+  r.restart_at = size_t(start);
+  g_cond_broadcast(&r.changed);
+  g_mutex_unlock(&r.lock);
+  return TRUE;
+}
+
+GstPadProbeReturn onSinkData(GstPad *, GstPadProbeInfo *info, gpointer) {
+  Run &r = *g_run;
+  if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    g_mutex_lock(&r.lock);
+    if (++r.buffers >= kMaxBuffers) g_cond_broadcast(&r.changed);
+    g_mutex_unlock(&r.lock);
+  } else if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
+    r.note(&Run::eos);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+void watchSink(GstHarness *h) {
+  gst_pad_add_probe(
+      h->sinkpad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+      onSinkData, nullptr, nullptr);
+}
+
+void linkToDecoder(GstElement *, GstPad *pad, GstElement *dec) {
+  GstPad *sink = gst_element_get_static_pad(dec, "sink");
+  if (GST_PAD_LINK_FAILED(gst_pad_link(pad, sink))) fail("could not link gifdemux to gifdec");
+  gst_object_unref(sink);
+}
+
+void onPadAdded(GstElement *, GstPad *pad, GstHarness *h) {
+  gst_harness_add_element_src_pad(h, pad);
+  watchSink(h);
+}
+
+GstBusSyncReply onMessage(GstBus *, GstMessage *msg, gpointer) {
+  Run &r = *g_run;
+  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+    g_mutex_lock(&r.lock);
+    r.errors++;
+    g_cond_broadcast(&r.changed);
+    g_mutex_unlock(&r.lock);
+  }
+  return GST_BUS_PASS;
+}
+
+// Waits until the run ends (EOS downstream, an error, in pull mode kMaxBuffers buffers) or the
+// demuxer asks for the data again; returns the offset to push from then, or SIZE_MAX at the end.
+size_t waitForEnd(Run &r) {
+  gint64 deadline = g_get_monotonic_time() + kDeadline;
+  g_mutex_lock(&r.lock);
+  while (!r.eos && r.errors == 0 && !r.restart &&
+         !(r.mode == Mode::kPull && r.buffers >= kMaxBuffers)) {
+    if (!g_cond_wait_until(&r.changed, &r.lock, deadline))
+      fail("hang: neither EOS nor an error within the deadline");
+  }
+  size_t from = SIZE_MAX;
+  if (r.restart && !r.eos && r.errors == 0) {
+    r.restart = false;
+    from = r.restart_at;
+  }
+  g_mutex_unlock(&r.lock);
+  return from;
+}
 
 // The number of error messages on `bus`; aborts when one element posted two.
 int countErrors(GstBus *bus) {
@@ -173,67 +349,141 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                   : 0;
   Checker checker;
   checker.decoded = seed & 1;
-  const bool honor_loop = seed & 2;
+  bool honor_loop = seed & 2;
   // Chunk sizes: mostly small (1..64 bytes), sometimes up to 4 KiB, or everything at once.
   const unsigned chunk_mode = (seed >> 2) & 3;
+  Run run;
+  run.mode = (seed >> 7) & 2 ? ((seed >> 7) & 1 ? Mode::kPull : Mode::kPushSeekable) : Mode::kPush;
+  run.data = data;
+  run.size = size;
+  const bool seek_in_pull = run.mode == Mode::kPull && ((seed >> 9) & 1);
+  g_run = &run;
   Rng rng{seed * 2654435761u + 1};
 
+  // Set before the harness starts the element: the settings are taken when it starts.
+  GstElement *demux = gst_element_factory_make("gifdemux", nullptr);
+  if (!demux) fail("no gifdemux");
+  g_object_set(demux, "max-canvas-pixels", gint64(kMaxCanvasPixels), "honor-loop",
+               gboolean(honor_loop), nullptr);
   GstHarness *h;
   if (checker.decoded) {
-    char *launch =
-        g_strdup_printf("gifdemux max-canvas-pixels=%d honor-loop=%d ! gifdec max-canvas-pixels=%d",
-                        kMaxCanvasPixels, honor_loop, kMaxCanvasPixels);
-    h = gst_harness_new_parse(launch);
-    g_free(launch);
+    // A bin by hand: gst_harness_new_parse would ghost gifdec's sink pad, unlinked until the
+    // demuxer's source pad appears, instead of the demuxer's.
+    GstElement *dec = gst_element_factory_make("gifdec", nullptr);
+    if (!dec) fail("no gifdec");
+    g_object_set(dec, "max-canvas-pixels", gint64(kMaxCanvasPixels), nullptr);
+    GstElement *bin = gst_bin_new(nullptr);
+    gst_bin_add_many(GST_BIN(bin), demux, dec, nullptr);
+    g_signal_connect(demux, "pad-added", G_CALLBACK(linkToDecoder), dec);
+    GstPad *pad = gst_element_get_static_pad(demux, "sink");
+    gst_element_add_pad(bin, gst_ghost_pad_new("sink", pad));
+    gst_object_unref(pad);
+    pad = gst_element_get_static_pad(dec, "src");
+    gst_element_add_pad(bin, gst_ghost_pad_new("src", pad));
+    gst_object_unref(pad);
+    h = gst_harness_new_with_element(bin, "sink", "src");
+    gst_object_unref(bin);  // the harness holds its own reference
     // The harness's sink answers caps queries with these: gifdec negotiates this format.
     char *caps = g_strdup_printf("video/x-raw,format=%s", kFormats[(seed >> 4) & 7]);
     gst_harness_set_sink_caps_str(h, caps);
     g_free(caps);
   } else {
-    // Set before the harness starts the element: the settings are taken when it starts.
-    GstElement *demux = gst_element_factory_make("gifdemux", nullptr);
-    if (!demux) fail("no gifdemux");
-    g_object_set(demux, "max-canvas-pixels", gint64(kMaxCanvasPixels), "honor-loop",
-                 gboolean(honor_loop), nullptr);
     h = gst_harness_new_with_element(demux, "sink", nullptr);
     gst_object_unref(demux);
-    g_signal_connect(h->element, "pad-added", G_CALLBACK(onPadAdded), h);
   }
   if (!h) fail("could not build the harness");
+  run.h = h;
   GstBus *bus = gst_bus_new();
+  gst_bus_set_sync_handler(bus, onMessage, nullptr, nullptr);
   gst_element_set_bus(h->element, bus);
+  if (h->sinkpad) watchSink(h);
+  if (!checker.decoded) g_signal_connect(h->element, "pad-added", G_CALLBACK(onPadAdded), h);
   gst_harness_set_src_caps_str(h, "image/gif");
 
-  size_t pos = 0;
-  while (pos < size) {
-    size_t chunk;
-    switch (chunk_mode) {
-      case 0:
-        chunk = 1 + rng.next() % 64;
-        break;
-      case 1:
-        chunk = 1 + rng.next() % 4096;
-        break;
-      case 2:
-        chunk = rng.next() % 4 ? 1 + rng.next() % 16 : 1 + rng.next() % 2048;
-        break;
-      default:
-        chunk = size;
-        break;
-    }
-    if (chunk > size - pos) chunk = size - pos;
-    GstFlowReturn ret = gst_harness_push(h, gst_buffer_new_memdup(data + pos, chunk));
-    pos += chunk;
-    checker.drain(h);
-    if (ret == GST_FLOW_EOS && !checker.saw_eos) fail("GST_FLOW_EOS returned before EOS was sent");
-    if (ret != GST_FLOW_OK) break;
+  // The harness started the element in push mode from a source that cannot seek; for the other
+  // modes its source changes, and the element starts again (its pads activate anew).
+  if (run.mode != Mode::kPush) {
+    gst_element_set_state(h->element, GST_STATE_READY);
+    run.harness_query = GST_PAD_QUERYFUNC(h->srcpad);
+    run.harness_event = GST_PAD_EVENTFUNC(h->srcpad);
+    gst_pad_set_query_function(h->srcpad, sourceQuery);
+    gst_pad_set_event_function(h->srcpad, sourceEvent);
+    if (run.mode == Mode::kPull) gst_pad_set_getrange_function(h->srcpad, sourceGetRange);
+    gst_element_set_state(h->element, GST_STATE_PLAYING);
   }
-  gst_harness_push_event(h, gst_event_new_eos());
+
+  if (run.mode == Mode::kPull) {
+    // (a failed activation, i.e. a file that is not playable, has posted its error)
+    if (seek_in_pull) {
+      g_mutex_lock(&run.lock);
+      gint64 deadline = g_get_monotonic_time() + kDeadline;
+      while (run.buffers == 0 && !run.eos && run.errors == 0)
+        if (!g_cond_wait_until(&run.changed, &run.lock, deadline)) fail("hang before a buffer");
+      bool seek = run.buffers > 0 && !run.eos;
+      g_mutex_unlock(&run.lock);
+      if (seek) {
+        checker.seeked = true;
+        GstClockTime to = ((seed >> 10) & 63) * 20 * GST_MSECOND;
+        gst_harness_push_upstream_event(
+            h, gst_event_new_seek(1.0, GST_FORMAT_TIME,
+                                  GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+                                  GST_SEEK_TYPE_SET, GstClockTimeDiff(to), GST_SEEK_TYPE_NONE, -1));
+      }
+    }
+    waitForEnd(run);
+  } else {
+    size_t pos = 0;
+    for (;;) {
+      bool refused = false;
+      while (pos < size && !refused) {
+        size_t chunk;
+        switch (chunk_mode) {
+          case 0:
+            chunk = 1 + rng.next() % 64;
+            break;
+          case 1:
+            chunk = 1 + rng.next() % 4096;
+            break;
+          case 2:
+            chunk = rng.next() % 4 ? 1 + rng.next() % 16 : 1 + rng.next() % 2048;
+            break;
+          default:
+            chunk = size;
+            break;
+        }
+        if (chunk > size - pos) chunk = size - pos;
+        GstFlowReturn ret = gst_harness_push(h, gst_buffer_new_memdup(data + pos, chunk));
+        pos += chunk;
+        checker.drain(h);
+        g_mutex_lock(&run.lock);
+        bool eos = run.eos, restart = run.restart;
+        size_t restart_at = run.restart_at;
+        run.restart = false;
+        g_mutex_unlock(&run.lock);
+        if (ret == GST_FLOW_EOS && !eos) fail("GST_FLOW_EOS returned before EOS was sent");
+        if (restart) {
+          pos = restart_at;  // the seek back from the chain function
+          continue;
+        }
+        refused = ret != GST_FLOW_OK;
+      }
+      gst_harness_push_event(h, gst_event_new_eos());
+      size_t from = waitForEnd(run);  // or the seek back, at EOS, from another thread
+      if (from == SIZE_MAX) break;
+      pos = from;
+    }
+  }
   checker.drain(h);
-  if (countErrors(bus) == 0 && !checker.saw_eos)
-    fail("the run ended with neither EOS nor an error");
+  g_mutex_lock(&run.lock);
+  bool ended = run.eos || run.errors > 0 || (run.mode == Mode::kPull && run.buffers >= kMaxBuffers);
+  g_mutex_unlock(&run.lock);
+  if (!ended) fail("the run ended with neither EOS nor an error");
+  // Stopped before the bus goes: the demuxer's task (pull mode) may still be posting.
+  gst_element_set_state(h->element, GST_STATE_NULL);
+  countErrors(bus);
   gst_element_set_bus(h->element, nullptr);
   gst_object_unref(bus);
   gst_harness_teardown(h);
+  g_run = nullptr;
   return 0;
 }
