@@ -103,6 +103,9 @@ struct GifDemuxState
    * then a byte seek back to 0 starts the pass that sends frames. */
   enum class PushScan { kUnknown, kScanning, kRestarting, kDone, kNone };
   PushScan push_scan = PushScan::kUnknown;
+  /* The file's size in bytes, from upstream: the indexing pass knows it has read everything
+   * when this many bytes came, so it seeks back from the chain function, not at EOS. */
+  gint64 upstream_size = -1;
   /* The first flow other than OK a chain call returned (downstream refused, or the data
    * became unreadable): no frame goes out after it, not even at EOS. */
   GstFlowReturn push_flow = GST_FLOW_OK;
@@ -244,6 +247,7 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->push_base = 0;
   st->pending_seek = false;
   st->push_scan = GifDemuxState::PushScan::kUnknown;
+  st->upstream_size = -1;
   st->damage.clear ();
   st->truncated_said = false;
   st->eos_sent = false;
@@ -566,6 +570,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
 
 /* ---------------------------------------------------------------- push mode */
 
+/* Whether upstream seeks in bytes and says how many there are: then an indexing pass runs. */
 static gboolean
 gst_gif_demux_upstream_seekable (GstGifDemux *self)
 {
@@ -574,7 +579,13 @@ gst_gif_demux_upstream_seekable (GstGifDemux *self)
   if (gst_pad_peer_query (self->sinkpad, q))
     gst_query_parse_seeking (q, nullptr, &seekable, nullptr, nullptr);
   gst_query_unref (q);
-  return seekable && self->state->push_base == 0;
+  gint64 size = -1;
+  if (!seekable || self->state->push_base != 0 ||
+      !gst_pad_peer_query_duration (self->sinkpad, GST_FORMAT_BYTES, &size) ||
+      size <= 0)
+    return FALSE;
+  self->state->upstream_size = size;
+  return TRUE;
 }
 
 /* Posts "contains no images", with how far the demuxer read and what damage stopped it. */
@@ -625,9 +636,12 @@ gst_gif_demux_seek_back_async (GstElement *element, gpointer generation)
 }
 
 /* The indexing pass has seen the whole file: the duration is known. Seek upstream back to the
- * start for the pass that sends frames: at once from the chain function, but from another
- * thread at EOS (a truncated file, no trailer), since upstream marks its streaming thread
- * as ended after EOS returns, which would swallow the data the seek brings. */
+ * start for the pass that sends frames, from the chain function: at the trailer, at damage, or
+ * when the size upstream announced has come. Only when EOS comes first (upstream delivered less
+ * than it announced) does the seek go from another thread: upstream marks its streaming thread
+ * as ended after EOS returns, which would swallow the data the seek brings. That is a best
+ * effort: pads upstream of ours (a ghost pad, typefind) turn EOS after our sink pad does, and a
+ * flush that overtakes them leaves them EOS. */
 static GstFlowReturn
 gst_gif_demux_push_restart (GstGifDemux *self, bool at_eos)
 {
@@ -714,6 +728,12 @@ gst_gif_demux_chain (
     flow = GST_FLOW_ERROR;
   } else {
     ParseOutcome out = gst_gif_demux_parse (self, !scanning, &flow);
+    if (scanning && out == ParseOutcome::kNeedData &&
+        st->reader.bytesPushed () >= (guint64)st->upstream_size) {
+      /* All of it is here (a file without a trailer): the pass ends now. */
+      st->reader.finish ();
+      out = gst_gif_demux_parse (self, false, &flow);
+    }
     if (scanning && flow != GST_FLOW_ERROR &&
         (out == ParseOutcome::kEnd || out == ParseOutcome::kError)) {
       flow = gst_gif_demux_push_restart (self, false);
