@@ -43,6 +43,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -102,7 +103,10 @@ struct AscendVencState
    * frames copied into a pooled DVPP frame: the "stats" property. */
   std::atomic<guint64> frames_zero_copy{0};
   std::atomic<guint64> frames_copied{0};
-  std::atomic<bool> error_posted{false};
+  /* The first error is posted under `error_lock`: a second thread failing at the same time
+   * waits until that message is on the bus before it returns GST_FLOW_ERROR upstream. */
+  std::mutex error_lock;
+  bool error_posted = false;
 };
 
 struct _GstAscendVenc
@@ -231,8 +235,10 @@ gst_ascend_venc_post_error (
   if (g_str_has_prefix (msg, "dvpp: "))
     msg += 6;
 
-  if (st->error_posted.exchange (true))
-    return; /* the first poster sets last_flow */
+  std::lock_guard<std::mutex> posting (st->error_lock);
+  if (st->error_posted)
+    return; /* posted, and last_flow set, by the first */
+  st->error_posted = true;
   mk::Errc code = status.code ();
   /* While encoding, a refused argument or a busy channel is the runtime failing on a frame,
    * not the user's settings or other processes' channels. */
@@ -392,7 +398,10 @@ gst_ascend_venc_start (GstVideoEncoder *enc)
   int device_id;
 
   st->last_flow.store (GST_FLOW_OK);
-  st->error_posted.store (false);
+  {
+    std::lock_guard<std::mutex> posting (st->error_lock);
+    st->error_posted = false;
+  }
   GST_OBJECT_LOCK (self);
   device_id = st->settings.device_id;
   GST_OBJECT_UNLOCK (self);
