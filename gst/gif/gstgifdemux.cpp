@@ -36,6 +36,8 @@
 #include "gstgifdemux.h"
 #include "gstgifmessages.h"
 
+#include <gst/base/gstadapter.h>
+
 #include <cstring>
 #include <string>
 
@@ -99,13 +101,14 @@ struct GifDemuxState
       0; /* file offset of the first byte of the current byte segment */
   bool pending_seek = false;
   GstSegment pending_segment;
-  /* With an upstream that seeks in bytes, a first pass only indexes the file (for the duration),
-   * then a byte seek back to 0 starts the pass that sends frames. */
-  enum class PushScan { kUnknown, kScanning, kRestarting, kDone, kNone };
+  /* With an upstream that seeks in bytes (a file, HTTP with ranges: the data comes as fast as it
+   * is read), the file is first read ahead into `ahead` and indexed (kReading), so that the
+   * duration and frame rate are known before the first frame; then those bytes are played
+   * (kDone). Beyond kReadAheadBytes, or from an upstream that cannot seek, frames go out as
+   * their records complete (kNone). */
+  enum class PushScan { kUnknown, kReading, kDone, kNone };
   PushScan push_scan = PushScan::kUnknown;
-  /* The file's size in bytes, from upstream: the indexing pass knows it has read everything
-   * when this many bytes came, so it seeks back from the chain function, not at EOS. */
-  gint64 upstream_size = -1;
+  GstAdapter *ahead = nullptr;
   /* The first flow other than OK a chain call returned (downstream refused, or the data
    * became unreadable): no frame goes out after it, not even at EOS. */
   GstFlowReturn push_flow = GST_FLOW_OK;
@@ -118,9 +121,10 @@ struct GifDemuxState
   /* EOS went downstream from the chain function (damage ended the stream early): the EOS
    * upstream may still send is not passed on a second time. */
   bool eos_sent = false;
-  /* Counts the streams (resets): a seek back asked for by one is not sent into the next. */
-  guint stream_generation = 0;
 };
+
+/* How much of a file push mode reads ahead to index it before playing. */
+#define READ_AHEAD_BYTES (32 * 1024 * 1024)
 
 struct _GstGifDemux
 {
@@ -183,6 +187,7 @@ static void
 gst_gif_demux_init (GstGifDemux *self)
 {
   self->state = new GifDemuxState ();
+  self->state->ahead = gst_adapter_new ();
   mk::gif::demuxOptions ().setDefaults (&self->state->settings);
   gst_segment_init (&self->state->segment, GST_FORMAT_TIME);
 
@@ -208,6 +213,7 @@ gst_gif_demux_finalize (GObject *object)
   gst_clear_buffer (&self->state->codec_data);
   if (self->state->tags)
     gst_tag_list_unref (self->state->tags);
+  g_object_unref (self->state->ahead);
   delete self->state;
   self->state = nullptr;
 
@@ -247,11 +253,10 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->push_base = 0;
   st->pending_seek = false;
   st->push_scan = GifDemuxState::PushScan::kUnknown;
-  st->upstream_size = -1;
+  gst_adapter_clear (st->ahead);
   st->damage.clear ();
   st->truncated_said = false;
   st->eos_sent = false;
-  st->stream_generation++;
   st->push_flow = GST_FLOW_OK;
 }
 
@@ -270,13 +275,8 @@ gst_gif_demux_change_state (GstElement *element, GstStateChange transition)
   GstGifDemux *self = GST_GIF_DEMUX (element);
   GstStateChangeReturn ret;
 
-  /* (the pads are inactive: the stream lock only orders the reset with a seek back still
-   * pending on GStreamer's async thread) */
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-    GST_PAD_STREAM_LOCK (self->sinkpad);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     gst_gif_demux_reset (self);
-    GST_PAD_STREAM_UNLOCK (self->sinkpad);
-  }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
@@ -284,9 +284,7 @@ gst_gif_demux_change_state (GstElement *element, GstStateChange transition)
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     gst_gif_demux_remove_src_pad (self);
-    GST_PAD_STREAM_LOCK (self->sinkpad);
     gst_gif_demux_reset (self);
-    GST_PAD_STREAM_UNLOCK (self->sinkpad);
   }
   return ret;
 }
@@ -495,7 +493,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
        * frame before it the "no images" error says it. */
       if (st->timeline.empty ())
         st->damage = status.message ();
-      else if (st->push_scan != GifDemuxState::PushScan::kScanning &&
+      else if (st->push_scan != GifDemuxState::PushScan::kReading &&
                !st->truncated_said)
         GST_MK_POST (self,
             gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, st->timeline.size ()),
@@ -521,7 +519,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
       }
       case mk::gif::Event::kExtension: {
         const mk::gif::Extension &ext = st->reader.extension ();
-        /* After a push-mode indexing pass the comments are known already. */
+        /* After the push-mode read-ahead the comments are known already. */
         if (ext.kind == mk::gif::ExtensionKind::kComment &&
             st->push_scan != GifDemuxState::PushScan::kDone)
           gst_gif_demux_add_comment (self, ext);
@@ -546,8 +544,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
           st->timeline.append (
               offset, (uint32_t)f.record.size, f.control.delay_cs, f.key);
         }
-        if (f.truncated &&
-            st->push_scan != GifDemuxState::PushScan::kScanning) {
+        if (f.truncated && st->push_scan != GifDemuxState::PushScan::kReading) {
           GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
               ("frame %zu ends at offset %" G_GUINT64_FORMAT, index,
                   offset + f.record.size));
@@ -570,7 +567,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
 
 /* ---------------------------------------------------------------- push mode */
 
-/* Whether upstream seeks in bytes and says how many there are: then an indexing pass runs. */
+/* Whether upstream seeks in bytes (then the file is read ahead and indexed first). */
 static gboolean
 gst_gif_demux_upstream_seekable (GstGifDemux *self)
 {
@@ -579,13 +576,7 @@ gst_gif_demux_upstream_seekable (GstGifDemux *self)
   if (gst_pad_peer_query (self->sinkpad, q))
     gst_query_parse_seeking (q, nullptr, &seekable, nullptr, nullptr);
   gst_query_unref (q);
-  gint64 size = -1;
-  if (!seekable || self->state->push_base != 0 ||
-      !gst_pad_peer_query_duration (self->sinkpad, GST_FORMAT_BYTES, &size) ||
-      size <= 0)
-    return FALSE;
-  self->state->upstream_size = size;
-  return TRUE;
+  return seekable && self->state->push_base == 0;
 }
 
 /* Posts "contains no images", with how far the demuxer read and what damage stopped it. */
@@ -598,82 +589,59 @@ gst_gif_demux_no_images (GstGifDemux *self, const std::string &how_far)
           damage.c_str ()));
 }
 
-/* Sends the byte seek back to the start that begins the pass sending frames: GST_FLOW_OK,
- * GST_FLOW_FLUSHING when refused because the element is stopping, else GST_FLOW_ERROR with
- * the error posted. */
-static GstFlowReturn
-gst_gif_demux_seek_back (GstGifDemux *self)
-{
-  GstEvent *seek = gst_event_new_seek (1.0, GST_FORMAT_BYTES,
-      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
-      GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1);
-  if (gst_pad_push_event (self->sinkpad, seek))
-    return GST_FLOW_OK;
-  if (GST_PAD_IS_FLUSHING (self->sinkpad) ||
-      GST_STATE_TARGET (self) < GST_STATE_PAUSED) {
-    GST_INFO_OBJECT (self, "seek back refused while stopping");
-    return GST_FLOW_FLUSHING;
-  }
-  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SEEK_BACK_REFUSED),
-      ("upstream refused to seek back to the start after indexing"));
-  return GST_FLOW_ERROR;
-}
+/* Damage in push mode (declared for gst_gif_demux_play_ahead). */
+static GstFlowReturn gst_gif_demux_end_early (GstGifDemux *self);
 
-static void
-gst_gif_demux_seek_back_async (GstElement *element, gpointer generation)
-{
-  GstGifDemux *self = GST_GIF_DEMUX (element);
-  GifDemuxState *st = self->state;
-  /* Not before the EOS that asked for it is through: the sink pad becomes EOS only when the
-   * event function has returned (under the stream lock), and a flush-stop that came first
-   * would leave the pad EOS, refusing the data the seek brings. */
-  GST_PAD_STREAM_LOCK (self->sinkpad);
-  bool wanted = st->push_scan == GifDemuxState::PushScan::kRestarting &&
-                st->stream_generation == GPOINTER_TO_UINT (generation);
-  GST_PAD_STREAM_UNLOCK (self->sinkpad);
-  if (wanted)
-    gst_gif_demux_seek_back (self);
-}
-
-/* The indexing pass has seen the whole file: the duration is known. Seek upstream back to the
- * start for the pass that sends frames, from the chain function: at the trailer, at damage, or
- * when the size upstream announced has come. Only when EOS comes first (upstream delivered less
- * than it announced) does the seek go from another thread: upstream marks its streaming thread
- * as ended after EOS returns, which would swallow the data the seek brings. That is a best
- * effort: pads upstream of ours (a ghost pad, typefind) turn EOS after our sink pad does, and a
- * flush that overtakes them leaves them EOS. */
+/* Ends the read-ahead: plays the bytes read so far through a new reader, sending frames.
+ * `complete` when the whole file was read (its trailer, damage, or EOS): the index is then
+ * complete. Otherwise (over READ_AHEAD_BYTES) the rest streams in as from a pipe. The reader is
+ * not finished here: at EOS the caller does that. */
 static GstFlowReturn
-gst_gif_demux_push_restart (GstGifDemux *self, bool at_eos)
+gst_gif_demux_play_ahead (GstGifDemux *self, bool complete)
 {
   GifDemuxState *st = self->state;
-  if (st->timeline.empty ()) {
-    gst_gif_demux_no_images (self, "indexing pass found none");
+  if (complete && st->timeline.empty ()) {
+    gst_gif_demux_no_images (
+        self, "read " + std::to_string (st->reader.bytesPushed ()) + " bytes");
     return GST_FLOW_ERROR;
   }
-  st->index_complete = true;
-  gst_element_post_message (
-      GST_ELEMENT (self), gst_message_new_duration_changed (GST_OBJECT (self)));
-  GST_INFO_OBJECT (self, "indexed %zu frames in push mode; seeking back",
-      st->timeline.size ());
-  st->push_scan = GifDemuxState::PushScan::kRestarting;
-  if (!at_eos)
-    return gst_gif_demux_seek_back (self);
-  gst_element_call_async (GST_ELEMENT (self), gst_gif_demux_seek_back_async,
-      GUINT_TO_POINTER (st->stream_generation), nullptr);
-  return GST_FLOW_OK;
-}
-
-/* Upstream is back at byte 0 after the indexing pass. */
-static void
-gst_gif_demux_push_restarted (GstGifDemux *self)
-{
-  GifDemuxState *st = self->state;
+  if (complete) {
+    st->index_complete = true;
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_duration_changed (GST_OBJECT (self)));
+  }
+  GST_INFO_OBJECT (self, "read ahead %" G_GSIZE_FORMAT " bytes, %zu frames%s",
+      gst_adapter_available (st->ahead), st->timeline.size (),
+      complete ? " (all of it)" : "; streaming the rest");
   mk::gif::ReaderLimits limits;
   limits.max_canvas_pixels = (guint64)st->active.max_canvas_pixels;
   st->reader = mk::gif::Reader (limits);
-  st->push_base = 0;
-  st->push_scan = GifDemuxState::PushScan::kDone;
+  st->push_scan = complete ? GifDemuxState::PushScan::kDone
+                           : GifDemuxState::PushScan::kNone;
   st->discont = true;
+  gsize size = gst_adapter_available (st->ahead);
+  if (size == 0)
+    return GST_FLOW_OK;
+  GstBuffer *all = gst_adapter_take_buffer (st->ahead, size);
+  GstMapInfo map;
+  GstFlowReturn flow = GST_FLOW_OK;
+  if (!gst_buffer_map (all, &map, GST_MAP_READ)) {
+    gst_buffer_unref (all);
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
+        ("could not map the %" G_GSIZE_FORMAT " bytes read ahead", size));
+    return GST_FLOW_ERROR;
+  }
+  /* (the reader reads the pushed bytes in place: they stay mapped until parsed) */
+  mk::Status pushed = st->reader.push (map.data, map.size);
+  if (!pushed)
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
+        ("%s", pushed.message ().c_str ()));
+  else if (gst_gif_demux_parse (self, true, &flow) == ParseOutcome::kError &&
+           flow == GST_FLOW_OK)
+    flow = gst_gif_demux_end_early (self);
+  gst_buffer_unmap (all, &map);
+  gst_buffer_unref (all);
+  return pushed ? flow : GST_FLOW_ERROR;
 }
 
 /* Damage in push mode: what came before it was sent and the rest cannot be read, so the
@@ -683,6 +651,11 @@ static GstFlowReturn
 gst_gif_demux_end_early (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
+  if (!st->index_complete) {
+    st->index_complete = true;
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_duration_changed (GST_OBJECT (self)));
+  }
   if (!self->srcpad) {
     gst_gif_demux_no_images (
         self, "damaged after " + std::to_string (st->reader.bytesPushed ()) +
@@ -712,31 +685,24 @@ gst_gif_demux_chain (
   }
   if (st->push_scan == GifDemuxState::PushScan::kUnknown)
     st->push_scan = gst_gif_demux_upstream_seekable (self)
-                        ? GifDemuxState::PushScan::kScanning
+                        ? GifDemuxState::PushScan::kReading
                         : GifDemuxState::PushScan::kNone;
-  if (st->push_scan == GifDemuxState::PushScan::kRestarting) {
-    /* Data still in flight before our seek back takes effect. */
-    gst_buffer_unmap (buffer, &map);
-    gst_buffer_unref (buffer);
-    return GST_FLOW_OK;
-  }
-  bool scanning = st->push_scan == GifDemuxState::PushScan::kScanning;
+  bool reading = st->push_scan == GifDemuxState::PushScan::kReading;
+  if (reading)
+    gst_adapter_push (st->ahead, gst_buffer_ref (buffer));
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed) {
     GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
         ("%s", pushed.message ().c_str ()));
     flow = GST_FLOW_ERROR;
   } else {
-    ParseOutcome out = gst_gif_demux_parse (self, !scanning, &flow);
-    if (scanning && out == ParseOutcome::kNeedData &&
-        st->reader.bytesPushed () >= (guint64)st->upstream_size) {
-      /* All of it is here (a file without a trailer): the pass ends now. */
-      st->reader.finish ();
-      out = gst_gif_demux_parse (self, false, &flow);
-    }
-    if (scanning && flow != GST_FLOW_ERROR &&
+    ParseOutcome out = gst_gif_demux_parse (self, !reading, &flow);
+    if (reading && flow != GST_FLOW_ERROR &&
         (out == ParseOutcome::kEnd || out == ParseOutcome::kError)) {
-      flow = gst_gif_demux_push_restart (self, false);
+      flow = gst_gif_demux_play_ahead (self, true);
+    } else if (reading && flow != GST_FLOW_ERROR &&
+               gst_adapter_available (st->ahead) > READ_AHEAD_BYTES) {
+      flow = gst_gif_demux_play_ahead (self, false);
     } else if (out == ParseOutcome::kError && flow == GST_FLOW_OK) {
       flow = gst_gif_demux_end_early (self);
     }
@@ -755,11 +721,6 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
   GifDemuxState *st = self->state;
   GstFlowReturn flow = st->push_flow;
 
-  if (st->push_scan == GifDemuxState::PushScan::kRestarting) {
-    gst_event_unref (
-        event); /* the end of the indexing pass: data comes again */
-    return;
-  }
   if (st->eos_sent) {
     gst_event_unref (event);
     return;
@@ -767,11 +728,19 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
   st->reader.finish ();
   if (st->push_flow != GST_FLOW_OK) {
     /* After a refusal or an error, what is left is not sent, and no error is posted twice. */
-  } else if (st->push_scan == GifDemuxState::PushScan::kScanning) {
+  } else if (st->push_scan == GifDemuxState::PushScan::kReading) {
+    /* The whole file came before its trailer: index what is there, then play it. */
     gst_gif_demux_parse (self, false, &flow);
-    if (flow != GST_FLOW_ERROR && st->have_header) {
+    if (flow != GST_FLOW_ERROR && st->have_header)
+      flow = gst_gif_demux_play_ahead (self, true);
+    if (flow == GST_FLOW_OK) {
+      st->reader.finish ();
+      if (gst_gif_demux_parse (self, true, &flow) == ParseOutcome::kError &&
+          flow == GST_FLOW_OK)
+        flow = gst_gif_demux_end_early (self);
+    }
+    if (st->eos_sent) {
       gst_event_unref (event);
-      gst_gif_demux_push_restart (self, true);
       return;
     }
   } else {
@@ -809,12 +778,8 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_SEGMENT: {
       const GstSegment *segment;
       gst_event_parse_segment (event, &segment);
-      if (segment->format == GST_FORMAT_BYTES &&
-          st->push_scan == GifDemuxState::PushScan::kRestarting &&
-          segment->start == 0) {
-        gst_gif_demux_push_restarted (self);
-      } else if (segment->format == GST_FORMAT_BYTES && st->have_header &&
-                 st->pending_seek) {
+      if (segment->format == GST_FORMAT_BYTES && st->have_header &&
+          st->pending_seek) {
         /* The answer to our byte seek: frames start again at segment->start. */
         st->push_base = segment->start;
         st->reader.resetBody (st->screen);
@@ -840,9 +805,13 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_FLUSH_STOP:
       st->push_flow = GST_FLOW_OK;
       st->eos_sent = false;
-      if (st->push_scan == GifDemuxState::PushScan::kRestarting)
-        gst_gif_demux_push_restarted (self);
-      else if (!st->pull_mode && st->have_header) {
+      if (st->push_scan == GifDemuxState::PushScan::kReading) {
+        /* Upstream was moved under the read-ahead: what was read is no longer the start
+         * of the file; stream from here on. */
+        gst_adapter_clear (st->ahead);
+        st->push_scan = GifDemuxState::PushScan::kNone;
+      }
+      if (!st->pull_mode && st->have_header) {
         st->reader.resetBody (st->screen);
         st->discont = true;
       }

@@ -59,7 +59,7 @@ static const GstMkMessage gif_messages[] = {
     {GST_GIF_MSG_DEMUX_NO_IMAGES, "gifdemux", GST_MK_POST_ERROR,
         GST_MK_CODE (STREAM, DEMUX), "This GIF file contains no images.",
         "how far the demuxer read (\"scanned N bytes\", \"end of stream after "
-        "N bytes\", \"indexing pass found none\")",
+        "N bytes\", \"read N bytes\")",
         "The file has a valid header but no frame before its end or its "
         "damage.",
         "The file has nothing to show; check that it is complete."},
@@ -83,14 +83,6 @@ static const GstMkMessage gif_messages[] = {
         "the demuxer asked for while indexing the file.",
         "Look for an earlier error from the source element (file removed, I/O "
         "error)."},
-    {GST_GIF_MSG_DEMUX_SEEK_BACK_REFUSED, "gifdemux", GST_MK_POST_ERROR,
-        GST_MK_CODE (STREAM, DEMUX), nullptr,
-        "\"upstream refused to seek back to the start after indexing\"",
-        "In push mode from a seekable source, gifdemux first reads the whole "
-        "file to learn its duration, then seeks back to byte 0. Upstream "
-        "said it could seek, then refused.",
-        "Report it with the pipeline; a `queue2` or a non-seekable source in "
-        "front makes gifdemux stream without the indexing pass."},
     {GST_GIF_MSG_DEMUX_MAP_FAILED, "gifdemux", GST_MK_POST_ERROR,
         GST_MK_CODE (RESOURCE, READ), nullptr, "\"could not map input buffer\"",
         "An input buffer could not be mapped for reading (upstream's memory "

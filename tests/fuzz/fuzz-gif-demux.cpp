@@ -2,9 +2,8 @@
 // Fuzz target for the gifdemux element through a GstHarness, in each of its three ways of
 // reading, picked by bits of a seed taken from the input's last two bytes:
 //   - push mode from an upstream that cannot seek: the demuxer sends frames as it parses them;
-//   - push mode from a seekable upstream: an indexing pass, then a byte seek back to 0 (which the
-//     harness's source answers as a basesrc would: flush, segment, the data again), sent from the
-//     chain function or, at EOS, from another thread;
+//   - push mode from a seekable upstream: the demuxer reads the file ahead and indexes it, then
+//     plays what it read;
 //   - pull mode: the harness's source answers getrange, the demuxer scans in its activation and
 //     runs its own task; sometimes a flushing seek comes from downstream while it runs.
 // In push mode the bytes go in chunk sizes drawn from a generator seeded the same way. Odd seeds
@@ -13,8 +12,8 @@
 // seek), and (after gifdec) a buffer that holds the whole frame its caps describe, on a canvas
 // within the limit. Checked on the run: when a push returns GST_FLOW_EOS, EOS has gone downstream
 // already (a queue upstream would drop the EOS that follows); every run ends with EOS downstream
-// or an error on the bus, within a deadline (else it is a hang); the demuxer seeks back at most
-// once; no element posts two errors. GLib warnings and criticals abort. The seed is the end of the
+// or an error on the bus, within a deadline (else it is a hang); the demuxer never seeks upstream
+// unasked; no element posts two errors. GLib warnings and criticals abort. The seed is the end of the
 // file (a GIF's trailer), so plain GIF files are valid inputs and the shared GIF corpus seeds this
 // target as it is.
 //
@@ -149,25 +148,21 @@ struct Checker {
 
 enum class Mode { kPush, kPushSeekable, kPull };
 
-// The harness's source as the demuxer sees it (queries, getrange, the seek back), and what came
-// out: EOS, errors, buffers, seeks. Touched from the fuzzer's thread, the demuxer's task (pull
-// mode) and GStreamer's async thread (the seek back at EOS), under `lock`.
+// The harness's source as the demuxer sees it (queries, getrange), and what came out: EOS,
+// errors, buffers. Touched from the fuzzer's thread and the demuxer's task (pull mode), under
+// `lock`.
 struct Run {
   Mode mode = Mode::kPush;
   const uint8_t *data = nullptr;
   size_t size = 0;
   GstHarness *h = nullptr;
   GstPadQueryFunction harness_query = nullptr;
-  GstPadEventFunction harness_event = nullptr;
 
   GMutex lock;
   GCond changed;
   bool eos = false;  // EOS reached the harness's sink
   int errors = 0;    // error messages posted
   int buffers = 0;   // buffers that reached the harness's sink
-  int seeks = 0;     // byte seeks back the demuxer sent
-  bool restart = false;
-  size_t restart_at = 0;
 
   Run() {
     g_mutex_init(&lock);
@@ -223,44 +218,6 @@ GstFlowReturn sourceGetRange(GstPad *, GstObject *, guint64 offset, guint length
   return GST_FLOW_OK;
 }
 
-// The seek back of the indexing pass, answered as basesrc does, in the caller's thread: flush,
-// a byte segment from the seek's start; the fuzzer's thread then pushes the data from there.
-gboolean sourceEvent(GstPad *pad, GstObject *parent, GstEvent *event) {
-  Run &r = *g_run;
-  if (GST_EVENT_TYPE(event) != GST_EVENT_SEEK || r.mode != Mode::kPushSeekable)
-    return r.harness_event(pad, parent, event);
-  GstFormat format;
-  GstSeekFlags flags;
-  GstSeekType start_type;
-  gint64 start;
-  gst_event_parse_seek(event, nullptr, &format, &flags, &start_type, &start, nullptr, nullptr);
-  guint32 seqnum = gst_event_get_seqnum(event);
-  gst_event_unref(event);
-  if (format != GST_FORMAT_BYTES || start_type != GST_SEEK_TYPE_SET || start < 0 ||
-      size_t(start) > r.size)
-    fail("the demuxer sent a seek the source cannot take");
-  if (!(flags & GST_SEEK_FLAG_FLUSH)) fail("the seek back does not flush");
-  GstEvent *flush_start = gst_event_new_flush_start();
-  gst_event_set_seqnum(flush_start, seqnum);
-  gst_pad_push_event(r.h->srcpad, flush_start);
-  GstEvent *flush_stop = gst_event_new_flush_stop(TRUE);
-  gst_event_set_seqnum(flush_stop, seqnum);
-  gst_pad_push_event(r.h->srcpad, flush_stop);
-  GstSegment segment;
-  gst_segment_init(&segment, GST_FORMAT_BYTES);
-  segment.start = segment.position = guint64(start);
-  GstEvent *seg = gst_event_new_segment(&segment);
-  gst_event_set_seqnum(seg, seqnum);
-  gst_pad_push_event(r.h->srcpad, seg);
-  g_mutex_lock(&r.lock);
-  if (++r.seeks > 1) fail("the demuxer seeked back twice");
-  r.restart = true;
-  r.restart_at = size_t(start);
-  g_cond_broadcast(&r.changed);
-  g_mutex_unlock(&r.lock);
-  return TRUE;
-}
-
 GstPadProbeReturn onSinkData(GstPad *, GstPadProbeInfo *info, gpointer) {
   Run &r = *g_run;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
@@ -301,23 +258,15 @@ GstBusSyncReply onMessage(GstBus *, GstMessage *msg, gpointer) {
   return GST_BUS_PASS;
 }
 
-// Waits until the run ends (EOS downstream, an error, in pull mode kMaxBuffers buffers) or the
-// demuxer asks for the data again; returns the offset to push from then, or SIZE_MAX at the end.
-size_t waitForEnd(Run &r) {
+// Waits until the run ends: EOS downstream, an error, in pull mode kMaxBuffers buffers.
+void waitForEnd(Run &r) {
   gint64 deadline = g_get_monotonic_time() + kDeadline;
   g_mutex_lock(&r.lock);
-  while (!r.eos && r.errors == 0 && !r.restart &&
-         !(r.mode == Mode::kPull && r.buffers >= kMaxBuffers)) {
+  while (!r.eos && r.errors == 0 && !(r.mode == Mode::kPull && r.buffers >= kMaxBuffers)) {
     if (!g_cond_wait_until(&r.changed, &r.lock, deadline))
       fail("hang: neither EOS nor an error within the deadline");
   }
-  size_t from = SIZE_MAX;
-  if (r.restart && !r.eos && r.errors == 0) {
-    r.restart = false;
-    from = r.restart_at;
-  }
   g_mutex_unlock(&r.lock);
-  return from;
 }
 
 // The number of error messages on `bus`; aborts when one element posted two.
@@ -405,9 +354,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (run.mode != Mode::kPush) {
     gst_element_set_state(h->element, GST_STATE_READY);
     run.harness_query = GST_PAD_QUERYFUNC(h->srcpad);
-    run.harness_event = GST_PAD_EVENTFUNC(h->srcpad);
     gst_pad_set_query_function(h->srcpad, sourceQuery);
-    gst_pad_set_event_function(h->srcpad, sourceEvent);
     if (run.mode == Mode::kPull) gst_pad_set_getrange_function(h->srcpad, sourceGetRange);
     gst_element_set_state(h->element, GST_STATE_PLAYING);
   }
@@ -433,44 +380,38 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     waitForEnd(run);
   } else {
     size_t pos = 0;
-    for (;;) {
-      bool refused = false;
-      while (pos < size && !refused) {
-        size_t chunk;
-        switch (chunk_mode) {
-          case 0:
-            chunk = 1 + rng.next() % 64;
-            break;
-          case 1:
-            chunk = 1 + rng.next() % 4096;
-            break;
-          case 2:
-            chunk = rng.next() % 4 ? 1 + rng.next() % 16 : 1 + rng.next() % 2048;
-            break;
-          default:
-            chunk = size;
-            break;
-        }
-        if (chunk > size - pos) chunk = size - pos;
-        GstFlowReturn ret = gst_harness_push(h, gst_buffer_new_memdup(data + pos, chunk));
-        pos += chunk;
-        checker.drain(h);
-        g_mutex_lock(&run.lock);
-        bool eos = run.eos, restart = run.restart;
-        size_t restart_at = run.restart_at;
-        run.restart = false;
-        g_mutex_unlock(&run.lock);
-        if (ret == GST_FLOW_EOS && !eos) fail("GST_FLOW_EOS returned before EOS was sent");
-        if (restart) {
-          pos = restart_at;  // the seek back from the chain function
-          continue;
-        }
-        refused = ret != GST_FLOW_OK;
+    while (pos < size) {
+      size_t chunk;
+      switch (chunk_mode) {
+        case 0:
+          chunk = 1 + rng.next() % 64;
+          break;
+        case 1:
+          chunk = 1 + rng.next() % 4096;
+          break;
+        case 2:
+          chunk = rng.next() % 4 ? 1 + rng.next() % 16 : 1 + rng.next() % 2048;
+          break;
+        default:
+          chunk = size;
+          break;
       }
-      gst_harness_push_event(h, gst_event_new_eos());
-      size_t from = waitForEnd(run);  // or the seek back, at EOS, from another thread
-      if (from == SIZE_MAX) break;
-      pos = from;
+      if (chunk > size - pos) chunk = size - pos;
+      GstFlowReturn ret = gst_harness_push(h, gst_buffer_new_memdup(data + pos, chunk));
+      pos += chunk;
+      checker.drain(h);
+      g_mutex_lock(&run.lock);
+      bool eos = run.eos;
+      g_mutex_unlock(&run.lock);
+      if (ret == GST_FLOW_EOS && !eos) fail("GST_FLOW_EOS returned before EOS was sent");
+      if (ret != GST_FLOW_OK) break;
+    }
+    gst_harness_push_event(h, gst_event_new_eos());
+    waitForEnd(run);
+    // Nobody seeked: the demuxer has no reason to move upstream.
+    while (GstEvent *ev = gst_harness_try_pull_upstream_event(h)) {
+      if (GST_EVENT_TYPE(ev) == GST_EVENT_SEEK) fail("the demuxer seeked upstream unasked");
+      gst_event_unref(ev);
     }
   }
   checker.drain(h);

@@ -439,7 +439,7 @@ run_harness_bytes (const std::vector<guint8> &bytes)
   return r;
 }
 
-/* Damage is said once, the same way in pull mode, in push mode with the indexing pass (a
+/* Damage is said once, the same way in pull mode, in push mode with the read-ahead (a
  * seekable upstream) and in push mode without: a warning naming the frames shown when some
  * frames come before the damage, the "no images" error alone when none does, and one warning
  * for a file cut inside its last frame. */
@@ -488,7 +488,7 @@ GST_START_TEST (test_damage_said_once)
       bytes.insert (bytes.end (), garbage, garbage + sizeof garbage);
     RunResult runs[] = {run_bytes (bytes, false), run_bytes (bytes, true),
         run_harness_bytes (bytes)};
-    const char *modes[] = {"pull", "push, indexing pass", "push"};
+    const char *modes[] = {"pull", "push, read-ahead", "push"};
     for (int m = 0; m < 3; m++) {
       const RunResult &r = runs[m];
       std::string warnings;
@@ -596,8 +596,8 @@ GST_START_TEST (test_truncated_everywhere)
         "cut at %zu: %d frames, %d complete", cut, frames, complete);
     gst_harness_teardown (h);
 
-    /* Pipelines in pull mode and in push mode from a seekable upstream (the indexing pass,
-     * which must seek back at EOS when the file has no trailer). */
+    /* Pipelines in pull mode and in push mode from a seekable upstream (the read-ahead, which
+     * at EOS must play a file that has no trailer). */
     if (cut % 7 == 0) {
       for (bool push : {false, true}) {
         const char *mode = push ? "push" : "pull";

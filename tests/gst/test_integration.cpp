@@ -372,7 +372,7 @@ demux_framerate (const std::string &desc, int *n, int *d)
   gst_object_unref (pipeline);
 }
 
-/* Push mode knows every delay only from a source that can seek in bytes (its indexing pass);
+/* Push mode knows every delay only from a source that can seek in bytes (its read-ahead);
  * from one that cannot, the rate is 0/1 (not known when the caps are sent). */
 GST_START_TEST (test_push_mode_framerate)
 {
