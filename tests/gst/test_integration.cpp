@@ -285,6 +285,55 @@ GST_START_TEST (test_decodebin3_picks_gifkit)
 
 GST_END_TEST;
 
+static void
+count_frame (GstElement *, GstBuffer *, GstPad *, gpointer frames)
+{
+  (*(int *)frames)++;
+}
+
+static void
+note_element (GstBin *, GstBin *, GstElement *element, gpointer names)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+  if (f)
+    *(std::string *)names +=
+        std::string (" ") + GST_OBJECT_NAME (f) + " "; /* as factories_in */
+}
+
+/* decodebin in push mode from a seekable source: typefind holds a file this small (963 bytes)
+ * until EOS and pushes it whole from its EOS handler, then the EOS. Every frame comes out, then
+ * EOS, with no error or warning (a demuxer that seeked upstream here would see typefind's pad
+ * turn EOS after the flush and lose the file). */
+GST_START_TEST (test_decodebin_push_mode)
+{
+  std::string path = mk_test_file (ANIM);
+  std::string desc = "filesrc location=\"" + path +
+                     "\" ! queue ! decodebin ! fakesink name=sink sync=false "
+                     "signal-handoffs=true";
+  GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
+  fail_unless (pipeline != nullptr);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  int frames = 0;
+  g_signal_connect (sink, "handoff", G_CALLBACK (count_frame), &frames);
+  gst_object_unref (sink);
+  std::string names; /* decodebin's elements are gone once it stops */
+  g_signal_connect (
+      pipeline, "deep-element-added", G_CALLBACK (note_element), &names);
+  std::vector<std::string> warnings;
+  GstMessage *err = mk_run_pipeline (pipeline, &warnings);
+  if (err) {
+    GError *e = nullptr;
+    gst_message_parse_error (err, &e, nullptr);
+    fail ("error: %s", e->message);
+  }
+  fail_unless (warnings.empty (), "warning: %s", warnings[0].c_str ());
+  fail_unless_equals_int (frames, 6);
+  fail_unless (has_factory (names, "gifdemux"), "%s", names.c_str ());
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------- discoverer */
 
 struct Discovered
@@ -426,6 +475,7 @@ integration_suite (void)
   tcase_add_test (tc, test_playbin_picks_gifkit);
   tcase_add_test (tc, test_decodebin_picks_gifkit);
   tcase_add_test (tc, test_decodebin3_picks_gifkit);
+  tcase_add_test (tc, test_decodebin_push_mode);
   tcase_add_test (tc, test_discoverer);
   tcase_add_test (tc, test_push_mode_framerate);
   return s;
