@@ -404,6 +404,29 @@ GST_START_TEST (test_not_a_gif)
 
 GST_END_TEST;
 
+/* The offset where each frame of `file` ends, from a full push-mode run: the codec_data
+ * (header and global palette) and then each frame record, as gifdemux cuts them. */
+static std::vector<size_t>
+frame_ends (const std::vector<guint8> &file)
+{
+  std::vector<size_t> ends;
+  GstHarness *h = demux_harness ();
+  push_bytes (h, file, file.size ());
+  GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
+  GstBuffer *cd = gst_value_get_buffer (
+      gst_structure_get_value (gst_caps_get_structure (caps, 0), "codec_data"));
+  size_t end = gst_buffer_get_size (cd);
+  gst_caps_unref (caps);
+  GstBuffer *buf;
+  while ((buf = gst_harness_try_pull (h))) {
+    end += gst_buffer_get_size (buf);
+    ends.push_back (end);
+    gst_buffer_unref (buf);
+  }
+  gst_harness_teardown (h);
+  return ends;
+}
+
 /* Pushes `bytes` through a harness (push mode from an upstream that cannot seek) whose element
  * posts on a bus of its own; collects the warnings and the error texts. */
 static RunResult
@@ -446,23 +469,7 @@ run_harness_bytes (const std::vector<guint8> &bytes)
 GST_START_TEST (test_damage_said_once)
 {
   std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
-  std::vector<size_t> ends;
-  {
-    GstHarness *h = demux_harness ();
-    push_bytes (h, file, file.size ());
-    GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
-    size_t end =
-        gst_buffer_get_size (gst_value_get_buffer (gst_structure_get_value (
-            gst_caps_get_structure (caps, 0), "codec_data")));
-    gst_caps_unref (caps);
-    GstBuffer *buf;
-    while ((buf = gst_harness_try_pull (h))) {
-      end += gst_buffer_get_size (buf);
-      ends.push_back (end);
-      gst_buffer_unref (buf);
-    }
-    gst_harness_teardown (h);
-  }
+  std::vector<size_t> ends = frame_ends (file);
   fail_unless_equals_int ((int)ends.size (), ANIM_FRAMES);
   fail_unless (
       file[10] & 0x80); /* a global palette follows the screen descriptor */
@@ -563,24 +570,7 @@ GST_END_TEST;
 GST_START_TEST (test_truncated_everywhere)
 {
   std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
-  /* Frame ends, from a full push-mode run. */
-  std::vector<size_t> ends;
-  {
-    GstHarness *h = demux_harness ();
-    push_bytes (h, file, file.size ());
-    GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
-    GstBuffer *cd = gst_value_get_buffer (gst_structure_get_value (
-        gst_caps_get_structure (caps, 0), "codec_data"));
-    size_t end = gst_buffer_get_size (cd);
-    gst_caps_unref (caps);
-    GstBuffer *buf;
-    while ((buf = gst_harness_try_pull (h))) {
-      end += gst_buffer_get_size (buf);
-      ends.push_back (end);
-      gst_buffer_unref (buf);
-    }
-    gst_harness_teardown (h);
-  }
+  std::vector<size_t> ends = frame_ends (file);
   fail_unless_equals_int ((int)ends.size (), ANIM_FRAMES);
 
   /* Every offset in push mode (cheap, harness); every 7th in pipelines. */
