@@ -589,8 +589,29 @@ gst_gif_demux_no_images (GstGifDemux *self, const std::string &how_far)
           damage.c_str ()));
 }
 
-/* Damage in push mode (declared for gst_gif_demux_play_ahead). */
-static GstFlowReturn gst_gif_demux_end_early (GstGifDemux *self);
+/* Damage in push mode: what came before it was sent and the rest cannot be read, so the
+ * stream ends here. EOS goes downstream now, since upstream need not send one after
+ * GST_FLOW_EOS (a queue drops it). */
+static GstFlowReturn
+gst_gif_demux_end_early (GstGifDemux *self)
+{
+  GifDemuxState *st = self->state;
+  if (!st->index_complete) {
+    st->index_complete = true;
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_duration_changed (GST_OBJECT (self)));
+  }
+  if (!self->srcpad) {
+    gst_gif_demux_no_images (
+        self, "damaged after " + std::to_string (st->reader.bytesPushed ()) +
+                  " bytes");
+    return GST_FLOW_ERROR;
+  }
+  gst_gif_demux_push_pending_events (self);
+  gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+  st->eos_sent = true;
+  return GST_FLOW_EOS;
+}
 
 /* Ends the read-ahead: plays the bytes read so far through a new reader, sending frames.
  * `complete` when the whole file was read (its trailer, damage, or EOS): the index is then
@@ -642,30 +663,6 @@ gst_gif_demux_play_ahead (GstGifDemux *self, bool complete)
   gst_buffer_unmap (all, &map);
   gst_buffer_unref (all);
   return pushed ? flow : GST_FLOW_ERROR;
-}
-
-/* Damage in push mode: what came before it was sent and the rest cannot be read, so the
- * stream ends here. EOS goes downstream now, since upstream need not send one after
- * GST_FLOW_EOS (a queue drops it). */
-static GstFlowReturn
-gst_gif_demux_end_early (GstGifDemux *self)
-{
-  GifDemuxState *st = self->state;
-  if (!st->index_complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
-  if (!self->srcpad) {
-    gst_gif_demux_no_images (
-        self, "damaged after " + std::to_string (st->reader.bytesPushed ()) +
-                  " bytes");
-    return GST_FLOW_ERROR;
-  }
-  gst_gif_demux_push_pending_events (self);
-  gst_pad_push_event (self->srcpad, gst_event_new_eos ());
-  st->eos_sent = true;
-  return GST_FLOW_EOS;
 }
 
 static GstFlowReturn
