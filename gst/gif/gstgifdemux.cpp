@@ -39,6 +39,7 @@
 #include <gst/base/gstadapter.h>
 
 #include <cstring>
+#include <mutex>
 #include <string>
 
 #include "common/gstmkoptions.h"
@@ -73,7 +74,12 @@ struct GifDemuxState
   /* Properties, under the object lock. */
   mk::gif::DemuxSettings settings;
 
-  /* Streaming state, under the sink pad's stream lock. */
+  /* Streaming state, under the sink pad's stream lock. The streaming thread writes the
+   * timeline, the segment, index_complete and the pending seek also under `index_lock`, which
+   * seeks and queries from other threads take to read them: a push-mode seek must not wait for
+   * the stream lock, which the streaming thread holds while blocked downstream (preroll, clock
+   * wait) until the seek's flush frees it. Never held across a push or a post. */
+  std::mutex index_lock;
   mk::gif::Reader reader;
   mk::gif::Timeline timeline;
   mk::gif::DemuxSettings active; /* settings the stream started with */
@@ -233,7 +239,13 @@ gst_gif_demux_reset (GstGifDemux *self)
   mk::gif::ReaderLimits limits;
   limits.max_canvas_pixels = (guint64)st->active.max_canvas_pixels;
   st->reader = mk::gif::Reader (limits);
-  st->timeline = mk::gif::Timeline (st->active.delayPolicy ());
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    st->timeline = mk::gif::Timeline (st->active.delayPolicy ());
+    gst_segment_init (&st->segment, GST_FORMAT_TIME);
+    st->index_complete = false;
+    st->pending_seek = false;
+  }
   st->have_header = false;
   st->screen = mk::gif::ScreenInfo ();
   gst_clear_buffer (&st->codec_data);
@@ -242,16 +254,14 @@ gst_gif_demux_reset (GstGifDemux *self)
     gst_tag_list_unref (st->tags);
   st->tags = nullptr;
   st->tags_pending = false;
-  gst_segment_init (&st->segment, GST_FORMAT_TIME);
   st->segment_pending = true;
-  st->segment_seqnum = GST_SEQNUM_INVALID;
+  /* The segment's seqnum, which the EOS that ends it carries too. */
+  st->segment_seqnum = gst_util_seqnum_next ();
   st->discont = true;
   st->scanned = false;
   st->next_frame = 0;
   st->play = 0;
-  st->index_complete = false;
   st->push_base = 0;
-  st->pending_seek = false;
   st->push_scan = GifDemuxState::PushScan::kUnknown;
   gst_adapter_clear (st->ahead);
   st->damage.clear ();
@@ -397,14 +407,22 @@ gst_gif_demux_ensure_src_pad (GstGifDemux *self)
   self->state->tags_pending = true;
 }
 
+/* An EOS ending the current segment: it carries the segment's seqnum. */
+static GstEvent *
+gst_gif_demux_new_eos (GstGifDemux *self)
+{
+  GstEvent *eos = gst_event_new_eos ();
+  gst_event_set_seqnum (eos, self->state->segment_seqnum);
+  return eos;
+}
+
 static void
 gst_gif_demux_push_pending_events (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
   if (st->segment_pending) {
     GstEvent *seg = gst_event_new_segment (&st->segment);
-    if (st->segment_seqnum != GST_SEQNUM_INVALID)
-      gst_event_set_seqnum (seg, st->segment_seqnum);
+    gst_event_set_seqnum (seg, st->segment_seqnum);
     gst_pad_push_event (self->srcpad, seg);
     st->segment_pending = false;
   }
@@ -444,8 +462,10 @@ gst_gif_demux_push_frame (GstGifDemux *self, GstBuffer *buffer)
 {
   GifDemuxState *st = self->state;
   gst_gif_demux_push_pending_events (self);
-  if (GST_BUFFER_PTS_IS_VALID (buffer))
+  if (GST_BUFFER_PTS_IS_VALID (buffer)) {
+    std::lock_guard<std::mutex> lock (st->index_lock);
     st->segment.position = GST_BUFFER_PTS (buffer);
+  }
   GST_LOG_OBJECT (self,
       "frame %" G_GUINT64_FORMAT " pts %" GST_TIME_FORMAT
       " size %" G_GSIZE_FORMAT,
@@ -541,6 +561,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
                 offset);
             break;
           }
+          std::lock_guard<std::mutex> lock (st->index_lock);
           st->timeline.append (
               offset, (uint32_t)f.record.size, f.control.delay_cs, f.key);
         }
@@ -579,6 +600,21 @@ gst_gif_demux_upstream_seekable (GstGifDemux *self)
   return seekable && self->state->push_base == 0;
 }
 
+/* Push mode has seen every frame: the duration is known (once). */
+static void
+gst_gif_demux_index_complete (GstGifDemux *self)
+{
+  GifDemuxState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    if (st->index_complete)
+      return;
+    st->index_complete = true;
+  }
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_duration_changed (GST_OBJECT (self)));
+}
+
 /* Posts "contains no images", with how far the demuxer read and what damage stopped it. */
 static void
 gst_gif_demux_no_images (GstGifDemux *self, const std::string &how_far)
@@ -596,11 +632,7 @@ static GstFlowReturn
 gst_gif_demux_end_early (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
-  if (!st->index_complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
+  gst_gif_demux_index_complete (self);
   if (!self->srcpad) {
     gst_gif_demux_no_images (
         self, "damaged after " + std::to_string (st->reader.bytesPushed ()) +
@@ -608,7 +640,7 @@ gst_gif_demux_end_early (GstGifDemux *self)
     return GST_FLOW_ERROR;
   }
   gst_gif_demux_push_pending_events (self);
-  gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+  gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
   st->eos_sent = true;
   return GST_FLOW_EOS;
 }
@@ -626,11 +658,8 @@ gst_gif_demux_play_ahead (GstGifDemux *self, bool complete)
         self, "read " + std::to_string (st->reader.bytesPushed ()) + " bytes");
     return GST_FLOW_ERROR;
   }
-  if (complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
+  if (complete)
+    gst_gif_demux_index_complete (self);
   GST_INFO_OBJECT (self, "read ahead %" G_GSIZE_FORMAT " bytes, %zu frames%s",
       gst_adapter_available (st->ahead), st->timeline.size (),
       complete ? " (all of it)" : "; streaming the rest");
@@ -743,11 +772,7 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
   } else {
     gst_gif_demux_parse (self, true, &flow);
   }
-  if (!st->index_complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
+  gst_gif_demux_index_complete (self);
   if (!self->srcpad) {
     /* (after GST_FLOW_ERROR, the error is posted already) */
     if (flow != GST_FLOW_ERROR && st->have_header)
@@ -762,7 +787,8 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
     return;
   }
   gst_gif_demux_push_pending_events (self);
-  gst_pad_push_event (self->srcpad, event);
+  gst_event_unref (event);
+  gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
 }
 
 static gboolean
@@ -775,6 +801,7 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_SEGMENT: {
       const GstSegment *segment;
       gst_event_parse_segment (event, &segment);
+      std::lock_guard<std::mutex> lock (st->index_lock);
       if (segment->format == GST_FORMAT_BYTES && st->have_header &&
           st->pending_seek) {
         /* The answer to our byte seek: frames start again at segment->start. */
@@ -913,15 +940,12 @@ gst_gif_demux_pause (GstGifDemux *self, GstFlowReturn ret)
       gst_event_set_seqnum (done, st->segment_seqnum);
       gst_pad_push_event (self->srcpad, done);
     } else {
-      GstEvent *eos = gst_event_new_eos ();
-      if (st->segment_seqnum != GST_SEQNUM_INVALID)
-        gst_event_set_seqnum (eos, st->segment_seqnum);
-      gst_pad_push_event (self->srcpad, eos);
+      gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
     }
   } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     GST_ELEMENT_FLOW_ERROR (self, ret);
     if (self->srcpad)
-      gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+      gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
   }
 }
 
@@ -1143,7 +1167,10 @@ gst_gif_demux_handle_pull_seek (GstGifDemux *self, GstEvent *event)
     gst_pad_push_event (self->srcpad, fstop);
   }
 
-  st->segment = seg;
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    st->segment = seg;
+  }
   st->segment_pending = true;
   st->segment_seqnum = seqnum;
   st->discont = true;
@@ -1171,33 +1198,38 @@ gst_gif_demux_handle_push_seek (GstGifDemux *self, GstEvent *event)
   GifDemuxState *st = self->state;
   SeekRequest req;
 
-  if (!req.parse (event) || st->timeline.empty ())
+  if (!req.parse (event))
     return FALSE;
   GstSeekFlags flags = req.flags;
 
-  GST_PAD_STREAM_LOCK (self->sinkpad);
-  GstSegment seg = req.apply (st->segment);
-  if (!st->index_complete && seg.position >= st->timeline.totalNs ()) {
-    GST_PAD_STREAM_UNLOCK (self->sinkpad);
-    GST_DEBUG_OBJECT (self, "cannot seek past what has been indexed in push "
-                            "mode");
-    return FALSE;
+  /* Not the stream lock: the streaming thread may hold it, blocked downstream, until the
+   * flush that upstream sends for this very seek frees it. */
+  guint64 offset;
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    if (st->timeline.empty ())
+      return FALSE;
+    GstSegment seg = req.apply (st->segment);
+    if (!st->index_complete && seg.position >= st->timeline.totalNs ()) {
+      GST_DEBUG_OBJECT (self, "cannot seek past what has been indexed in push "
+                              "mode");
+      return FALSE;
+    }
+    size_t frame = gst_gif_demux_seek_frame (self, &seg, flags, 0);
+    st->pending_segment = seg;
+    st->pending_seek = true;
+    offset = st->timeline[frame].offset;
   }
-  size_t frame = gst_gif_demux_seek_frame (self, &seg, flags, 0);
-  st->pending_segment = seg;
-  st->pending_seek = true;
-  guint64 offset = st->timeline[frame].offset;
-  GST_PAD_STREAM_UNLOCK (self->sinkpad);
 
-  GstEvent *byte_seek = gst_event_new_seek (req.rate, GST_FORMAT_BYTES,
+  /* Upstream plays bytes at rate 1; the rate goes in our TIME segment. */
+  GstEvent *byte_seek = gst_event_new_seek (1.0, GST_FORMAT_BYTES,
       (GstSeekFlags)(flags & (GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE)),
       GST_SEEK_TYPE_SET, (gint64)offset, GST_SEEK_TYPE_NONE, -1);
   gst_event_set_seqnum (byte_seek, gst_event_get_seqnum (event));
   gboolean ok = gst_pad_push_event (self->sinkpad, byte_seek);
   if (!ok) {
-    GST_PAD_STREAM_LOCK (self->sinkpad);
+    std::lock_guard<std::mutex> lock (st->index_lock);
     st->pending_seek = false;
-    GST_PAD_STREAM_UNLOCK (self->sinkpad);
   }
   return ok;
 }
@@ -1229,7 +1261,11 @@ gst_gif_demux_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
       gst_query_parse_duration (query, &format, nullptr);
       if (format != GST_FORMAT_TIME)
         break;
-      GstClockTime d = gst_gif_demux_duration (self);
+      GstClockTime d;
+      {
+        std::lock_guard<std::mutex> lock (st->index_lock);
+        d = gst_gif_demux_duration (self);
+      }
       if (!GST_CLOCK_TIME_IS_VALID (d))
         return FALSE;
       gst_query_set_duration (query, GST_FORMAT_TIME, (gint64)d);
@@ -1239,15 +1275,23 @@ gst_gif_demux_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
       gst_query_parse_position (query, &format, nullptr);
       if (format != GST_FORMAT_TIME)
         break;
-      gst_query_set_position (
-          query, GST_FORMAT_TIME, (gint64)st->segment.position);
+      gint64 position;
+      {
+        std::lock_guard<std::mutex> lock (st->index_lock);
+        position = (gint64)st->segment.position;
+      }
+      gst_query_set_position (query, GST_FORMAT_TIME, position);
       return TRUE;
     }
     case GST_QUERY_SEEKING: {
       gst_query_parse_seeking (query, &format, nullptr, nullptr, nullptr);
       if (format != GST_FORMAT_TIME)
         break;
-      GstClockTime d = gst_gif_demux_duration (self);
+      GstClockTime d;
+      {
+        std::lock_guard<std::mutex> lock (st->index_lock);
+        d = gst_gif_demux_duration (self);
+      }
       gboolean seekable = st->pull_mode;
       if (!seekable) {
         /* Push mode seeks through upstream byte seeks. */
