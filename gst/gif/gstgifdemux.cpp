@@ -43,6 +43,7 @@
 #include <string>
 
 #include "common/gstmkoptions.h"
+#include "gif/comments.h"
 #include "gif/reader.h"
 #include "gif/settings.h"
 #include "gif/timeline.h"
@@ -90,6 +91,7 @@ struct GifDemuxState
   int loop_count = -1; /* raw NETSCAPE field, -1 without a loop extension */
   GstTagList *tags = nullptr;
   bool tags_pending = false;
+  mk::gif::CommentList comments; /* what the tags hold: bounded */
 
   GstSegment segment;
   bool segment_pending = true;
@@ -254,6 +256,7 @@ gst_gif_demux_reset (GstGifDemux *self)
     gst_tag_list_unref (st->tags);
   st->tags = nullptr;
   st->tags_pending = false;
+  st->comments.clear ();
   st->segment_pending = true;
   /* The segment's seqnum, which the EOS that ends it carries too. */
   st->segment_seqnum = gst_util_seqnum_next ();
@@ -329,12 +332,14 @@ static void
 gst_gif_demux_add_comment (GstGifDemux *self, const mk::gif::Extension &ext)
 {
   GifDemuxState *st = self->state;
-  /* GIF comments are meant to be 7-bit ASCII; strangers' files hold anything, NULs included. */
-  std::string text;
-  text.reserve (ext.payload.size ());
-  for (uint8_t c : ext.payload)
-    if (c != 0)
-      text.push_back ((char)c);
+  /* Tags change (and a tag event goes out) only for a comment the bounded list keeps. */
+  if (!st->comments.add (ext.payload.data (), ext.payload.size ())) {
+    GST_LOG_OBJECT (self,
+        "comment not added to the tags (a repeat, or %zu kept)",
+        st->comments.kept ().size ());
+    return;
+  }
+  const std::string &text = st->comments.kept ().back ();
   gchar *valid = g_utf8_make_valid (text.c_str (), (gssize)text.size ());
   st->tags = st->tags ? gst_tag_list_make_writable (st->tags)
                       : gst_tag_list_new_empty ();

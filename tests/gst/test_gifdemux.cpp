@@ -918,6 +918,76 @@ GST_START_TEST (test_eos_seqnum)
 
 GST_END_TEST;
 
+/* The comment bytes of the tag events `h` received, and how many carried comments. */
+static size_t
+comment_tag_bytes (GstHarness *h, int *events, std::string *first)
+{
+  size_t bytes = 0;
+  *events = 0;
+  GstEvent *ev;
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_TAG) {
+      GstTagList *tags;
+      gst_event_parse_tag (ev, &tags);
+      guint n = gst_tag_list_get_tag_size (tags, GST_TAG_COMMENT);
+      *events += n > 0;
+      for (guint i = 0; i < n; i++) {
+        const gchar *c = nullptr;
+        fail_unless (
+            gst_tag_list_peek_string_index (tags, GST_TAG_COMMENT, i, &c));
+        bytes += strlen (c);
+        if (first->empty ())
+          *first = c;
+      }
+    }
+    gst_event_unref (ev);
+  }
+  return bytes;
+}
+
+/* A comment before each of 3,000 frames, streamed (push mode, upstream cannot seek): the tags
+ * grow only to their bound and go out only when they change, so what the tag events carry is
+ * linear in the file (it used to be the whole growing list on every frame: quadratic). The
+ * same comment before every frame changes the tags once. */
+GST_START_TEST (test_comment_tags_linear)
+{
+  const int frames = 3000;
+  std::vector<guint8> file = made_gif (frames, 10, true);
+  GstHarness *h = demux_harness ();
+  push_bytes (h, file, 4096);
+  fail_unless_equals_int (gst_harness_buffers_received (h), frames);
+  int events = 0;
+  std::string first_comment;
+  size_t bytes = comment_tag_bytes (h, &events, &first_comment);
+  fail_unless_equals_string (first_comment.c_str (), "comment number 0");
+  fail_unless (bytes <= 4 * file.size (),
+      "%zu bytes of comments in %d tag events for a %zu-byte file", bytes,
+      events, file.size ());
+  gst_harness_teardown (h);
+
+  /* one comment, repeated */
+  gif_test::GifBuilder b;
+  b.header (8, 8, gif_test::grayPalette (4));
+  for (int i = 0; i < 100; i++) {
+    b.comment ("the same comment");
+    b.gce (1, 10);
+    gif_test::Image im;
+    im.width = im.height = 8;
+    im.pixels.assign (64, 0);
+    b.image (im);
+  }
+  h = demux_harness ();
+  push_bytes (h, b.trailer ().bytes, 4096);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 100);
+  first_comment.clear ();
+  bytes = comment_tag_bytes (h, &events, &first_comment);
+  fail_unless_equals_string (first_comment.c_str (), "the same comment");
+  fail_unless_equals_int (events, 1);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 gifdemux_suite (void)
 {
@@ -937,6 +1007,7 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_truncated_everywhere);
   tcase_add_test (tc, test_seek_returns_promptly);
   tcase_add_test (tc, test_eos_seqnum);
+  tcase_add_test (tc, test_comment_tags_linear);
   return s;
 }
 
