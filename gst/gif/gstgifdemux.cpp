@@ -129,6 +129,11 @@ struct GifDemuxState
   /* EOS went downstream from the chain function (damage ended the stream early): the EOS
    * upstream may still send is not passed on a second time. */
   bool eos_sent = false;
+  /* Pull mode inside an autoplugger (see gst_gif_demux_sink_activate): errors of the scan are
+   * held while it runs, and the first one is posted from the streaming thread. */
+  bool hold_errors = false;
+  GstMkPosting held = {nullptr, nullptr};
+  gchar *held_debug = nullptr;
 };
 
 /* How much of a file push mode reads ahead to index it before playing. */
@@ -167,6 +172,45 @@ static gboolean gst_gif_demux_src_event (
 static gboolean gst_gif_demux_src_query (
     GstPad *pad, GstObject *parent, GstQuery *query);
 static void gst_gif_demux_loop (GstPad *pad);
+
+/* GST_MK_POST, except that an error is held instead while `hold_errors` is set. */
+#define GIF_DEMUX_POST(self, posting, debug)                                   \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    GstMkPosting __held_p = posting;                                           \
+    if ((self)->state->hold_errors &&                                          \
+        __held_p.message->kind == GST_MK_POST_ERROR)                           \
+      gst_gif_demux_hold_error (                                               \
+          self, __held_p, _gst_element_error_printf debug);                    \
+    else                                                                       \
+      GST_MK_POST (self, __held_p, debug);                                     \
+  }                                                                            \
+  G_STMT_END
+
+static void
+gst_gif_demux_clear_held_error (GifDemuxState *st)
+{
+  g_free (st->held.text);
+  st->held = {nullptr, nullptr};
+  g_clear_pointer (&st->held_debug, g_free);
+}
+
+/* Keeps the first error (takes `posting` and `debug`). */
+static void
+gst_gif_demux_hold_error (GstGifDemux *self, GstMkPosting posting, gchar *debug)
+{
+  GifDemuxState *st = self->state;
+  GST_INFO_OBJECT (self,
+      "error held until an autoplugger has taken us: %s (%s)",
+      GST_STR_NULL (posting.text), GST_STR_NULL (debug));
+  if (st->held.message) {
+    g_free (posting.text);
+    g_free (debug);
+    return;
+  }
+  st->held = posting;
+  st->held_debug = debug;
+}
 
 static void
 gst_gif_demux_class_init (GstGifDemuxClass *klass)
@@ -221,6 +265,7 @@ gst_gif_demux_finalize (GObject *object)
   gst_clear_buffer (&self->state->codec_data);
   if (self->state->tags)
     gst_tag_list_unref (self->state->tags);
+  gst_gif_demux_clear_held_error (self->state);
   g_object_unref (self->state->ahead);
   delete self->state;
   self->state = nullptr;
@@ -271,6 +316,7 @@ gst_gif_demux_reset (GstGifDemux *self)
   st->truncated_said = false;
   st->eos_sent = false;
   st->push_flow = GST_FLOW_OK;
+  gst_gif_demux_clear_held_error (st);
 }
 
 static void
@@ -484,14 +530,14 @@ static void
 gst_gif_demux_header_error (GstGifDemux *self, const mk::Status &status)
 {
   if (!self->state->reader.signatureSeen ())
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
         ("%s", status.message ().c_str ()));
   else if (status.code () == mk::Errc::kUnsupported)
-    GST_MK_POST (self,
+    GIF_DEMUX_POST (self,
         gst_gif_message (GST_GIF_MSG_DEMUX_TOO_LARGE, status.message ()),
         ("raise the max-canvas-pixels property to accept it"));
   else
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_BAD_HEADER),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_BAD_HEADER),
         ("%s", status.message ().c_str ()));
 }
 
@@ -520,7 +566,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
         st->damage = status.message ();
       else if (st->push_scan != GifDemuxState::PushScan::kReading &&
                !st->truncated_said)
-        GST_MK_POST (self,
+        GIF_DEMUX_POST (self,
             gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, st->timeline.size ()),
             ("%s", status.message ().c_str ()));
       GST_INFO_OBJECT (self, "damaged: %s", status.message ().c_str ());
@@ -571,7 +617,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
               offset, (uint32_t)f.record.size, f.control.delay_cs, f.key);
         }
         if (f.truncated && st->push_scan != GifDemuxState::PushScan::kReading) {
-          GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
+          GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
               ("frame %zu ends at offset %" G_GUINT64_FORMAT, index,
                   offset + f.record.size));
           st->truncated_said = true;
@@ -625,7 +671,7 @@ static void
 gst_gif_demux_no_images (GstGifDemux *self, const std::string &how_far)
 {
   const std::string &damage = self->state->damage;
-  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
+  GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
       ("%s%s%s", how_far.c_str (), damage.empty () ? "" : "; ",
           damage.c_str ()));
 }
@@ -682,14 +728,14 @@ gst_gif_demux_play_ahead (GstGifDemux *self, bool complete)
   GstFlowReturn flow = GST_FLOW_OK;
   if (!gst_buffer_map (all, &map, GST_MAP_READ)) {
     gst_buffer_unref (all);
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
         ("could not map the %" G_GSIZE_FORMAT " bytes read ahead", size));
     return GST_FLOW_ERROR;
   }
   /* (the reader reads the pushed bytes in place: they stay mapped until parsed) */
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed)
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
         ("%s", pushed.message ().c_str ()));
   else if (gst_gif_demux_parse (self, true, &flow) == ParseOutcome::kError &&
            flow == GST_FLOW_OK)
@@ -710,7 +756,7 @@ gst_gif_demux_chain (
 
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
         ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
@@ -723,7 +769,7 @@ gst_gif_demux_chain (
     gst_adapter_push (st->ahead, gst_buffer_ref (buffer));
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
         ("%s", pushed.message ().c_str ()));
     flow = GST_FLOW_ERROR;
   } else {
@@ -785,7 +831,7 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
           self, "end of stream after " +
                     std::to_string (st->reader.bytesPushed ()) + " bytes");
     else if (flow != GST_FLOW_ERROR)
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
+      GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
           ("no GIF header before the end of the "
            "stream"));
     gst_event_unref (event);
@@ -881,7 +927,7 @@ gst_gif_demux_scan (GstGifDemux *self)
     if (ret != GST_FLOW_OK) {
       if (ret == GST_FLOW_FLUSHING)
         return FALSE;
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_READ_FAILED),
+      GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_READ_FAILED),
           ("pull_range at %" G_GUINT64_FORMAT " returned %s", offset,
               gst_flow_get_name (ret)));
       return FALSE;
@@ -895,7 +941,8 @@ gst_gif_demux_scan (GstGifDemux *self)
     offset += gst_buffer_get_size (chunk);
     gst_buffer_unref (chunk);
     if (!pushed) {
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED),
+      GIF_DEMUX_POST (self,
+          gst_gif_message (GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED),
           ("%s", pushed.message ().c_str ()));
       break;
     }
@@ -960,6 +1007,24 @@ gst_gif_demux_loop (GstPad *pad)
   GstGifDemux *self = GST_GIF_DEMUX (gst_pad_get_parent (pad));
   GifDemuxState *st = self->state;
   GstFlowReturn ret = GST_FLOW_OK;
+
+  if (st->held.message) {
+    /* The autoplugger drops the errors of an element it is still trying: wait until it has
+     * taken us (it unlocks our state right after it stops filtering our errors). There is no
+     * signal for that; the wait lasts as long as the autoplugger's bookkeeping. */
+    if (gst_element_is_locked_state (GST_ELEMENT (self))) {
+      g_usleep (1000);
+      gst_object_unref (self);
+      return;
+    }
+    gst_mk_message_post (GST_ELEMENT (self), st->held, st->held_debug, __FILE__,
+        GST_FUNCTION, __LINE__);
+    st->held = {nullptr, nullptr};
+    st->held_debug = nullptr;
+    gst_pad_pause_task (pad);
+    gst_object_unref (self);
+    return;
+  }
 
   if (!st->scanned && !gst_gif_demux_scan (self)) {
     gst_pad_pause_task (pad);
@@ -1038,9 +1103,20 @@ gst_gif_demux_sink_activate_mode (
          * at once (its error message on the bus), instead of erroring later from the streaming
          * thread. gst-launch-1.0 1.22 can miss an error posted before its main loop runs (its
          * bus sync handler quits a loop not yet running) and then waits forever; a failed state
-         * change it always sees. */
-        if (!self->state->scanned && !gst_gif_demux_scan (self))
-          return FALSE;
+         * change it always sees.
+         * Except inside an autoplugger (decodebin, parsebin: they lock the state of the
+         * element they try): it drops the error of an element that fails to start and tries
+         * the next one (gst-libav's avdemux_gif, which hangs on some damaged headers). There
+         * the start succeeds, and the streaming thread posts the error once the autoplugger
+         * has taken the element. */
+        if (!self->state->scanned) {
+          self->state->hold_errors =
+              gst_element_is_locked_state (GST_ELEMENT (self));
+          gboolean scanned = gst_gif_demux_scan (self);
+          self->state->hold_errors = false;
+          if (!scanned && !self->state->held.message)
+            return FALSE;
+        }
         return gst_pad_start_task (
             pad, (GstTaskFunction)gst_gif_demux_loop, pad, nullptr);
       }

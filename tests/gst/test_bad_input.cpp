@@ -75,8 +75,8 @@ check_truncated (
   for (const GifBlock &b : l.blocks)
     boundary = boundary || b.end == cut;
 
-  if (cut < 13) {
-    /* not even a screen descriptor: it cannot be told from any other file */
+  if (cut < 6) {
+    /* not even a signature: it cannot be told from any other file */
     assert_error (o, "STREAM/WRONG_TYPE", what);
   } else if (cut < l.header_end) {
     assert_error (o, "STREAM/DEMUX", what);
