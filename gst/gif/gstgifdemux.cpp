@@ -348,12 +348,15 @@ gst_gif_demux_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
-/* How many times the animation plays: 0 = forever. */
+/* How many times the animation plays: 0 = forever. An animation that takes no time (every
+ * delay 0 after the policy) plays once: replayed, it would be frames without end at one
+ * timestamp. */
 static guint64
 gst_gif_demux_plays (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
-  if (!st->active.honor_loop || st->loop_count < 0)
+  if (!st->active.honor_loop || st->loop_count < 0 ||
+      st->timeline.totalNs () == 0)
     return 1;
   if (st->loop_count == 0)
     return 0;
@@ -965,6 +968,11 @@ gst_gif_demux_scan (GstGifDemux *self)
       st->timeline.size (), GST_TIME_ARGS (st->timeline.totalNs ()),
       st->loop_count);
   st->scanned = true;
+  if (st->active.honor_loop && st->loop_count >= 0 &&
+      st->timeline.totalNs () == 0)
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_LOOP_NO_TIME),
+        ("loop count %d, %zu frames, every delay 0", st->loop_count,
+            st->timeline.size ()));
   gst_gif_demux_ensure_src_pad (self);
   gst_element_post_message (
       GST_ELEMENT (self), gst_message_new_duration_changed (GST_OBJECT (self)));

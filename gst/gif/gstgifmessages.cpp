@@ -89,6 +89,16 @@ static const GstMkMessage gif_messages[] = {
         "cannot be read by the CPU).",
         "Put a converter or a copy (e.g. `queue` after a hardware source) in "
         "front; report it if it happens after a plain `filesrc`."},
+    {GST_GIF_MSG_DEMUX_LOOP_NO_TIME, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DEMUX),
+        "The GIF animation takes no time; it is played once instead of "
+        "looping.",
+        "the loop count and the number of frames",
+        "`honor-loop=true`, and every frame delay is 0 after the delay policy "
+        "(`min-delay=0`, or `default-delay=0`): replaying the animation would "
+        "give frames without end, all at the same timestamp.",
+        "To see the animation loop as a browser shows it, keep `min-delay` "
+        "and `default-delay` at their defaults (2 and 10)."},
 
     /* gifdec */
     {GST_GIF_MSG_DEC_NO_CODEC_DATA, "gifdec", GST_MK_POST_ERROR,

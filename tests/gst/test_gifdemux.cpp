@@ -988,6 +988,58 @@ GST_START_TEST (test_comment_tags_linear)
 
 GST_END_TEST;
 
+/* Counts frames at a fakesink; past `bound` (the animation replayed endlessly) it posts an
+ * error so that the run ends. */
+struct FrameBound
+{
+  int frames = 0;
+  int bound = 0;
+};
+
+static void
+count_bounded (GstElement *sink, GstBuffer *, GstPad *, gpointer data)
+{
+  FrameBound *b = (FrameBound *)data;
+  if (++b->frames == b->bound + 1) {
+    GError *e = g_error_new_literal (
+        GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED, "too many frames");
+    gst_element_post_message (
+        sink, gst_message_new_error (GST_OBJECT (sink), e, nullptr));
+    g_error_free (e);
+  }
+}
+
+/* honor-loop on an animation whose delays are all 0 (min-delay=0): each play takes no time, so
+ * a loop count of 0 (forever) used to give endless frames at PTS 0 at full CPU. Such an
+ * animation plays once, with a warning; so does a finite count (nothing to replay in no time). */
+GST_START_TEST (test_honor_loop_zero_delays)
+{
+  for (int loop : {0, 2}) {
+    std::vector<guint8> file = made_gif (3, 0, false, loop);
+    std::string path = temp_gif (file);
+    std::string desc = "filesrc location=\"" + path +
+                       "\" ! gifdemux honor-loop=true min-delay=0 ! fakesink "
+                       "name=sink signal-handoffs=true sync=false";
+    GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+    FrameBound b;
+    b.bound = 30; /* ten plays */
+    g_signal_connect (sink, "handoff", G_CALLBACK (count_bounded), &b);
+    gst_object_unref (sink);
+    std::vector<std::string> warnings;
+    GstMessage *err = mk_run_pipeline (pipeline, &warnings);
+    fail_if (err != nullptr, "loop %d: an error (%d frames)", loop, b.frames);
+    fail_unless_equals_int (b.frames, 3);
+    fail_unless_equals_int ((int)warnings.size (), 1);
+    fail_unless (warnings[0].find ("played once") != std::string::npos, "%s",
+        warnings[0].c_str ());
+    gst_object_unref (pipeline);
+    unlink (path.c_str ());
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 gifdemux_suite (void)
 {
@@ -1008,6 +1060,7 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_seek_returns_promptly);
   tcase_add_test (tc, test_eos_seqnum);
   tcase_add_test (tc, test_comment_tags_linear);
+  tcase_add_test (tc, test_honor_loop_zero_delays);
   return s;
 }
 
