@@ -1329,6 +1329,16 @@ gst_gif_demux_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
   GstGifDemux *self = GST_GIF_DEMUX (parent);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_SEEK) {
+    gdouble rate;
+    gst_event_parse_seek (
+        event, &rate, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+    if (rate < 0.0) {
+      /* Refused: see docs/gifdemux.md (memory that grows with the animation). */
+      GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_REVERSE),
+          ("seek at rate %g", rate));
+      gst_event_unref (event);
+      return FALSE;
+    }
     gboolean ok = self->state->pull_mode
                       ? gst_gif_demux_handle_pull_seek (self, event)
                       : gst_gif_demux_handle_push_seek (self, event);

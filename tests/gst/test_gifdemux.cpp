@@ -1040,6 +1040,48 @@ GST_START_TEST (test_honor_loop_zero_delays)
 
 GST_END_TEST;
 
+/* Reverse playback is refused, with a warning that says so (not only a FALSE from the seek),
+ * in pull and in push mode; the pipeline plays on. */
+GST_START_TEST (test_reverse_refused)
+{
+  std::vector<guint8> file = made_gif (4, 1);
+  std::string path = temp_gif (file);
+  for (Mode m : {Mode::kPull, Mode::kPushQueue}) {
+    SinkLog log;
+    sink_log_init (&log);
+    GstElement *pipeline = sync_pipeline (m, path, file, &log);
+    GstBus *bus = gst_element_get_bus (pipeline);
+    gst_element_set_state (pipeline, GST_STATE_PAUSED);
+    fail_unless_equals_int (
+        gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
+        GST_STATE_CHANGE_SUCCESS);
+    fail_if (
+        gst_element_seek (pipeline, -1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH,
+            GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET, 20 * GST_MSECOND),
+        "%s: a reverse seek was accepted", mode_name (m));
+    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    fail_unless (msg != nullptr, "%s: no warning", mode_name (m));
+    GError *e = nullptr;
+    gst_message_parse_warning (msg, &e, nullptr);
+    fail_unless (strstr (e->message, "backwards") != nullptr, "%s: %s",
+        mode_name (m), e->message);
+    g_error_free (e);
+    gst_message_unref (msg);
+    /* it plays on, to the end */
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    wait_log (
+        &log, [] (const SinkLog &l) { return l.eos; }, mode_name (m));
+    fail_unless_equals_int ((int)log.pts.size (), 4);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pipeline);
+    sink_log_clear (&log);
+  }
+  unlink (path.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 gifdemux_suite (void)
 {
@@ -1061,6 +1103,7 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_eos_seqnum);
   tcase_add_test (tc, test_comment_tags_linear);
   tcase_add_test (tc, test_honor_loop_zero_delays);
+  tcase_add_test (tc, test_reverse_refused);
   return s;
 }
 
