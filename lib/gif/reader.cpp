@@ -191,8 +191,8 @@ Reader::Step Reader::stepHeader() {
   ByteReader r(at(pos_), n);
   if (n > 0 && std::memcmp(at(pos_), "GIF", n < 3 ? n : 3) != 0)
     return fail(Errc::kCorruptData, "not a GIF: the file does not start with 'GIF'");
-  uint8_t sig[6];
-  if (!r.bytes(sig, 6)) return Step::kNeedData;
+  uint8_t sig[kSignatureBytes];
+  if (!r.bytes(sig, kSignatureBytes)) return Step::kNeedData;
   if (std::memcmp(sig + 3, "87a", 3) == 0) {
     screen_.version = Version::kGif87a;
   } else if (std::memcmp(sig + 3, "89a", 3) == 0) {
@@ -205,7 +205,7 @@ Reader::Step Reader::stepHeader() {
                        sig[5] >= 32 && sig[5] < 127 ? sig[5] : '?'));
   }
   signature_ok_ = true;
-  if (n < 13) return Step::kNeedData;
+  if (n < kScreenBytes) return Step::kNeedData;
   uint8_t packed = 0;
   if (!r.u16le(screen_.width) || !r.u16le(screen_.height) || !r.u8(packed) ||
       !r.u8(screen_.background_index) || !r.u8(screen_.aspect))

@@ -141,9 +141,7 @@ class Reader {
   size_t event_size_ = 0;
 };
 
-// The bytes of the signature ("GIF87a" or "GIF89a") that looksLikeGif() needs.
-inline constexpr size_t kSignatureBytes = 6;
-// True when `data` starts with a GIF87a or GIF89a signature. Whatever follows, the data is a
+// True when `data` starts with a GIF87a or GIF89a signature (kSignatureBytes). Whatever follows, the data is a
 // GIF, maybe a damaged one: the reader's errors then say what is wrong with it.
 bool looksLikeGif(const uint8_t *data, size_t size) noexcept;
 

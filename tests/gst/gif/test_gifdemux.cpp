@@ -2,7 +2,7 @@
 /* gifdemux: push mode in any chunk sizes (harness), pull mode with duration and seeking
  * (pipelines), loop replay, delay policy, tags, and damaged input. */
 /* (before gstcheck.h: its fail() macro breaks <fstream>) */
-#include "../lib/gif/gif_test_util.h"
+#include "../../lib/gif/gif_test_util.h"
 
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
