@@ -436,37 +436,4 @@ bool looksLikeGif(const uint8_t *data, size_t size) noexcept {
          (std::memcmp(data, "GIF87a", 6) == 0 || std::memcmp(data, "GIF89a", 6) == 0);
 }
 
-Result<Index> scanIndex(const uint8_t *data, size_t size, const ReaderLimits &limits) {
-  Reader reader(limits);
-  Index index;
-  Status st = reader.push(data, size);
-  if (!st) return st;
-  reader.finish();
-  bool have_header = false;
-  for (;;) {
-    Result<Event> ev = reader.next();
-    if (!ev) {
-      if (!have_header) return ev.status();
-      index.status = ev.status();
-      break;
-    }
-    if (*ev == Event::kHeader) {
-      have_header = true;
-      index.screen = reader.screen();
-    } else if (*ev == Event::kFrame) {
-      const FrameInfo &f = reader.frame();
-      if (f.truncated) continue;  // the error follows
-      index.frames.push_back(IndexEntry{f.record, f.control.delay_cs, f.control.disposal, f.key});
-      index.total_delay_cs += f.control.delay_cs;
-    } else if (*ev == Event::kExtension) {
-      const Extension &e = reader.extension();
-      if (e.kind == ExtensionKind::kLoop && e.has_loop_count) index.loop_count = e.loop_count;
-    } else if (*ev == Event::kEnd) {
-      break;
-    }
-  }
-  index.trailer_seen = reader.trailerSeen();
-  return index;
-}
-
 }  // namespace mk::gif

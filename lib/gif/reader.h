@@ -64,6 +64,7 @@ class Reader {
   Status push(const uint8_t *data, size_t size);
   // No more bytes will come: a record cut short is reported by next().
   void finish() noexcept { finished_ = true; }
+  bool finished() const noexcept { return finished_; }
 
   // Parses up to the next event. Errors (kCorruptData, kTruncated, kUnsupported) name the byte
   // offset and the structure; they are sticky. After finish(), a frame whose LZW data was cut
@@ -144,26 +145,5 @@ class Reader {
 // True when `data` starts with a GIF87a or GIF89a signature (kSignatureBytes). Whatever follows, the data is a
 // GIF, maybe a damaged one: the reader's errors then say what is wrong with it.
 bool looksLikeGif(const uint8_t *data, size_t size) noexcept;
-
-// What a fast scan of a whole file finds (no LZW decoding).
-struct IndexEntry {
-  Span record;
-  uint16_t delay_cs = 0;
-  Disposal disposal = Disposal::kUnspecified;
-  bool key = false;
-};
-
-struct Index {
-  ScreenInfo screen;
-  std::vector<IndexEntry> frames;
-  uint64_t total_delay_cs = 0;  // raw delays summed (no min/default-delay policy)
-  int32_t loop_count = -1;      // last loop extension's raw field; -1 when there is none
-  bool trailer_seen = false;
-  Status status;  // why the scan stopped early (frames before it are listed), ok otherwise
-};
-
-// Scans `data` (a whole file or its beginning). Fails only when the header itself is unusable.
-Result<Index> scanIndex(const uint8_t *data, size_t size,
-                        const ReaderLimits &limits = ReaderLimits());
 
 }  // namespace mk::gif

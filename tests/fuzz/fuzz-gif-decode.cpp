@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Fuzz target for the GIF decode half: the streaming reader (bytes pushed in chunk sizes taken from
-// the input), the index scan, the frame decoder on both its paths (parsed records and standalone
+// the input), the demuxer's index and read-ahead passes, the frame decoder on both its paths (parsed records and standalone
 // record buffers, as gifdec gets them), every output format, and the bare LZW decoder. A small
 // canvas limit keeps each input cheap.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "gif/demuxer.h"
 #include "gif/frame_decoder.h"
 #include "gif/lzw_decoder.h"
 #include "gif/reader.h"
@@ -39,8 +40,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   limits.max_record_bytes = 1u << 20;
   limits.max_payload_bytes = 4096;
 
-  mk::Result<Index> index = scanIndex(data, size, limits);
-  (void)index;
+  {
+    // An index pass then a read-ahead pass over the whole input, as gifdemux reads a file.
+    DemuxSettings settings;
+    settings.max_canvas_pixels = static_cast<int64_t>(kMaxPixels);
+    settings.honor_loop = size && (data[0] & 1);
+    Demuxer demux(settings);
+    for (Demuxer::Mode mode : {Demuxer::Mode::kIndex, Demuxer::Mode::kReadAhead}) {
+      demux.start(mode, size / 2);
+      if (!demux.push(data, size)) break;
+      demux.finish();
+      Demuxer::Event ev;
+      do ev = demux.next();
+      while (ev != Demuxer::Event::kEnd && ev != Demuxer::Event::kFailed &&
+             ev != Demuxer::Event::kNeedData);
+      DemuxFrame f;
+      for (int i = 0; i < 64 && demux.cursorFrame(&f); i++) demux.advanceCursor();
+      (void)demux.seekPoint(demux.index().totalNs() / 2, SeekSnap::kNearest, true);
+    }
+  }
 
   const uint8_t seed = size ? data[size - 1] : 0;
   const size_t chunk = 1 + (seed * 7u) % 61;

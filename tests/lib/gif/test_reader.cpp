@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// mk::gif::Reader and scanIndex: records and their byte ranges, chunked pushes of every size give
+// mk::gif::Reader: records and their byte ranges, chunked pushes of every size give
 // the same events, every truncation ends cleanly with a Status, loop counts, comments, unknown
 // extensions, key frames, limits and corrupt input.
 #include <cstring>
@@ -255,30 +255,6 @@ START_TEST(test_every_truncation_ends_cleanly) {
 }
 END_TEST
 
-START_TEST(test_loop_extensions) {
-  for (const char *id : {"NETSCAPE2.0", "ANIMEXTS1.0"}) {
-    GifBuilder b;
-    b.header(2, 2, gif_test::grayPalette(2)).loop(0, id).image(solid(0, 0, 2, 2, 1)).loop(7, id);
-    b.gce(0, 5).image(solid(0, 0, 2, 2, 0)).trailer();
-    mk::Result<mk::gif::Index> idx = mk::gif::scanIndex(b.bytes.data(), b.bytes.size());
-    ck_assert(idx.isOk());
-    ck_assert_int_eq(idx->loop_count, 7);  // the most recent block wins (FFmpeg, Wuffs)
-    ck_assert_uint_eq(idx->frames.size(), 2);
-    ck_assert_uint_eq(idx->total_delay_cs, 5);
-    ck_assert(idx->trailer_seen);
-    ck_assert(idx->status.isOk());
-  }
-  GifBuilder none;
-  none.header(2, 2, gif_test::grayPalette(2)).image(solid(0, 0, 2, 2, 1));  // no trailer
-  mk::Result<mk::gif::Index> idx = mk::gif::scanIndex(none.bytes.data(), none.bytes.size());
-  ck_assert(idx.isOk());
-  ck_assert_int_eq(idx->loop_count, -1);
-  ck_assert(!idx->trailer_seen);
-  ck_assert(idx->status.isOk());
-  ck_assert_uint_eq(idx->frames.size(), 1);
-}
-END_TEST
-
 START_TEST(test_key_frames) {
   GifBuilder b;
   b.header(4, 4, gif_test::grayPalette(4));
@@ -290,11 +266,14 @@ START_TEST(test_key_frames) {
   b.gce(3, 1).image(solid(0, 0, 4, 4, 1));     // 5: covers but restores previous -> delta
   b.gce(0, 1).image(solid(0, 0, 2, 2, 1));     // 6: small -> delta
   b.trailer();
-  mk::Result<mk::gif::Index> idx = mk::gif::scanIndex(b.bytes.data(), b.bytes.size());
-  ck_assert(idx.isOk());
-  const bool expect[] = {true, true, false, true, true, false, false};
-  ck_assert_uint_eq(idx->frames.size(), 7);
-  for (size_t i = 0; i < 7; i++) ck_assert_msg(idx->frames[i].key == expect[i], "frame %zu", i);
+  Reader r;
+  ck_assert(r.push(b.bytes.data(), b.bytes.size()).isOk());
+  r.finish();
+  std::vector<bool> keys;
+  for (mk::Result<Event> ev = r.next(); ev.isOk() && *ev != Event::kEnd; ev = r.next())
+    if (*ev == Event::kFrame) keys.push_back(r.frame().key);
+  const std::vector<bool> expect = {true, true, false, true, true, false, false};
+  ck_assert(keys == expect);
 }
 END_TEST
 
@@ -447,7 +426,6 @@ int main() {
   tcase_add_test(tc, test_records_and_ranges);
   tcase_add_test(tc, test_every_chunk_size_same_events);
   tcase_add_test(tc, test_every_truncation_ends_cleanly);
-  tcase_add_test(tc, test_loop_extensions);
   tcase_add_test(tc, test_key_frames);
   tcase_add_test(tc, test_garbage_and_corruption);
   tcase_add_test(tc, test_limits);
