@@ -347,21 +347,6 @@ run_pipeline (const std::string &description,
   return o;
 }
 
-std::string
-write_temp_file (const Bytes &bytes)
-{
-  gchar *path =
-      g_build_filename (g_get_tmp_dir (), "mk-bad-input-XXXXXX.gif", nullptr);
-  gint fd = g_mkstemp (path);
-  fail_unless (fd >= 0);
-  fail_unless (
-      write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
-  close (fd);
-  std::string out = path;
-  g_free (path);
-  return out;
-}
-
 GstBuffer *
 raw_frame (size_t size, guint8 value)
 {
@@ -380,49 +365,17 @@ element (const char *name)
 
 /* ---- GIF files ---- */
 
-static size_t
-skip_sub_blocks (const Bytes &f, size_t p)
-{
-  while (p < f.size () && f[p] != 0)
-    p += 1 + f[p];
-  fail_unless (p < f.size (), "sub-blocks run past the end");
-  return p + 1;
-}
-
 GifLayout
 walk_gif (const Bytes &f)
 {
+  gif_walk::Walk w = gif_walk::walk (f);
+  fail_unless (w.ok, "not a GIF the walker can walk: %s", w.error.c_str ());
   GifLayout l;
-  fail_unless (f.size () >= 13 && memcmp (f.data (), "GIF", 3) == 0);
-  size_t p = 13;
-  if (f[10] & 0x80)
-    p += 3u * (2u << (f[10] & 7));
-  l.header_end = p;
-  int frame = 0;
-  while (p < f.size () && f[p] != 0x3b) {
-    GifBlock b = {};
-    b.offset = p;
-    b.frame = frame;
-    if (f[p] == 0x21) {
-      b.kind = GifBlock::kExtension;
-      b.label = f[p + 1];
-      b.end = skip_sub_blocks (f, p + 2);
-    } else {
-      fail_unless (f[p] == 0x2c, "unexpected byte at %zu", p);
-      b.kind = GifBlock::kImage;
-      size_t q = p + 10;
-      if (f[p + 9] & 0x80)
-        q += 3u * (2u << (f[p + 9] & 7));
-      b.data_offset = q;
-      b.end = skip_sub_blocks (f, q + 1);
-      l.frame_ends.push_back (b.end);
-      frame++;
-    }
-    l.blocks.push_back (b);
-    p = b.end;
-  }
-  fail_unless (p < f.size (), "no trailer");
-  l.trailer = p;
+  l.header_end = w.header_end;
+  l.blocks = w.blocks;
+  for (const gif_walk::Frame &fr : w.frames)
+    l.frame_ends.push_back (fr.record_end);
+  l.trailer = w.trailer;
   return l;
 }
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "../lib/gif/gif_walk.h"
+
 typedef std::vector<guint8> Bytes;
 
 /* What one run of bad input produced. Deterministic: user-facing texts only (the debug
@@ -58,8 +60,6 @@ GstElement *make_bin (const char *description);
  * is prerolled first and `when_paused` is called on it (a seek, say) before it plays. */
 Outcome run_pipeline (const std::string &description,
     const std::function<void (GstElement *)> &when_paused = nullptr);
-/* `bytes` in a temporary file, for filesrc; the caller unlinks it. */
-std::string write_temp_file (const Bytes &bytes);
 
 /* The outcome as a line for failure messages. */
 std::string describe (const Outcome &o);
@@ -74,15 +74,8 @@ void add_dvpp_tests (TCase *tc);
 
 /* ---- GIF files: the blocks of a file, to cut and patch it at known places ---- */
 
-struct GifBlock
-{
-  enum Kind { kExtension, kImage } kind;
-  size_t offset;      /* 0x21 or 0x2c */
-  size_t end;         /* one past the block terminator */
-  guint8 label;       /* extensions */
-  size_t data_offset; /* images: the LZW minimum code size byte */
-  int frame; /* images: frame index; extensions: the frame they precede */
-};
+/* A block of a GIF file, as the tests' walker (tests/lib/gif/gif_walk.h) finds it. */
+typedef gif_walk::Block GifBlock;
 
 struct GifLayout
 {
@@ -92,7 +85,7 @@ struct GifLayout
   size_t trailer = 0;             /* offset of 0x3b */
 };
 
-/* Walks a well-formed file (the test's own inputs). */
+/* Walks a well-formed file (the test's own inputs) with the tests' walker. */
 GifLayout walk_gif (const Bytes &file);
 const GifBlock &image_block (const GifLayout &layout, int frame);
 const GifBlock &extension_block (

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Small helpers shared by the element tests: test files, and running a pipeline to its end. */
+/* Small helpers shared by the element tests: test files, running a pipeline to its end, and
+ * running bytes through gifdemux in each of its ways of reading. */
 #pragma once
 
+#include <gst/app/gstappsrc.h>
 #include <gst/check/gstcheck.h>
 
 #include <string>
@@ -65,4 +67,166 @@ mk_run_pipeline (
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
   return error;
+}
+
+/* `bytes` in a new temporary file; the caller unlinks it. */
+static inline std::string
+mk_write_temp_file (const std::vector<guint8> &bytes)
+{
+  gchar *path = nullptr;
+  GError *err = nullptr;
+  gint fd = g_file_open_tmp ("mk-test-XXXXXX.gif", &path, &err);
+  fail_unless (fd >= 0, "no temporary file: %s", err ? err->message : "?");
+  fail_unless (
+      write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
+  close (fd);
+  std::string s = path;
+  g_free (path);
+  return s;
+}
+
+/* How mk_run_gif () gives gifdemux its bytes: its three ways of reading. */
+enum class MkGifMode {
+  kPull, /* filesrc ! gifdemux: pull mode (the scan, then frames by offset) */
+  kPushSeekable, /* filesrc ! queue ! gifdemux: push mode, upstream seeks in bytes (read-ahead) */
+  kPushStream, /* appsrc (stream) ! gifdemux: push mode, upstream cannot seek */
+};
+
+static inline const char *
+mk_gif_mode_name (MkGifMode mode)
+{
+  return mode == MkGifMode::kPull           ? "pull"
+         : mode == MkGifMode::kPushSeekable ? "push, read-ahead"
+                                            : "push, stream";
+}
+
+/* An error or a warning, as posted. */
+struct MkGifMessage
+{
+  bool error = false;
+  GQuark domain = 0;
+  gint code = 0;
+  std::string text, debug, source; /* source: the posting element's name */
+};
+
+/* What came out of mk_run_gif (): the buffers at the sink, and what was posted. */
+struct MkGifRun
+{
+  int frames = 0;
+  std::vector<GstClockTime> pts;
+  std::vector<MkGifMessage> messages; /* in the order posted */
+
+  const MkGifMessage *error () const
+  {
+    for (const MkGifMessage &m : messages)
+      if (m.error)
+        return &m;
+    return nullptr;
+  }
+  int errors () const
+  {
+    int n = 0;
+    for (const MkGifMessage &m : messages)
+      n += m.error;
+    return n;
+  }
+  std::vector<std::string> warnings () const
+  {
+    std::vector<std::string> w;
+    for (const MkGifMessage &m : messages)
+      if (!m.error)
+        w.push_back (m.text);
+    return w;
+  }
+};
+
+static inline void
+mk_gif_run_handoff (GstElement *, GstBuffer *buf, GstPad *, gpointer run)
+{
+  ((MkGifRun *)run)->frames++;
+  ((MkGifRun *)run)->pts.push_back (GST_BUFFER_PTS (buf));
+}
+
+static inline void
+mk_gif_run_add (MkGifRun &run, GstMessage *msg)
+{
+  MkGifMessage m;
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  m.error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
+  if (m.error)
+    gst_message_parse_error (msg, &err, &debug);
+  else
+    gst_message_parse_warning (msg, &err, &debug);
+  m.domain = err->domain;
+  m.code = err->code;
+  m.text = err->message;
+  m.debug = debug ? debug : "";
+  m.source = GST_MESSAGE_SRC_NAME (msg);
+  g_error_free (err);
+  g_free (debug);
+  run.messages.push_back (m);
+}
+
+/* Runs `bytes` through "<the source of `mode`> ! `chain` ! fakesink" (chain: "gifdemux",
+ * "gifdemux honor-loop=true ! gifdec", ...) to EOS or an error; a bound only a hang reaches. */
+static inline MkGifRun
+mk_run_gif (const std::vector<guint8> &bytes, MkGifMode mode,
+    const std::string &chain = "gifdemux")
+{
+  MkGifRun run;
+  std::string path, src = "appsrc name=mk_src";
+  if (mode != MkGifMode::kPushStream) {
+    path = mk_write_temp_file (bytes);
+    src = "filesrc location=\"" + path + "\"";
+    if (mode == MkGifMode::kPushSeekable)
+      src += " ! queue";
+  }
+  std::string desc = src + " ! " + chain +
+                     " ! fakesink name=mk_sink signal-handoffs=true sync=false";
+  GError *err = nullptr;
+  GstElement *pipeline = gst_parse_launch (desc.c_str (), &err);
+  fail_unless (pipeline != nullptr && err == nullptr, "%s: %s", desc.c_str (),
+      err ? err->message : "?");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "mk_sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (mk_gif_run_handoff), &run);
+  gst_object_unref (sink);
+  if (mode == MkGifMode::kPushStream) {
+    /* In pieces, as a pipe or a socket gives them. */
+    GstElement *appsrc = gst_bin_get_by_name (GST_BIN (pipeline), "mk_src");
+    for (size_t at = 0; at < bytes.size (); at += 4096)
+      gst_app_src_push_buffer (
+          GST_APP_SRC (appsrc), gst_buffer_new_memdup (bytes.data () + at,
+                                    MIN (4096, bytes.size () - at)));
+    gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
+    gst_object_unref (appsrc);
+  }
+  GstBus *bus = gst_element_get_bus (pipeline);
+  /* A state change may fail at once (gifdemux refusing a file while activating); the error
+   * that says why is on the bus either way. */
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        (GstMessageType)(GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
+                         GST_MESSAGE_WARNING));
+    fail_unless (msg != nullptr, "%s: no end within 60 s", desc.c_str ());
+    GstMessageType type = GST_MESSAGE_TYPE (msg);
+    if (type != GST_MESSAGE_EOS)
+      mk_gif_run_add (run, msg);
+    gst_message_unref (msg);
+    if (type != GST_MESSAGE_WARNING)
+      break;
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  /* What was posted while the end was on its way. */
+  while (GstMessage *msg = gst_bus_pop_filtered (
+             bus, (GstMessageType)(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+    mk_gif_run_add (run, msg);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  if (!path.empty ())
+    unlink (path.c_str ());
+  return run;
 }

@@ -41,7 +41,7 @@ push_gif (const Bytes &bytes, const char *chain = DEMUX_DEC)
 static Outcome
 pull_gif (const Bytes &bytes)
 {
-  std::string path = write_temp_file (bytes);
+  std::string path = mk_write_temp_file (bytes);
   Outcome o = run_pipeline ("filesrc location=\"" + path +
                             "\" ! gifdemux ! gifdec ! fakesink name=sink");
   unlink (path.c_str ());
@@ -746,7 +746,7 @@ GST_START_TEST (test_adversarial)
 
   /* honor-loop, every delay 0 (min-delay=0), a loop count of 0 (forever): played once. */
   {
-    std::string path = write_temp_file (made_gif (3, 0, false, 0));
+    std::string path = mk_write_temp_file (made_gif (3, 0, false, 0));
     o = run_pipeline ("filesrc location=\"" + path +
                       "\" ! gifdemux honor-loop=true min-delay=0 ! gifdec ! "
                       "fakesink name=sink");
@@ -767,7 +767,7 @@ GST_START_TEST (test_adversarial)
    * whole file plays. */
   {
     Bytes file = anim ();
-    std::string path = write_temp_file (file);
+    std::string path = mk_write_temp_file (file);
     auto seek = [] (GstElement *pipeline) {
       gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
           (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |

@@ -11,6 +11,8 @@
 #include "gif/gstgifmessages.h"
 #include "mktestutil.h"
 
+#include "../lib/gif/gif_walk.h"
+
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -145,54 +147,29 @@ GST_START_TEST (test_every_entry_posts_what_the_table_says)
 
 GST_END_TEST;
 
-static GstMessage *
-run_gifdemux_on (
-    const std::vector<guint8> &bytes, std::vector<std::string> *warnings)
-{
-  gchar *path = nullptr;
-  int fd = g_file_open_tmp ("mk-messages-XXXXXX.gif", &path, nullptr);
-  fail_unless (fd >= 0);
-  fail_unless (
-      write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
-  close (fd);
-  gchar *desc = g_strdup_printf (
-      "filesrc location=\"%s\" ! gifdemux ! fakesink sync=false", path);
-  GstElement *pipeline = gst_parse_launch (desc, nullptr);
-  g_free (desc);
-  GstMessage *err = mk_run_pipeline (pipeline, warnings);
-  gst_object_unref (pipeline);
-  unlink (path);
-  g_free (path);
-  return err;
-}
-
 /* The texts, domains and codes gifdemux posted before the tables, written out. */
 GST_START_TEST (test_gifdemux_posts_as_before)
 {
   const char *text = "This is plainly not a GIF file, just some text.";
-  std::vector<std::string> warnings;
-  GstMessage *msg = run_gifdemux_on (
-      std::vector<guint8> (text, text + strlen (text)), &warnings);
-  fail_unless (msg != nullptr);
-  GError *err = nullptr;
-  gchar *dbg = nullptr;
-  gst_message_parse_error (msg, &err, &dbg);
+  MkGifRun r = mk_run_gif (
+      std::vector<guint8> (text, text + strlen (text)), MkGifMode::kPull);
+  fail_unless (r.error () != nullptr);
+  fail_unless_equals_int (r.error ()->domain, GST_STREAM_ERROR);
+  fail_unless_equals_int (r.error ()->code, GST_STREAM_ERROR_WRONG_TYPE);
+  fail_unless_equals_string (
+      r.error ()->text.c_str (), "This is not a GIF file.");
   fail_unless (
-      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE));
-  fail_unless_equals_string (err->message, "This is not a GIF file.");
-  fail_unless (strstr (dbg, "does not start with 'GIF'") != nullptr, "%s", dbg);
-  g_error_free (err);
-  g_free (dbg);
-  gst_message_unref (msg);
+      r.error ()->debug.find ("does not start with 'GIF'") != std::string::npos,
+      "%s", r.error ()->debug.c_str ());
 
   /* Six frames, then a stray byte where the trailer was: a warning with the count, then EOS. */
   std::vector<guint8> gif =
       mk_read_file (mk_test_file ("gif/anim-6f-loop1.gif"));
   fail_unless_equals_int (gif.back (), 0x3b);
   gif.back () = 0x00;
-  warnings.clear ();
-  msg = run_gifdemux_on (gif, &warnings);
-  fail_unless (msg == nullptr);
+  r = mk_run_gif (gif, MkGifMode::kPull);
+  fail_unless (r.error () == nullptr);
+  std::vector<std::string> warnings = r.warnings ();
   fail_unless_equals_int (warnings.size (), 1);
   fail_unless_equals_string (warnings[0].c_str (),
       "The GIF file is damaged after frame 6; the frames "
@@ -201,89 +178,28 @@ GST_START_TEST (test_gifdemux_posts_as_before)
 
 GST_END_TEST;
 
-/* Offset of the LZW minimum code size byte of the first image in a GIF. */
-static size_t
-first_lzw_code_size_offset (const std::vector<guint8> &gif)
-{
-  size_t pos = 13;
-  if (gif[10] & 0x80)
-    pos += 3u << ((gif[10] & 7) + 1);
-  while (pos < gif.size ()) {
-    if (gif[pos] == 0x21) { /* extension: label, then sub-blocks */
-      pos += 2;
-      while (pos < gif.size () && gif[pos] != 0)
-        pos += gif[pos] + 1;
-      pos++;
-    } else if (gif[pos] == 0x2c) {
-      guint8 packed = gif[pos + 9];
-      pos += 10;
-      if (packed & 0x80)
-        pos += 3u << ((packed & 7) + 1);
-      return pos;
-    } else {
-      break;
-    }
-  }
-  fail ("no image in the test file");
-  return 0;
-}
-
 /* Runs a GIF through gifdemux ! gifdec with `max_errors`; counts gifdec's STREAM/DECODE
  * "A GIF frame is damaged." warnings, and says whether the stream ended in that error. */
 static void
 run_damaged (
     const std::vector<guint8> &gif, int max_errors, int *warnings, bool *failed)
 {
-  gchar *path = nullptr;
-  int fd = g_file_open_tmp ("mk-messages-XXXXXX.gif", &path, nullptr);
-  fail_unless (fd >= 0);
-  fail_unless (write (fd, gif.data (), gif.size ()) == (ssize_t)gif.size ());
-  close (fd);
-  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! gifdemux ! gifdec "
-                                 "max-errors=%d ! fakesink sync=false",
-      path, max_errors);
-  GstElement *pipeline = gst_parse_launch (desc, nullptr);
-  g_free (desc);
-  GstBus *bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  MkGifRun r = mk_run_gif (gif, MkGifMode::kPull,
+      "gifdemux ! gifdec max-errors=" + std::to_string (max_errors));
   *warnings = 0;
   *failed = false;
-  for (;;) {
-    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-        (GstMessageType)(GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
-                         GST_MESSAGE_WARNING));
-    fail_unless (msg != nullptr, "pipeline did not end within 60 s");
-    GstMessageType type = GST_MESSAGE_TYPE (msg);
-    if (type != GST_MESSAGE_EOS) {
-      GError *err = nullptr;
-      gchar *dbg = nullptr;
-      if (type == GST_MESSAGE_WARNING)
-        gst_message_parse_warning (msg, &err, &dbg);
-      else
-        gst_message_parse_error (msg, &err, &dbg);
-      fail_unless (
-          g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE));
-      fail_unless_equals_string (err->message, "A GIF frame is damaged.");
-      fail_unless (
-          strstr (dbg, "LZW minimum code size 11") != nullptr, "%s", dbg);
-      fail_unless (
-          g_str_has_prefix (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "gifdec"));
-      g_error_free (err);
-      g_free (dbg);
-      if (type == GST_MESSAGE_WARNING)
-        (*warnings)++;
-      else
-        *failed = true;
-    }
-    gst_message_unref (msg);
-    if (type != GST_MESSAGE_WARNING)
-      break;
+  for (const MkGifMessage &m : r.messages) {
+    fail_unless_equals_int (m.domain, GST_STREAM_ERROR);
+    fail_unless_equals_int (m.code, GST_STREAM_ERROR_DECODE);
+    fail_unless_equals_string (m.text.c_str (), "A GIF frame is damaged.");
+    fail_unless (m.debug.find ("LZW minimum code size 11") != std::string::npos,
+        "%s", m.debug.c_str ());
+    fail_unless (g_str_has_prefix (m.source.c_str (), "gifdec"));
+    if (m.error)
+      *failed = true;
+    else
+      (*warnings)++;
   }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
-  unlink (path);
-  g_free (path);
 }
 
 /* A frame gifdec cannot decode: a warning while max-errors tolerates it (the default -1 always
@@ -292,7 +208,11 @@ GST_START_TEST (test_gifdec_damaged_frame)
 {
   std::vector<guint8> gif =
       mk_read_file (mk_test_file ("gif/anim-6f-loop1.gif"));
-  gif[first_lzw_code_size_offset (gif)] = 11;
+  gif_walk::Walk w = gif_walk::walk (gif);
+  fail_unless (w.ok && !w.frames.empty ());
+  for (const gif_walk::Block &b : w.blocks)
+    if (b.kind == gif_walk::Block::kImage && b.frame == 0)
+      gif[b.data_offset] = 11; /* frame 0's LZW minimum code size */
   int warnings;
   bool failed;
 

@@ -185,14 +185,9 @@ GST_START_TEST (test_damaged_frame_best_effort)
   /* Flip bytes near the end of the file: inside the last frame's LZW data. */
   for (size_t i = file.size () - 12; i < file.size () - 4; i++)
     file[i] ^= 0x5a;
-  gchar *path =
-      g_build_filename (g_get_tmp_dir (), "mk-gifdec-XXXXXX.gif", nullptr);
-  gint fd = g_mkstemp (path);
-  fail_unless (write (fd, file.data (), file.size ()) == (ssize_t)file.size ());
-  close (fd);
+  std::string path = mk_write_temp_file (file);
   Decoded d = decode_file (path, "RGBA");
-  unlink (path);
-  g_free (path);
+  unlink (path.c_str ());
   /* Every frame comes out; the damage is reported, not fatal. */
   fail_unless (d.error == nullptr);
   fail_unless_equals_int ((int)d.frames.size (), ANIM_FRAMES);

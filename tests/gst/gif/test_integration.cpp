@@ -10,6 +10,8 @@
 
 #include "mktestutil.h"
 
+#include "../../lib/gif/gif_walk.h"
+
 #include <string>
 #include <vector>
 
@@ -47,53 +49,17 @@ has_factory (const std::string &names, const char *name)
   return names.find (std::string (" ") + name + " ") != std::string::npos;
 }
 
-/* Walks a GIF file's blocks without decoding: returns the delay (cs) of every image, or fails
- * the test when the bytes are not a complete GIF. */
+/* The delay (cs) of every image of a GIF, from the tests' block walker; fails the test when
+ * the bytes are not a complete GIF. */
 static std::vector<int>
 gif_delays (const std::vector<guint8> &d)
 {
+  gif_walk::Walk w = gif_walk::walk (d);
+  fail_unless (w.ok, "not a complete GIF: %s", w.error.c_str ());
   std::vector<int> delays;
-  fail_unless (d.size () >= 13 && memcmp (d.data (), "GIF89a", 6) == 0,
-      "not a GIF89a file (%zu bytes)", d.size ());
-  size_t pos = 13;
-  if (d[10] & 0x80)
-    pos += (size_t)3 << ((d[10] & 7) + 1);
-  int delay = -1;
-  auto skip_sub_blocks = [&d, &pos] () {
-    for (;;) {
-      fail_unless (pos < d.size (), "truncated sub-blocks");
-      size_t n = d[pos++];
-      if (n == 0)
-        return;
-      pos += n;
-    }
-  };
-  for (;;) {
-    fail_unless (pos < d.size (), "no trailer");
-    guint8 block = d[pos++];
-    if (block == 0x3B)
-      return delays;
-    if (block == 0x21) {
-      fail_unless (pos + 1 < d.size ());
-      guint8 label = d[pos++];
-      if (label == 0xF9) {
-        fail_unless (pos + 5 < d.size () && d[pos] == 4, "bad GCE");
-        delay = d[pos + 2] | (d[pos + 3] << 8);
-      }
-      skip_sub_blocks ();
-      continue;
-    }
-    fail_unless_equals_int (block, 0x2C);
-    fail_unless (pos + 10 <= d.size ());
-    guint8 packed = d[pos + 8];
-    pos += 9;
-    if (packed & 0x80)
-      pos += (size_t)3 << ((packed & 7) + 1);
-    pos++; /* LZW minimum code size */
-    skip_sub_blocks ();
-    delays.push_back (delay);
-    delay = -1;
-  }
+  for (const gif_walk::Frame &f : w.frames)
+    delays.push_back ((int)f.delay_cs);
+  return delays;
 }
 
 static GstFlowReturn
@@ -527,14 +493,8 @@ GST_START_TEST (test_damaged_header_is_ours)
     std::vector<guint8> bytes = c.bytes;
     if (strstr (c.name, "GIF87a"))
       bytes[4] = '7';
-    gchar *path = g_build_filename (
-        g_get_tmp_dir (), "mk-damaged-header-XXXXXX.gif", nullptr);
-    gint fd = g_mkstemp (path);
-    fail_unless (fd >= 0);
-    fail_unless (
-        write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
-    close (fd);
-    gchar *uri = gst_filename_to_uri (path, nullptr);
+    std::string path = mk_write_temp_file (bytes);
+    gchar *uri = gst_filename_to_uri (path.c_str (), nullptr);
     const std::string descs[] = {
         std::string ("filesrc location=\"") + path +
             "\" ! decodebin ! fakesink",
@@ -562,8 +522,7 @@ GST_START_TEST (test_damaged_header_is_ours)
     gst_discoverer_info_unref (info);
     gst_object_unref (disc);
     g_free (uri);
-    unlink (path);
-    g_free (path);
+    unlink (path.c_str ());
   }
 }
 

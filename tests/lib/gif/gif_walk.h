@@ -28,6 +28,7 @@ struct Frame {
   size_t record_offset = 0;  // its first extension (or its image separator)
   size_t record_end = 0;     // one past its image data's terminator
   size_t image_offset = 0;   // its image separator
+  bool has_control = false;  // a graphic control extension (of 4 bytes or more) precedes it
   unsigned delay_cs = 0;     // from the last graphic control extension before it (0 without)
   unsigned disposal = 0;
   bool transparent = false;
@@ -91,6 +92,7 @@ inline Walk walk(const uint8_t *d, size_t n) {
       pos += 1;
       if (b.label == 0xF9 && !subs.empty() && subs[0].size() >= 4) {
         const auto *g = reinterpret_cast<const uint8_t *>(subs[0].data());
+        next.has_control = true;
         next.disposal = (g[0] >> 2) & 7;
         next.transparent = g[0] & 1;
         next.delay_cs = unsigned(g[1] | (g[2] << 8));
