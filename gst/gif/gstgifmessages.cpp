@@ -63,19 +63,6 @@ static const GstMkMessage gif_messages[] = {
         "The file has a valid header but no frame before its end or its "
         "damage.",
         "The file has nothing to show; check that it is complete."},
-    {GST_GIF_MSG_DEMUX_DATA_REFUSED, "gifdemux", GST_MK_POST_ERROR,
-        GST_MK_CODE (STREAM, DEMUX), "The GIF file is damaged.",
-        "the reader's message (\"push() after finish()\")",
-        "In push mode, data arrived after the end of the stream had been "
-        "signalled to the reader.",
-        "Upstream sent data after EOS without a flush; report it with a "
-        "`GST_DEBUG=gifdemux:6` log."},
-    {GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED, "gifdemux", GST_MK_POST_WARNING,
-        GST_MK_CODE (STREAM, DEMUX), "The GIF file is damaged.",
-        "the reader's message",
-        "In pull mode, the reader refused a chunk while indexing the file; "
-        "the frames indexed before it are shown.",
-        "Report it with a `GST_DEBUG=gifdemux:6` log and the file."},
     {GST_GIF_MSG_DEMUX_READ_FAILED, "gifdemux", GST_MK_POST_ERROR,
         GST_MK_CODE (RESOURCE, READ), "Could not read the file.",
         "the offset and the flow return of the failed pull_range",

@@ -54,21 +54,24 @@ void Demuxer::resume(uint64_t offset) {
   state_ = State::kReplaying;
 }
 
-Status Demuxer::push(const uint8_t *data, size_t size) {
+void Demuxer::push(const uint8_t *data, size_t size) {
+  // (The reader refuses bytes only after finish(): those are ignored too.)
   switch (state_) {
     case State::kReadingAhead:
-      kept_.insert(kept_.end(), data, data + size);
-      [[fallthrough]];
+      if (!reader_.finished()) kept_.insert(kept_.end(), data, data + size);
+      (void)reader_.push(data, size);
+      return;
     case State::kIndexing:
     case State::kReplaying:
-      return reader_.push(data, size);
+      (void)reader_.push(data, size);
+      return;
     case State::kReplayKept:
       // The reader starts again from the first byte: these come after what was kept.
-      kept_.insert(kept_.end(), data, data + size);
-      return Status::ok();
+      if (!reader_.finished()) kept_.insert(kept_.end(), data, data + size);
+      return;
     default:
       // After the end nothing reads the reader any more: it would keep every byte.
-      return Status::ok();
+      return;
   }
 }
 

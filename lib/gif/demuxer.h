@@ -114,9 +114,9 @@ class Demuxer {
   void resume(uint64_t offset);
 
   // Appends bytes of the pass. They are read in place: `data` must stay valid until next()
-  // returns kNeedData, or push() is called again (kReadAhead copies what it keeps). Ignored
-  // once the pass has ended.
-  Status push(const uint8_t *data, size_t size);
+  // returns kNeedData, or push() is called again (kReadAhead copies what it keeps). Bytes after
+  // the end of the pass, or after finish(), are ignored.
+  void push(const uint8_t *data, size_t size);
   // No more bytes will come in this pass.
   void finish() noexcept { reader_.finish(); }
   Event next();

@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     Demuxer demux(settings);
     for (Demuxer::Mode mode : {Demuxer::Mode::kIndex, Demuxer::Mode::kReadAhead}) {
       demux.start(mode, size / 2);
-      if (!demux.push(data, size)) break;
+      demux.push(data, size);
       demux.finish();
       Demuxer::Event ev;
       do ev = demux.next();
