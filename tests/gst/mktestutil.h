@@ -168,31 +168,27 @@ mk_gif_run_add (MkGifRun &run, GstMessage *msg)
   run.messages.push_back (m);
 }
 
-/* Runs `bytes` through "<the source of `mode`> ! `chain` ! fakesink" (chain: "gifdemux",
- * "gifdemux honor-loop=true ! gifdec", ...) to EOS or an error; a bound only a hang reaches. */
-static inline MkGifRun
-mk_run_gif (const std::vector<guint8> &bytes, MkGifMode mode,
-    const std::string &chain = "gifdemux")
+/* A pipeline "<the source of `mode`> ! `rest`" over `bytes`: for kPushStream the bytes wait
+ * in the appsrc (in pieces, as a pipe or a socket gives them) with its EOS after them; else
+ * `*path` is the temporary file the filesrc reads, for the caller to unlink. */
+static inline GstElement *
+mk_gif_pipeline (const std::vector<guint8> &bytes, MkGifMode mode,
+    const std::string &rest, std::string *path)
 {
-  MkGifRun run;
-  std::string path, src = "appsrc name=mk_src";
+  std::string src = "appsrc name=mk_src";
+  path->clear ();
   if (mode != MkGifMode::kPushStream) {
-    path = mk_write_temp_file (bytes);
-    src = "filesrc location=\"" + path + "\"";
+    *path = mk_write_temp_file (bytes);
+    src = "filesrc location=\"" + *path + "\"";
     if (mode == MkGifMode::kPushSeekable)
       src += " ! queue";
   }
-  std::string desc = src + " ! " + chain +
-                     " ! fakesink name=mk_sink signal-handoffs=true sync=false";
+  std::string desc = src + " ! " + rest;
   GError *err = nullptr;
   GstElement *pipeline = gst_parse_launch (desc.c_str (), &err);
   fail_unless (pipeline != nullptr && err == nullptr, "%s: %s", desc.c_str (),
       err ? err->message : "?");
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "mk_sink");
-  g_signal_connect (sink, "handoff", G_CALLBACK (mk_gif_run_handoff), &run);
-  gst_object_unref (sink);
   if (mode == MkGifMode::kPushStream) {
-    /* In pieces, as a pipe or a socket gives them. */
     GstElement *appsrc = gst_bin_get_by_name (GST_BIN (pipeline), "mk_src");
     for (size_t at = 0; at < bytes.size (); at += 4096)
       gst_app_src_push_buffer (
@@ -201,6 +197,23 @@ mk_run_gif (const std::vector<guint8> &bytes, MkGifMode mode,
     gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
     gst_object_unref (appsrc);
   }
+  return pipeline;
+}
+
+/* Runs `bytes` through "<the source of `mode`> ! `chain` ! fakesink" (chain: "gifdemux",
+ * "gifdemux honor-loop=true ! gifdec", ...) to EOS or an error; a bound only a hang reaches. */
+static inline MkGifRun
+mk_run_gif (const std::vector<guint8> &bytes, MkGifMode mode,
+    const std::string &chain = "gifdemux")
+{
+  MkGifRun run;
+  std::string path;
+  GstElement *pipeline = mk_gif_pipeline (bytes, mode,
+      chain + " ! fakesink name=mk_sink signal-handoffs=true sync=false",
+      &path);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "mk_sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (mk_gif_run_handoff), &run);
+  gst_object_unref (sink);
   GstBus *bus = gst_element_get_bus (pipeline);
   /* A state change may fail at once (gifdemux refusing a file while activating); the error
    * that says why is on the bus either way. */
@@ -209,7 +222,7 @@ mk_run_gif (const std::vector<guint8> &bytes, MkGifMode mode,
     GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
         (GstMessageType)(GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
                          GST_MESSAGE_WARNING));
-    fail_unless (msg != nullptr, "%s: no end within 60 s", desc.c_str ());
+    fail_unless (msg != nullptr, "%s: no end within 60 s", chain.c_str ());
     GstMessageType type = GST_MESSAGE_TYPE (msg);
     if (type != GST_MESSAGE_EOS)
       mk_gif_run_add (run, msg);

@@ -709,34 +709,13 @@ GST_END_TEST;
 
 /* ---- adversarial streams ---- */
 
-/* An 8x8 GIF of `frames` opaque full-screen frames of `delay_cs` each, looping `loop` times
- * (-1: no loop extension), with a comment before each frame when `comments`. */
-static Bytes
-made_gif (int frames, unsigned delay_cs, bool comments, int loop = -1)
-{
-  gif_test::GifBuilder b;
-  b.header (8, 8, gif_test::grayPalette (4));
-  if (loop >= 0)
-    b.loop ((unsigned)loop);
-  for (int i = 0; i < frames; i++) {
-    if (comments)
-      b.comment ("comment number " + std::to_string (i));
-    b.gce (1, delay_cs);
-    gif_test::Image im;
-    im.width = im.height = 8;
-    im.pixels.assign (64, (guint8)(i % 4));
-    b.image (im);
-  }
-  return b.trailer ().bytes;
-}
-
 GST_START_TEST (test_adversarial)
 {
   Outcome o;
 
   /* A comment before each of 2,000 frames, streamed (upstream cannot seek). test_gifdemux
    * bounds what the tag events carry; here: every frame comes out, nothing is said. */
-  Bytes comments = made_gif (2000, 10, true);
+  Bytes comments = gif_test::opaqueAnimation (2000, 10, true);
   o = push_gif (comments);
   fail_unless (!o.error && o.frames == 2000 && o.warnings.empty (), "%s",
       describe (o).c_str ());
@@ -746,7 +725,8 @@ GST_START_TEST (test_adversarial)
 
   /* honor-loop, every delay 0 (min-delay=0), a loop count of 0 (forever): played once. */
   {
-    std::string path = mk_write_temp_file (made_gif (3, 0, false, 0));
+    std::string path =
+        mk_write_temp_file (gif_test::opaqueAnimation (3, 0, false, 0));
     o = run_pipeline ("filesrc location=\"" + path +
                       "\" ! gifdemux honor-loop=true min-delay=0 ! gifdec ! "
                       "fakesink name=sink");

@@ -505,28 +505,6 @@ GST_END_TEST;
 
 /* ---------------------------------------------------------------- seeks from another thread */
 
-/* An 8x8 GIF of `frames` full-screen opaque frames (every one a key frame), each shown for
- * `delay_cs`, with a comment before each frame when `comments`, looping `loop` times (-1: no
- * loop extension). */
-static std::vector<guint8>
-made_gif (int frames, unsigned delay_cs, bool comments = false, int loop = -1)
-{
-  gif_test::GifBuilder b;
-  b.header (8, 8, gif_test::grayPalette (4));
-  if (loop >= 0)
-    b.loop ((unsigned)loop);
-  for (int i = 0; i < frames; i++) {
-    if (comments)
-      b.comment ("comment number " + std::to_string (i));
-    b.gce (1, delay_cs);
-    gif_test::Image im;
-    im.width = im.height = 8;
-    im.pixels.assign (64, (guint8)(i % 4));
-    b.image (im);
-  }
-  return b.trailer ().bytes;
-}
-
 /* What reaches the sink: each buffer's PTS, and the seqnums of the SEGMENT and EOS events. */
 struct SinkLog
 {
@@ -634,40 +612,14 @@ seek_from_thread (
   return c.result;
 }
 
-enum class Mode { kPull, kPushQueue, kPushPipe };
-
-static const char *
-mode_name (Mode m)
-{
-  return m == Mode::kPull        ? "pull"
-         : m == Mode::kPushQueue ? "push (queue)"
-                                 : "push (pipe)";
-}
-
-/* "<source> ! gifdemux ! fakesink sync=true" over `file` in mode `m`, with a SinkLog probe on
- * the sink. For kPushPipe, `*pipe_fd` is the read end of a pipe holding the file. */
+/* "<the source of `mode`> ! gifdemux ! fakesink sync=true" over `file`, with a SinkLog probe on
+ * the sink; `*path` to unlink after. */
 static GstElement *
-sync_pipeline (Mode m, const std::string &path, const std::vector<guint8> &file,
-    SinkLog *log, const char *demux_props = "")
+sync_pipeline (MkGifMode m, const std::vector<guint8> &file, SinkLog *log,
+    std::string *path)
 {
-  std::string src;
-  if (m == Mode::kPushPipe) {
-    int fds[2];
-    fail_unless (pipe (fds) == 0);
-    fail_unless (file.size () < 65536); /* the pipe holds it all */
-    fail_unless (
-        write (fds[1], file.data (), file.size ()) == (ssize_t)file.size ());
-    close (fds[1]);
-    src = "fdsrc fd=" + std::to_string (fds[0]);
-  } else {
-    src = "filesrc location=\"" + path + "\"";
-    if (m == Mode::kPushQueue)
-      src += " ! queue";
-  }
-  std::string desc =
-      src + " ! gifdemux " + demux_props + " ! fakesink name=sink sync=true";
-  GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
-  fail_unless (pipeline != nullptr);
+  GstElement *pipeline = mk_gif_pipeline (
+      file, m, "gifdemux ! fakesink name=sink sync=true", path);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (pad,
@@ -703,16 +655,17 @@ GST_START_TEST (test_seek_returns_promptly)
 {
   const int frames = 6;
   const GstClockTime delay = 60 * GST_SECOND;
-  std::vector<guint8> file = made_gif (frames, 6000);
-  std::string path = mk_write_temp_file (file);
+  std::vector<guint8> file = gif_test::opaqueAnimation (frames, 6000);
 
-  for (Mode m : {Mode::kPull, Mode::kPushQueue, Mode::kPushPipe}) {
+  for (MkGifMode m :
+      {MkGifMode::kPull, MkGifMode::kPushSeekable, MkGifMode::kPushStream}) {
     for (GstState state : {GST_STATE_PAUSED, GST_STATE_PLAYING}) {
       gchar *what = g_strdup_printf (
-          "%s, %s", mode_name (m), gst_element_state_get_name (state));
+          "%s, %s", mk_gif_mode_name (m), gst_element_state_get_name (state));
       SinkLog log;
       sink_log_init (&log);
-      GstElement *pipeline = sync_pipeline (m, path, file, &log);
+      std::string path;
+      GstElement *pipeline = sync_pipeline (m, file, &log, &path);
       gst_element_set_state (pipeline, state);
       fail_unless_equals_int (
           gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
@@ -727,7 +680,7 @@ GST_START_TEST (test_seek_returns_promptly)
       guint32 seqnum;
       gboolean ok =
           seek_from_thread (pipeline, 4 * delay + GST_SECOND, &seqnum, what);
-      if (m == Mode::kPushPipe) {
+      if (m == MkGifMode::kPushStream) {
         fail_if (ok, "%s: a seek on a pipe was accepted", what);
       } else {
         fail_unless (ok, "%s: seek refused", what);
@@ -751,11 +704,12 @@ GST_START_TEST (test_seek_returns_promptly)
       }
       gst_element_set_state (pipeline, GST_STATE_NULL);
       gst_object_unref (pipeline);
+      if (!path.empty ())
+        unlink (path.c_str ());
       sink_log_clear (&log);
       g_free (what);
     }
   }
-  unlink (path.c_str ());
 }
 
 GST_END_TEST;
@@ -763,34 +717,36 @@ GST_END_TEST;
 /* EOS carries the seqnum of the segment it ends, in every mode, with or without a seek. */
 GST_START_TEST (test_eos_seqnum)
 {
-  std::vector<guint8> file = made_gif (4, 1);
-  std::string path = mk_write_temp_file (file);
-  for (Mode m : {Mode::kPull, Mode::kPushQueue, Mode::kPushPipe}) {
+  std::vector<guint8> file = gif_test::opaqueAnimation (4, 1);
+  for (MkGifMode m :
+      {MkGifMode::kPull, MkGifMode::kPushSeekable, MkGifMode::kPushStream}) {
     for (bool seek : {false, true}) {
-      if (seek && m == Mode::kPushPipe)
+      if (seek && m == MkGifMode::kPushStream)
         continue;
       SinkLog log;
       sink_log_init (&log);
-      GstElement *pipeline = sync_pipeline (m, path, file, &log);
+      std::string path;
+      GstElement *pipeline = sync_pipeline (m, file, &log, &path);
       guint32 seqnum = GST_SEQNUM_INVALID;
       if (seek) {
         gst_element_set_state (pipeline, GST_STATE_PAUSED);
         gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND);
         fail_unless (seek_from_thread (
-            pipeline, 20 * GST_MSECOND, &seqnum, mode_name (m)));
+            pipeline, 20 * GST_MSECOND, &seqnum, mk_gif_mode_name (m)));
       }
       gst_element_set_state (pipeline, GST_STATE_PLAYING);
       wait_log (
-          &log, [] (const SinkLog &l) { return l.eos; }, mode_name (m));
+          &log, [] (const SinkLog &l) { return l.eos; }, mk_gif_mode_name (m));
       fail_unless_equals_int (log.eos_seqnum, log.segment_seqnum);
       if (seek)
         fail_unless_equals_int (log.eos_seqnum, seqnum);
       gst_element_set_state (pipeline, GST_STATE_NULL);
       gst_object_unref (pipeline);
+      if (!path.empty ())
+        unlink (path.c_str ());
       sink_log_clear (&log);
     }
   }
-  unlink (path.c_str ());
 }
 
 GST_END_TEST;
@@ -829,7 +785,7 @@ comment_tag_bytes (GstHarness *h, int *events, std::string *first)
 GST_START_TEST (test_comment_tags_linear)
 {
   const int frames = 3000;
-  std::vector<guint8> file = made_gif (frames, 10, true);
+  std::vector<guint8> file = gif_test::opaqueAnimation (frames, 10, true);
   GstHarness *h = demux_harness ();
   push_bytes (h, file, 4096);
   fail_unless_equals_int (gst_harness_buffers_received (h), frames);
@@ -892,7 +848,7 @@ count_bounded (GstElement *sink, GstBuffer *, GstPad *, gpointer data)
 GST_START_TEST (test_honor_loop_zero_delays)
 {
   for (int loop : {0, 2}) {
-    std::vector<guint8> file = made_gif (3, 0, false, loop);
+    std::vector<guint8> file = gif_test::opaqueAnimation (3, 0, false, loop);
     std::string path = mk_write_temp_file (file);
     std::string desc = "filesrc location=\"" + path +
                        "\" ! gifdemux honor-loop=true min-delay=0 ! fakesink "
@@ -921,12 +877,12 @@ GST_END_TEST;
  * in pull and in push mode; the pipeline plays on. */
 GST_START_TEST (test_reverse_refused)
 {
-  std::vector<guint8> file = made_gif (4, 1);
-  std::string path = mk_write_temp_file (file);
-  for (Mode m : {Mode::kPull, Mode::kPushQueue}) {
+  std::vector<guint8> file = gif_test::opaqueAnimation (4, 1);
+  for (MkGifMode m : {MkGifMode::kPull, MkGifMode::kPushSeekable}) {
     SinkLog log;
     sink_log_init (&log);
-    GstElement *pipeline = sync_pipeline (m, path, file, &log);
+    std::string path;
+    GstElement *pipeline = sync_pipeline (m, file, &log, &path);
     GstBus *bus = gst_element_get_bus (pipeline);
     gst_element_set_state (pipeline, GST_STATE_PAUSED);
     fail_unless_equals_int (
@@ -935,26 +891,27 @@ GST_START_TEST (test_reverse_refused)
     fail_if (
         gst_element_seek (pipeline, -1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH,
             GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET, 20 * GST_MSECOND),
-        "%s: a reverse seek was accepted", mode_name (m));
+        "%s: a reverse seek was accepted", mk_gif_mode_name (m));
     GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
-    fail_unless (msg != nullptr, "%s: no warning", mode_name (m));
+    fail_unless (msg != nullptr, "%s: no warning", mk_gif_mode_name (m));
     GError *e = nullptr;
     gst_message_parse_warning (msg, &e, nullptr);
     fail_unless (strstr (e->message, "backwards") != nullptr, "%s: %s",
-        mode_name (m), e->message);
+        mk_gif_mode_name (m), e->message);
     g_error_free (e);
     gst_message_unref (msg);
     /* it plays on, to the end */
     gst_element_set_state (pipeline, GST_STATE_PLAYING);
     wait_log (
-        &log, [] (const SinkLog &l) { return l.eos; }, mode_name (m));
+        &log, [] (const SinkLog &l) { return l.eos; }, mk_gif_mode_name (m));
     fail_unless_equals_int ((int)log.pts.size (), 4);
     gst_element_set_state (pipeline, GST_STATE_NULL);
     gst_object_unref (bus);
     gst_object_unref (pipeline);
+    if (!path.empty ())
+      unlink (path.c_str ());
     sink_log_clear (&log);
   }
-  unlink (path.c_str ());
 }
 
 GST_END_TEST;

@@ -224,6 +224,25 @@ inline std::vector<uint8_t> grayPalette(unsigned entries) {
   return p;
 }
 
+// An 8x8 animation of `frames` opaque full-screen frames (each one a key frame) of `delay_cs`
+// each, with a comment before each frame when `comments`, looping `loop` times (-1: no loop
+// extension). Frame i is filled with colour i % 4.
+inline std::vector<uint8_t> opaqueAnimation(int frames, unsigned delay_cs, bool comments = false,
+                                            int loop = -1) {
+  GifBuilder b;
+  b.header(8, 8, grayPalette(4));
+  if (loop >= 0) b.loop(static_cast<unsigned>(loop));
+  for (int i = 0; i < frames; i++) {
+    if (comments) b.comment("comment number " + std::to_string(i));
+    b.gce(1, delay_cs);
+    Image im;
+    im.width = im.height = 8;
+    im.pixels.assign(64, static_cast<uint8_t>(i % 4));
+    b.image(im);
+  }
+  return b.trailer().bytes;
+}
+
 inline bool readFile(const std::string &path, std::vector<uint8_t> &out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
