@@ -412,7 +412,9 @@ START_TEST(test_loop_takes_no_time) {
   for (; d.cursorFrame(&f) && n < 100; n++) d.advanceCursor();
   ck_assert_uint_eq(n, 3);
   // The same file at the default delay policy loops for ever: no duration.
-  Demuxer forever(DemuxSettings{2, 10, 65535, true, s.max_canvas_pixels});
+  DemuxSettings defaults;
+  defaults.honor_loop = true;
+  Demuxer forever(defaults);
   forever.start(Demuxer::Mode::kIndex);
   feed(forever, animation({0, 0, 0}, {true, true, true}, 0), 1000);
   ck_assert(!forever.loopTakesNoTime());
