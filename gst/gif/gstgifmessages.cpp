@@ -218,7 +218,8 @@ static const GstMkMessage gif_messages[] = {
     {GST_GIF_MSG_MUX_DAMAGED_FRAME, "gifmux", GST_MK_POST_ERROR,
         GST_MK_CODE (STREAM, MUX), "A GIF frame is damaged.",
         "the frame number and the muxer's message, e.g. \"frame record has no "
-        "image descriptor\", \"unexpected block type 7 in a frame record\"",
+        "image descriptor\", \"frame record: unexpected byte 0x07 at offset 0 "
+        "where an extension, an image or the trailer should start\"",
         "A frame buffer is not a GIF frame record (extensions, image "
         "descriptor, image data).",
         "Feed gifmux from gifenc or gifdemux; when remuxing a damaged file, "

@@ -5,8 +5,17 @@
 #include <gst/check/gstcheck.h>
 
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MK_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define MK_TEST_SANITIZED 1
+#endif
+#endif
 
 /* A file under tests/files (MK_TEST_FILES). */
 static inline std::string
@@ -66,3 +75,55 @@ mk_run_pipeline (
   gst_object_unref (bus);
   return error;
 }
+
+/* Limits the address space (RLIMIT_AS) to what the process maps now plus `headroom` bytes, so
+ * that the next large allocation fails as it does under `ulimit -v` on a small board; lift()
+ * (or the destructor) puts the old limit back. Deterministic: the limit is counted from the
+ * process's own mappings, not from what the machine has free. Not active() under
+ * AddressSanitizer or ThreadSanitizer, which reserve terabytes of address space up front: the
+ * test then has nothing to check. */
+class MkAddressSpaceLimit
+{
+public:
+  explicit MkAddressSpaceLimit (gsize headroom)
+  {
+#ifdef MK_TEST_SANITIZED
+    (void)headroom;
+    GST_INFO ("built with a sanitizer: no address-space limit");
+#else
+    fail_unless (getrlimit (RLIMIT_AS, &old_) == 0);
+    std::vector<guint8> statm = mk_read_file ("/proc/self/statm");
+    statm.push_back (0);
+    guint64 pages =
+        g_ascii_strtoull ((const gchar *)statm.data (), nullptr, 10);
+    fail_unless (pages > 0);
+    struct rlimit lim = old_;
+    lim.rlim_cur = pages * (guint64)sysconf (_SC_PAGESIZE) + headroom;
+    if (old_.rlim_max != RLIM_INFINITY && lim.rlim_cur > old_.rlim_max)
+      lim.rlim_cur = old_.rlim_max;
+    fail_unless (setrlimit (RLIMIT_AS, &lim) == 0);
+    active_ = true;
+#endif
+  }
+  ~MkAddressSpaceLimit ()
+  {
+    lift ();
+  }
+  MkAddressSpaceLimit (const MkAddressSpaceLimit &) = delete;
+  MkAddressSpaceLimit &operator= (const MkAddressSpaceLimit &) = delete;
+
+  bool active () const
+  {
+    return active_;
+  }
+  void lift ()
+  {
+    if (active_)
+      fail_unless (setrlimit (RLIMIT_AS, &old_) == 0);
+    active_ = false;
+  }
+
+private:
+  struct rlimit old_ = {};
+  bool active_ = false;
+};
