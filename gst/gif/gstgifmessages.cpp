@@ -223,6 +223,28 @@ static const GstMkMessage gif_messages[] = {
         "An input frame could not be mapped for reading (memory the CPU "
         "cannot read, or a buffer smaller than its caps say).",
         "Put `videoconvert` in front of gifenc."},
+    {GST_GIF_MSG_ENC_TIMESTAMP_BACKWARDS, "gifenc", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, ENCODE),
+        "The input timestamps went backwards; the frame before is shown for "
+        "the shortest delay.",
+        "the two timestamps and the delay given",
+        "A frame's timestamp is earlier than the frame before it (a source "
+        "restarting its clock, a badly joined stream). gifenc shows the "
+        "frame before for 2 cs and goes on from the new timestamp. Posted "
+        "once per stream (until a flush); later ones are logged.",
+        "Put `videorate` or a timestamp fix in front of gifenc if the "
+        "animation must keep the source's timing."},
+    {GST_GIF_MSG_ENC_DELAY_CLAMPED, "gifenc", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, ENCODE),
+        "A frame shows longer than a GIF delay can say (655.35 s); it is "
+        "shown for 655.35 s.",
+        "the frame number and how long it should show",
+        "The time from a frame to the next (or to the end of the stream) is "
+        "over 65535 cs, the largest delay a GIF holds: a gap in the input, a "
+        "still image with a long duration.",
+        "Nothing to do if the animation may move on sooner; otherwise repeat "
+        "the frame (e.g. `videorate`) so that no single frame lasts that "
+        "long."},
 
     /* gifmux */
     {GST_GIF_MSG_MUX_NO_CODEC_DATA, "gifmux", GST_MK_POST_ERROR,
