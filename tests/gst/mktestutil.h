@@ -76,6 +76,78 @@ mk_run_pipeline (
   return error;
 }
 
+/* mk_run_with_flush: the sink's gate, which holds the buffer after the first `pass`. */
+struct MkFlushGate
+{
+  GMutex lock;
+  GCond cond;
+  int pass = 0;
+  int buffers = 0;
+  bool blocked = false;
+};
+
+static inline GstPadProbeReturn
+mk_flush_gate_probe (GstPad *, GstPadProbeInfo *, gpointer user)
+{
+  MkFlushGate *gate = (MkFlushGate *)user;
+  g_mutex_lock (&gate->lock);
+  bool block = ++gate->buffers > gate->pass;
+  if (block) {
+    gate->blocked = true;
+    g_cond_signal (&gate->cond);
+  }
+  g_mutex_unlock (&gate->lock);
+  /* PASS lets the buffer through and keeps the probe for the next one; OK blocks here until
+   * the probe is removed or the pad is flushed. */
+  return block ? GST_PAD_PROBE_OK : GST_PAD_PROBE_PASS;
+}
+
+/* Runs the launch line `description` (with an element named "demux" and a sink named "sink")
+ * until `pass` buffers have reached the sink and the next one waits at its pad; then sends a
+ * flushing key-unit seek to `target` to "demux" (from this thread, while the streaming thread
+ * waits downstream: the flush must wake it), and runs the pipeline to its end. Returns the
+ * error message (nullptr on EOS); warnings go to `warnings` when given. */
+static inline GstMessage *
+mk_run_with_flush (const std::string &description, int pass,
+    GstClockTime target, std::vector<std::string> *warnings = nullptr)
+{
+  GError *error = nullptr;
+  GstElement *p = gst_parse_launch (description.c_str (), &error);
+  fail_unless (p != nullptr && error == nullptr, "%s: %s", description.c_str (),
+      error ? error->message : "?");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "sink");
+  GstElement *demux = gst_bin_get_by_name (GST_BIN (p), "demux");
+  fail_unless (sink != nullptr && demux != nullptr);
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  MkFlushGate gate;
+  gate.pass = pass;
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  gulong probe = gst_pad_add_probe (pad,
+      (GstPadProbeType)(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER),
+      mk_flush_gate_probe, &gate, nullptr);
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  g_mutex_lock (&gate.lock);
+  gint64 until = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  while (!gate.blocked)
+    fail_unless (g_cond_wait_until (&gate.cond, &gate.lock, until),
+        "%s: %d buffers never reached the sink", description.c_str (), pass);
+  g_mutex_unlock (&gate.lock);
+  fail_unless (gst_element_seek_simple (demux, GST_FORMAT_TIME,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), target));
+  gst_pad_remove_probe (pad, probe);
+  GstMessage *msg = mk_run_pipeline (p, warnings);
+
+  gst_object_unref (pad);
+  gst_object_unref (demux);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+  return msg;
+}
+
 /* Limits the address space (RLIMIT_AS) to what the process maps now plus `headroom` bytes, so
  * that the next large allocation fails as it does under `ulimit -v` on a small board; lift()
  * (or the destructor) puts the old limit back. Deterministic: the limit is counted from the

@@ -662,72 +662,17 @@ GST_END_TEST;
  * must be a whole GIF that other readers take (it started with the old offset's worth of zeros
  * before). Back to 0: the same bytes as a remux without a seek. Into the middle: the frames
  * from the seek on. */
-struct Gate
-{
-  GMutex lock;
-  GCond cond;
-  int buffers = 0;
-  bool blocked = false;
-};
-
-static GstPadProbeReturn
-count_then_block (GstPad *, GstPadProbeInfo *, gpointer user)
-{
-  Gate *gate = (Gate *)user;
-  g_mutex_lock (&gate->lock);
-  gate->buffers++;
-  bool block = gate->buffers == 4; /* header and two frames went through */
-  if (block) {
-    gate->blocked = true;
-    g_cond_signal (&gate->cond);
-  }
-  g_mutex_unlock (&gate->lock);
-  /* PASS lets the buffer through and keeps the probe for the next one; OK blocks here
-   * until the probe is removed or the pad is flushed. */
-  return block ? GST_PAD_PROBE_OK : GST_PAD_PROBE_PASS;
-}
-
 static Bytes
 remux_with_seek (GstClockTime target)
 {
   std::string out = tmp_path ("seek.gif");
-  std::string desc = "filesrc location=\"" + mk_test_file (ANIM) +
-                     "\" ! gifdemux name=demux ! gifmux ! filesink name=sink "
-                     "location=\"" +
-                     out + "\"";
-  GstElement *p = gst_parse_launch (desc.c_str (), nullptr);
-  fail_unless (p != nullptr);
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "sink");
-  GstElement *demux = gst_bin_get_by_name (GST_BIN (p), "demux");
-  GstPad *pad = gst_element_get_static_pad (sink, "sink");
-  Gate gate;
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
-  gulong probe = gst_pad_add_probe (pad,
-      (GstPadProbeType)(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER),
-      count_then_block, &gate, nullptr);
-
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  g_mutex_lock (&gate.lock);
-  gint64 until = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
-  while (!gate.blocked)
-    fail_unless (g_cond_wait_until (&gate.cond, &gate.lock, until),
-        "the pipeline never reached its fourth buffer");
-  g_mutex_unlock (&gate.lock);
-  /* The streaming thread waits in the probe, three buffers written: seek the demuxer (gifmux
-   * itself refuses seeks). The flush wakes the probe. */
-  fail_unless (gst_element_seek_simple (demux, GST_FORMAT_TIME,
-      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), target));
-  gst_pad_remove_probe (pad, probe);
-  GstMessage *err = mk_run_pipeline (p);
+  GstMessage *err =
+      mk_run_with_flush ("filesrc location=\"" + mk_test_file (ANIM) +
+                             "\" ! gifdemux name=demux ! gifmux "
+                             "! filesink name=sink location=\"" +
+                             out + "\"",
+          3, target);
   fail_unless (err == nullptr, "the pipeline failed after the seek");
-
-  gst_object_unref (pad);
-  gst_object_unref (demux);
-  gst_object_unref (sink);
-  gst_object_unref (p);
-  g_mutex_clear (&gate.lock);
-  g_cond_clear (&gate.cond);
   Bytes bytes = mk_read_file (out);
   remove_tmp (out);
   return bytes;
