@@ -76,6 +76,30 @@ mk_run_pipeline (
   return error;
 }
 
+/* A buffer holding the frame record `record` (extensions, image, LZW data, terminator) whose
+ * LZW data goes on with 255-byte sub-blocks of zeros until the record is `size` bytes: a huge
+ * but well-formed record (readers stop at the LZW end code). Built in place, no copy. */
+static inline GstBuffer *
+mk_long_record (const std::vector<guint8> &record, gsize size)
+{
+  fail_unless (
+      !record.empty () && record.back () == 0 && size > record.size ());
+  const gsize blocks = (size - record.size () + 255) / 256;
+  const gsize total = record.size () + blocks * 256;
+  GstBuffer *buf = gst_buffer_new_allocate (nullptr, total, nullptr);
+  GstMapInfo map;
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+  memcpy (map.data, record.data (), record.size () - 1);
+  guint8 *p = map.data + record.size () - 1;
+  for (gsize i = 0; i < blocks; i++, p += 256) {
+    p[0] = 255;
+    memset (p + 1, 0, 255);
+  }
+  *p = 0; /* the record's terminator, now after the added sub-blocks */
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
 /* mk_run_with_flush: the sink's gate, which holds the buffer after the first `pass`. */
 struct MkFlushGate
 {

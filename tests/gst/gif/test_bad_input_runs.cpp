@@ -110,21 +110,13 @@ GST_START_TEST (test_memory_limit)
   {
     Bytes record (
         file.begin () + l.header_end, file.begin () + l.frame_ends[0]);
-    record.pop_back ();
-    const size_t total = (size_t)48 << 20;
-    record.reserve (total + 256);
-    while (record.size () < total) {
-      record.push_back (255);
-      record.insert (record.end (), 255, (guint8)0);
-    }
-    record.push_back (0);
+    const gsize total = (gsize)48 << 20;
     GstBuffer *cd = gst_buffer_new_memdup (file.data (), l.header_end);
     GstCaps *caps = gst_caps_new_simple ("image/gif", "parsed", G_TYPE_BOOLEAN,
         TRUE, "codec_data", GST_TYPE_BUFFER, cd, nullptr);
     gst_buffer_unref (cd);
-    GstBuffer *in = gst_buffer_new_memdup (record.data (), record.size ());
-    const gint64 in_size = (gint64)record.size ();
-    Bytes ().swap (record);
+    GstBuffer *in = mk_long_record (record, total);
+    const gint64 in_size = (gint64)gst_buffer_get_size (in);
     Outcome o;
     {
       MkAddressSpaceLimit limit ((gsize)16 << 20);
