@@ -66,6 +66,8 @@ struct GifDecState
    * one warning at the end of the stream. */
   bool damage_reported = false;
   guint64 damaged_unreported = 0;
+  bool no_buffers_said =
+      false; /* GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS was posted */
 };
 
 struct _GstGifDec
@@ -154,6 +156,7 @@ gst_gif_dec_start (GstVideoDecoder *dec)
   self->state->need_reset = true;
   self->state->damage_reported = false;
   self->state->damaged_unreported = 0;
+  self->state->no_buffers_said = false;
   return TRUE;
 }
 
@@ -373,6 +376,22 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
     if (ret != GST_FLOW_OK) {
       gst_buffer_unmap (frame->input_buffer, &in);
       gst_video_decoder_drop_frame (dec, frame);
+      /* The pool could not grow (downstream holds every buffer it has, and memory for
+       * another canvas is not there): an error nobody else posts. */
+      if (ret == GST_FLOW_ERROR && !st->no_buffers_said) {
+        GstVideoCodecState *out_state =
+            gst_video_decoder_get_output_state (dec);
+        gchar *what = g_strdup_printf ("%" G_GSIZE_FORMAT
+                                       " bytes each, one more than downstream "
+                                       "gave back",
+            GST_VIDEO_INFO_SIZE (&out_state->info));
+        gst_video_codec_state_unref (out_state);
+        st->no_buffers_said = true;
+        GST_MK_POST (self,
+            gst_gif_message (GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, what),
+            ("the output buffer pool could not give a buffer"));
+        g_free (what);
+      }
       return ret;
     }
     GstVideoCodecState *out_state = gst_video_decoder_get_output_state (dec);
@@ -464,6 +483,7 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
   gboolean active = gst_buffer_pool_set_active (pool, TRUE);
   gst_object_unref (pool);
   if (!active) {
+    GST_GIF_DEC (dec)->state->no_buffers_said = true;
     gchar *what = g_strdup_printf ("%u bytes each, %u at the start", size, min);
     GST_MK_POST (dec, gst_gif_message (GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, what),
         ("the output buffer pool did not start"));

@@ -160,11 +160,13 @@ static const GstMkMessage gif_messages[] = {
     {GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, "gifdec", GST_MK_POST_ERROR,
         GST_MK_CODE (RESOURCE, NO_SPACE_LEFT),
         "Could not allocate the decoder's output buffers (%s).",
-        "\"the output buffer pool did not start\"",
+        "\"the output buffer pool did not start\", \"the output buffer pool "
+        "could not give a buffer\"",
         "The buffer pool for the decoded canvases (gifdec's own, or one "
-        "downstream offered) could not allocate its first buffers: each "
-        "holds a whole canvas. `%s` gives their size and how many the pool "
-        "allocates at the start.",
+        "downstream offered) could not allocate its first buffers, or one "
+        "more while downstream holds the others: each holds a whole canvas. "
+        "`%s` gives their size, and how many the pool allocates at the start "
+        "or that it needed one more.",
         "Free memory or raise the limit (`ulimit -v`); lower "
         "`max-canvas-pixels` to refuse such screens up front."},
     {GST_GIF_MSG_DEC_DAMAGED_FRAMES, "gifdec", GST_MK_POST_WARNING,

@@ -267,23 +267,28 @@ caps_for_screen (int w, int h)
   return caps;
 }
 
-/* 8192x4096 (the default max-canvas-pixels) with one 1x1 frame, under an address-space limit
- * `headroom` above what the process maps: the error gifdec posts, or nullptr. */
+/* 8192x4096 (the default max-canvas-pixels) with `frames` 1x1 frames, under an address-space
+ * limit `headroom` above what the process maps; the harness keeps every output buffer. The
+ * error gifdec posts, or nullptr. */
 static GstMessage *
-decode_under_limit (gsize headroom, bool *limited)
+decode_under_limit (gsize headroom, bool *limited, int frames = 1)
 {
   GstHarness *h = gst_harness_new ("gifdec");
   GstBus *bus = gst_bus_new ();
   gst_element_set_bus (h->element, bus);
   GstCaps *caps = caps_for_screen (8192, 4096);
-  GstBuffer *in = gst_buffer_new_memdup (
-      tiny_gif + TINY_HEADER, sizeof (tiny_gif) - TINY_HEADER - 1);
-  GstFlowReturn ret;
+  std::vector<GstBuffer *> in;
+  for (int i = 0; i < frames; i++)
+    in.push_back (gst_buffer_new_memdup (
+        tiny_gif + TINY_HEADER, sizeof (tiny_gif) - TINY_HEADER - 1));
+  GstFlowReturn ret = GST_FLOW_OK;
   {
     MkAddressSpaceLimit limit (headroom);
     *limited = limit.active ();
     gst_harness_set_src_caps (h, caps);
-    ret = gst_harness_push (h, in);
+    for (GstBuffer *b : in)
+      ret = ret == GST_FLOW_OK ? gst_harness_push (h, b)
+                               : (gst_buffer_unref (b), ret);
   }
   GstMessage *error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   /* Either it decoded (not with these limits), or it said why not. */
@@ -298,10 +303,10 @@ decode_under_limit (gsize headroom, bool *limited)
 
 /* Decodes under `headroom`: a RESOURCE/NO_SPACE_LEFT error whose text holds `text`. */
 static void
-check_out_of_memory (gsize headroom, const char *text)
+check_out_of_memory (gsize headroom, const char *text, int frames = 1)
 {
   bool limited = false;
-  GstMessage *error = decode_under_limit (headroom, &limited);
+  GstMessage *error = decode_under_limit (headroom, &limited, frames);
   if (!limited) {
     /* sanitizers: no limit, nothing to check */
     if (error)
@@ -336,6 +341,15 @@ GST_END_TEST;
 GST_START_TEST (test_output_pool_out_of_memory)
 {
   check_out_of_memory ((128 + 32) << 20, "output buffers");
+}
+
+GST_END_TEST;
+
+/* The pool started, downstream keeps the first canvas, and there is no memory for a second:
+ * a RESOURCE error (the pool's GST_FLOW_ERROR went upstream with no message of its own). */
+GST_START_TEST (test_output_pool_cannot_grow)
+{
+  check_out_of_memory ((gsize)(128 + 128 + 32) << 20, "one more than", 2);
 }
 
 GST_END_TEST;
@@ -463,6 +477,7 @@ gifdec_suite (void)
   tcase_add_test (tc, test_damaged_frames_summed_up);
   tcase_add_test (tc, test_canvas_out_of_memory);
   tcase_add_test (tc, test_output_pool_out_of_memory);
+  tcase_add_test (tc, test_output_pool_cannot_grow);
   tcase_add_test (tc, test_no_codec_data);
   tcase_add_test (tc, test_renegotiate_new_screen);
   tcase_add_test (tc, test_seek_accurate);
