@@ -39,6 +39,9 @@ CLASSES = [
      "Inserted after the header and before frame 3; ignored by gifdec, dropped by gifmux."),
     ("zero-length", "Zero-length buffers", "Empty buffers among valid ones."),
     ("caps-lies", "Caps that lie", "Caps that disagree with the data they announce."),
+    ("adversarial", "Adversarial runs",
+     "What the outside review of issue 12 found: a flushing seek while gifmux writes to "
+     "filesink, decoding and muxing when memory runs out, a comment on every frame."),
     ("dvpp-faults", "DVPP faults",
      "ascendvenc on the simulator, one fault injected with DVPPSIM_FAULTS (function=kind@n: "
      "the n-th call fails / never signals / returns an empty stream / takes 200 ms); 20 frames "

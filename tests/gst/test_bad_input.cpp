@@ -720,6 +720,7 @@ bad_input_suite (void)
   tcase_add_test (tc, test_unknown_extensions);
   tcase_add_test (tc, test_zero_length);
   tcase_add_test (tc, test_caps_lies);
+  add_adversarial_tests (tc);
   add_dvpp_tests (tc);
   return s;
 }
