@@ -89,6 +89,26 @@ static const GstMkMessage gif_messages[] = {
         "cannot be read by the CPU).",
         "Put a converter or a copy (e.g. `queue` after a hardware source) in "
         "front; report it if it happens after a plain `filesrc`."},
+    {GST_GIF_MSG_DEMUX_LOOP_NO_TIME, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DEMUX),
+        "The GIF animation takes no time; it is played once instead of "
+        "looping.",
+        "the loop count and the number of frames",
+        "`honor-loop=true`, and every frame delay is 0 after the delay policy "
+        "(`min-delay=0`, or `default-delay=0`): replaying the animation would "
+        "give frames without end, all at the same timestamp.",
+        "To see the animation loop as a browser shows it, keep `min-delay` "
+        "and `default-delay` at their defaults (2 and 10)."},
+    {GST_GIF_MSG_DEMUX_NO_REVERSE, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (CORE, SEEK),
+        "gifdemux does not play backwards; the seek was refused.",
+        "the rate asked for",
+        "A seek with a negative rate. Most GIF frames depend on the frames "
+        "before them (often only the first is a key frame), so playing "
+        "backwards would mean keeping every decoded canvas of the animation "
+        "in memory.",
+        "Play forwards; to show an animation backwards, decode its frames and "
+        "reverse them in the application (or re-encode it reversed)."},
 
     /* gifdec */
     {GST_GIF_MSG_DEC_NO_CODEC_DATA, "gifdec", GST_MK_POST_ERROR,
