@@ -71,6 +71,8 @@ GstBuffer *raw_frame (size_t size, guint8 value);
 GstElement *element (const char *name);
 /* test_bad_input_dvpp.cpp: the DVPP fault sweep and ascendvenc's bad buffers. */
 void add_dvpp_tests (TCase *tc);
+/* gif/test_bad_input_runs.cpp: flushes into gifmux ! filesink, memory limits, comments. */
+void add_adversarial_tests (TCase *tc);
 
 /* ---- GIF files: the blocks of a file, to cut and patch it at known places ---- */
 

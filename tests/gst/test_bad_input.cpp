@@ -816,6 +816,7 @@ bad_input_suite (void)
   tcase_add_test (tc, test_unknown_extensions);
   tcase_add_test (tc, test_zero_length);
   tcase_add_test (tc, test_caps_lies);
+  add_adversarial_tests (tc);
   tcase_add_test (tc, test_adversarial);
   add_dvpp_tests (tc);
   return s;
