@@ -22,7 +22,7 @@ void Demuxer::reset() {
   reader_.reset();
   state_ = State::kIndexing;
   base_ = 0;
-  std::vector<uint8_t>().swap(kept_);
+  dropKept();
   have_header_ = false;
   screen_ = ScreenInfo();
   codec_data_.clear();
@@ -40,7 +40,8 @@ void Demuxer::reset() {
 void Demuxer::start(Mode mode, size_t read_ahead) {
   reader_.reset();
   base_ = 0;
-  std::vector<uint8_t>().swap(kept_);
+  dropKept();
+  finished_ = false;
   read_ahead_ = read_ahead;
   state_ = mode == Mode::kIndex       ? State::kIndexing
            : mode == Mode::kReadAhead ? State::kReadingAhead
@@ -50,29 +51,61 @@ void Demuxer::start(Mode mode, size_t read_ahead) {
 void Demuxer::resume(uint64_t offset) {
   reader_.resetBody(screen_);
   base_ = offset;
-  std::vector<uint8_t>().swap(kept_);
+  dropKept();
+  finished_ = false;
   state_ = State::kReplaying;
 }
 
 void Demuxer::push(const uint8_t *data, size_t size) {
   // (The reader refuses bytes only after finish(): those are ignored too.)
+  if (finished_ || size == 0) return;
   switch (state_) {
     case State::kReadingAhead:
-      if (!reader_.finished()) kept_.insert(kept_.end(), data, data + size);
+    case State::kReplayKept:  // (the reader starts again from the first byte: kept for it)
+      kept_.emplace_back(data, data + size);
+      kept_bytes_ += size;
+      if (state_ == State::kReadingAhead) (void)reader_.push(data, size);
+      return;
+    case State::kReplaying:
+      if (kept_next_ < kept_.size()) {
+        // Still replaying what was kept: these come after it.
+        kept_.emplace_back(data, data + size);
+        kept_bytes_ += size;
+        return;
+      }
       (void)reader_.push(data, size);
       return;
     case State::kIndexing:
-    case State::kReplaying:
       (void)reader_.push(data, size);
-      return;
-    case State::kReplayKept:
-      // The reader starts again from the first byte: these come after what was kept.
-      if (!reader_.finished()) kept_.insert(kept_.end(), data, data + size);
       return;
     default:
       // After the end nothing reads the reader any more: it would keep every byte.
       return;
   }
+}
+
+void Demuxer::finish() noexcept {
+  finished_ = true;
+  // A replay of kept bytes finishes the reader after the last of them.
+  const bool replaying_kept =
+      state_ == State::kReplayKept || (state_ == State::kReplaying && kept_next_ < kept_.size());
+  if (!replaying_kept) reader_.finish();
+}
+
+void Demuxer::dropKept() noexcept {
+  std::vector<std::vector<uint8_t>>().swap(kept_);
+  kept_bytes_ = 0;
+  kept_next_ = 0;
+}
+
+// The replay gives the reader the next kept chunk (the one before it may go: the reader copied
+// what it still needs of it). False when there is none left: then they all go.
+bool Demuxer::pushKept() {
+  if (kept_next_ >= kept_.size()) return false;
+  (void)reader_.push(kept_[kept_next_].data(), kept_[kept_next_].size());
+  if (kept_next_ > 0) std::vector<uint8_t>().swap(kept_[kept_next_ - 1]);
+  kept_next_++;
+  return true;
 }
 
 // The read-ahead stops: what it kept is replayed next. `complete`: it read the whole file.
@@ -85,11 +118,10 @@ Demuxer::Event Demuxer::aheadEnded(bool complete) {
 
 // Replays the bytes kept by the read-ahead, from the first byte of the file.
 void Demuxer::replayKept() {
-  const bool finished = reader_.finished();
   reader_.reset();
   state_ = State::kReplaying;
-  if (!kept_.empty()) (void)reader_.push(kept_.data(), kept_.size());
-  if (finished) reader_.finish();
+  kept_next_ = 0;
+  if (!pushKept() && finished_) reader_.finish();
 }
 
 Demuxer::Event Demuxer::noImages(const std::string &why) {
@@ -146,9 +178,16 @@ Demuxer::Event Demuxer::next() {
     switch (*ev) {
       case gif::Event::kNeedData:
         // Too long to index first: play what was kept, then stream.
-        if (state_ == State::kReadingAhead && kept_.size() > read_ahead_) return aheadEnded(false);
-        // The reader copied what it still needs of the replayed bytes.
-        if (state_ == State::kReplaying && !kept_.empty()) std::vector<uint8_t>().swap(kept_);
+        if (state_ == State::kReadingAhead && kept_bytes_ > read_ahead_) return aheadEnded(false);
+        if (state_ == State::kReplaying && !kept_.empty()) {
+          if (pushKept()) continue;
+          // The reader copied what it still needs of the replayed bytes.
+          dropKept();
+          if (finished_) {
+            reader_.finish();
+            continue;
+          }
+        }
         return Event::kNeedData;
       case gif::Event::kEnd:
         if (index_.empty()) return noImages("");

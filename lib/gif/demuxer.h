@@ -118,7 +118,7 @@ class Demuxer {
   // the end of the pass, or after finish(), are ignored.
   void push(const uint8_t *data, size_t size);
   // No more bytes will come in this pass.
-  void finish() noexcept { reader_.finish(); }
+  void finish() noexcept;
   Event next();
 
   // What the last event is about.
@@ -181,14 +181,21 @@ class Demuxer {
   Event readerError(const Status &status);
   Event aheadEnded(bool complete);
   void replayKept();
+  bool pushKept();
+  void dropKept() noexcept;
   Event noImages(const std::string &why);
   DemuxFrame indexedFrame(size_t i, uint64_t play) const noexcept;
 
   DemuxSettings settings_;
   Reader reader_;
   State state_ = State::kIndexing;
-  uint64_t base_ = 0;          // file offset of the first byte of this pass
-  std::vector<uint8_t> kept_;  // kReadAhead: the bytes read so far
+  uint64_t base_ = 0;  // file offset of the first byte of this pass
+  // kReadAhead: the bytes read so far, as they were pushed (one copy, no reallocation); the
+  // replay gives them to the reader one by one from kept_next_.
+  std::vector<std::vector<uint8_t>> kept_;
+  size_t kept_bytes_ = 0;
+  size_t kept_next_ = 0;
+  bool finished_ = false;  // finish() was called in this pass
   size_t read_ahead_ = kReadAheadBytes;
 
   bool have_header_ = false;
