@@ -79,7 +79,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 struct GifEncState
 {
   /* Properties, under the object lock. */
-  mk::gif::EncodeOptions settings;
+  mk::gif::EncoderSettings settings;
 
   /* Streaming state, under the stream lock. */
   GstVideoCodecState *input_state = nullptr;
@@ -164,7 +164,6 @@ static void
 gst_gif_enc_init (GstGifEnc *self)
 {
   self->state = new GifEncState ();
-  mk::gif::encoderOptions ().setDefaults (&self->state->settings);
   GST_PAD_SET_ACCEPT_TEMPLATE (GST_VIDEO_ENCODER_SINK_PAD (self));
 }
 
@@ -354,7 +353,7 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
       st->interval = GST_CLOCK_TIME_NONE;
     }
     GST_OBJECT_LOCK (self);
-    config.settings = st->settings.encoderSettings ();
+    config.settings = st->settings;
     GST_OBJECT_UNLOCK (self);
     mk::Result<std::unique_ptr<mk::gif::Encoder>> created =
         mk::gif::Encoder::create (config);
