@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gif/demuxer.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 
 namespace mk::gif {
@@ -41,6 +43,7 @@ void Demuxer::start(Mode mode, size_t read_ahead) {
   reader_.reset();
   base_ = 0;
   dropKept();
+  replay_next_ = replay_end_ = 0;
   finished_ = false;
   read_ahead_ = read_ahead;
   state_ = mode == Mode::kIndex       ? State::kIndexing
@@ -61,21 +64,17 @@ void Demuxer::push(const uint8_t *data, size_t size) {
   if (finished_ || size == 0) return;
   switch (state_) {
     case State::kReadingAhead:
-    case State::kReplayKept:  // (the reader starts again from the first byte: kept for it)
       kept_.emplace_back(data, data + size);
       kept_bytes_ += size;
-      if (state_ == State::kReadingAhead) (void)reader_.push(data, size);
-      return;
-    case State::kReplaying:
-      if (kept_next_ < kept_.size()) {
-        // Still replaying what was kept: these come after it.
-        kept_.emplace_back(data, data + size);
-        kept_bytes_ += size;
-        return;
-      }
       (void)reader_.push(data, size);
       return;
+    case State::kReplayKept:
+      // Past the read-ahead's limit the reader goes on where it stopped; after the end of the
+      // file it reads nothing more.
+      if (ahead_end_ == AheadEnd::kLimit) (void)reader_.push(data, size);
+      return;
     case State::kIndexing:
+    case State::kReplaying:
       (void)reader_.push(data, size);
       return;
     default:
@@ -86,42 +85,80 @@ void Demuxer::push(const uint8_t *data, size_t size) {
 
 void Demuxer::finish() noexcept {
   finished_ = true;
-  // A replay of kept bytes finishes the reader after the last of them.
-  const bool replaying_kept =
-      state_ == State::kReplayKept || (state_ == State::kReplaying && kept_next_ < kept_.size());
-  if (!replaying_kept) reader_.finish();
+  reader_.finish();
 }
 
 void Demuxer::dropKept() noexcept {
   std::vector<std::vector<uint8_t>>().swap(kept_);
+  std::vector<uint8_t>().swap(scratch_);
   kept_bytes_ = 0;
   kept_next_ = 0;
+  kept_start_ = 0;
 }
 
-// The replay gives the reader the next kept chunk (the one before it may go: the reader copied
-// what it still needs of it). False when there is none left: then they all go.
-bool Demuxer::pushKept() {
-  if (kept_next_ >= kept_.size()) return false;
-  (void)reader_.push(kept_[kept_next_].data(), kept_[kept_next_].size());
-  if (kept_next_ > 0) std::vector<uint8_t>().swap(kept_[kept_next_ - 1]);
-  kept_next_++;
-  return true;
-}
-
-// The read-ahead stops: what it kept is replayed next. `complete`: it read the whole file.
-Demuxer::Event Demuxer::aheadEnded(bool complete) {
+// The read-ahead stops: the frames it indexed are replayed from the kept bytes next. `end`:
+// why it stopped; `why`: what the replay says of damage or truncation.
+Demuxer::Event Demuxer::aheadEnded(AheadEnd end, const std::string &why) {
   state_ = State::kReplayKept;
-  if (!complete || index_complete_) return next();
+  ahead_end_ = end;
+  ahead_message_ = why;
+  replay_next_ = 0;
+  if (end == AheadEnd::kLimit || index_complete_) return next();
   index_complete_ = true;
   return Event::kIndexed;
 }
 
-// Replays the bytes kept by the read-ahead, from the first byte of the file.
-void Demuxer::replayKept() {
-  reader_.reset();
-  state_ = State::kReplaying;
-  kept_next_ = 0;
-  if (!pushKept() && finished_) reader_.finish();
+// The bytes [offset, offset + size) of the file, from the kept chunks: in place when one chunk
+// holds them, else copied into scratch_. The chunks wholly before `offset` go (the replay only
+// moves forward).
+const uint8_t *Demuxer::keptBytes(uint64_t offset, size_t size) {
+  while (kept_next_ < kept_.size() && kept_start_ + kept_[kept_next_].size() <= offset) {
+    kept_start_ += kept_[kept_next_].size();
+    std::vector<uint8_t>().swap(kept_[kept_next_]);
+    kept_next_++;
+  }
+  size_t i = kept_next_;
+  size_t skip = static_cast<size_t>(offset - kept_start_);
+  if (i < kept_.size() && skip + size <= kept_[i].size()) return kept_[i].data() + skip;
+  scratch_.clear();
+  for (; i < kept_.size() && scratch_.size() < size; i++, skip = 0) {
+    const std::vector<uint8_t> &c = kept_[i];
+    const size_t n = std::min(c.size() - skip, size - scratch_.size());
+    scratch_.insert(scratch_.end(), c.begin() + long(skip), c.begin() + long(skip + n));
+  }
+  return scratch_.data();
+}
+
+// The read-ahead's replay: the indexed frames from the kept bytes (the reader does not read
+// them again), then what ended the read-ahead.
+Demuxer::Event Demuxer::replayKept() {
+  if (replay_next_ < replay_end_) {
+    const size_t i = replay_next_++;
+    frame_ = indexedFrame(i, 0);
+    frame_.data = keptBytes(frame_.record.offset, static_cast<size_t>(frame_.record.size));
+    frame_.size = static_cast<size_t>(frame_.record.size);
+    if (ahead_end_ == AheadEnd::kTruncated && replay_next_ == replay_end_) {
+      frame_.truncated = true;
+      message_ = ahead_message_;
+      state_ = State::kCutFrame;
+      return Event::kTruncated;
+    }
+    return Event::kFrame;
+  }
+  dropKept();
+  switch (ahead_end_) {
+    case AheadEnd::kLimit:
+      // The rest of the file streams on, from where the reader stopped.
+      state_ = State::kReplaying;
+      return next();
+    case AheadEnd::kDamaged:
+      message_ = ahead_message_;
+      state_ = State::kEnding;
+      return Event::kDamaged;
+    default:
+      state_ = State::kEnding;
+      return next();
+  }
 }
 
 Demuxer::Event Demuxer::noImages(const std::string &why) {
@@ -143,8 +180,8 @@ Demuxer::Event Demuxer::readerError(const Status &status) {
   }
   // With no frame before it, the damage is the reason given for "no images".
   if (index_.empty()) return noImages(status.message());
-  // The read-ahead leaves it to the replay to say it, where it is.
-  if (state_ == State::kReadingAhead) return aheadEnded(true);
+  // The read-ahead leaves it to its replay to say it, where it is.
+  if (state_ == State::kReadingAhead) return aheadEnded(AheadEnd::kDamaged, status.message());
   message_ = status.message();
   state_ = State::kEnding;
   return Event::kDamaged;
@@ -166,8 +203,7 @@ Demuxer::Event Demuxer::next() {
         state_ = State::kEnding;
         return Event::kFrame;
       case State::kReplayKept:
-        replayKept();
-        continue;
+        return replayKept();
       case State::kIndexing:
       case State::kReadingAhead:
       case State::kReplaying:
@@ -178,20 +214,12 @@ Demuxer::Event Demuxer::next() {
     switch (*ev) {
       case gif::Event::kNeedData:
         // Too long to index first: play what was kept, then stream.
-        if (state_ == State::kReadingAhead && kept_bytes_ > read_ahead_) return aheadEnded(false);
-        if (state_ == State::kReplaying && !kept_.empty()) {
-          if (pushKept()) continue;
-          // The reader copied what it still needs of the replayed bytes.
-          dropKept();
-          if (finished_) {
-            reader_.finish();
-            continue;
-          }
-        }
+        if (state_ == State::kReadingAhead && kept_bytes_ > read_ahead_)
+          return aheadEnded(AheadEnd::kLimit, std::string());
         return Event::kNeedData;
       case gif::Event::kEnd:
         if (index_.empty()) return noImages("");
-        if (state_ == State::kReadingAhead) return aheadEnded(true);
+        if (state_ == State::kReadingAhead) return aheadEnded(AheadEnd::kEnd, std::string());
         state_ = State::kEnding;
         continue;
       case gif::Event::kHeader:
@@ -227,6 +255,7 @@ Demuxer::Event Demuxer::next() {
       }
       index_.append(offset, static_cast<uint32_t>(f.record.size), f.control.delay_cs, f.key);
     }
+    if (state_ == State::kReadingAhead) replay_end_ = i + 1;
     frame_ = indexedFrame(i, 0);
     frame_.truncated = f.truncated;
     frame_.data = reader_.eventData();
@@ -234,7 +263,7 @@ Demuxer::Event Demuxer::next() {
     if (f.truncated) {
       message_ = "frame " + std::to_string(i) + " ends at offset " +
                  std::to_string(offset + f.record.size);
-      if (state_ == State::kReadingAhead) return aheadEnded(true);
+      if (state_ == State::kReadingAhead) return aheadEnded(AheadEnd::kTruncated, message_);
       state_ = state_ == State::kReplaying ? State::kCutFrame : State::kEnding;
       return Event::kTruncated;
     }

@@ -14,9 +14,9 @@
 //   (indexed then if it is new): push mode from a source that cannot seek.
 // - kReadAhead, push mode from a source that can seek in bytes: the bytes are kept and indexed
 //   first, so that the duration and the frame rate are known before the first frame; at the
-//   end of the file (or past `read_ahead` bytes) what was kept is replayed, yielding the
-//   frames, and the rest streams on as in kReplay. Damage and truncation are said once, by the
-//   replay, where they are.
+//   end of the file (or past `read_ahead` bytes) the indexed frames are yielded from the kept
+//   bytes (the reader reads each byte once), and the rest streams on as in kReplay. Damage and
+//   truncation are said once, after the frames before them.
 // What a pass learns (index, comments, loop count, header) is kept: resume() replays from a
 // frame record's offset after an upstream byte seek, with the index's timestamps.
 //
@@ -170,7 +170,7 @@ class Demuxer {
   enum class State {
     kIndexing,      // an index pass
     kReadingAhead,  // an index pass that keeps the bytes, to replay them
-    kReplayKept,    // the read-ahead is over: replay what it kept
+    kReplayKept,    // the read-ahead is over: its frames are yielded from the kept bytes
     kReplaying,     // a replay pass: frames are yielded
     kCutFrame,      // kTruncated was yielded in a replay pass: the cut frame comes next
     kEnding,        // the data ended: kIndexed (if the index is new) and kEnd are still to come
@@ -178,10 +178,18 @@ class Demuxer {
     kFailed,        // kFailed, sticky
   };
 
+  // Why the read-ahead stopped.
+  enum class AheadEnd {
+    kLimit,      // past `read_ahead` bytes: the reader streams on after the replay
+    kEnd,        // the end of the file
+    kDamaged,    // damage after some frames: said after them
+    kTruncated,  // the last frame is cut short: said before it
+  };
+
   Event readerError(const Status &status);
-  Event aheadEnded(bool complete);
-  void replayKept();
-  bool pushKept();
+  Event aheadEnded(AheadEnd end, const std::string &why);
+  Event replayKept();
+  const uint8_t *keptBytes(uint64_t offset, size_t size);
   void dropKept() noexcept;
   Event noImages(const std::string &why);
   DemuxFrame indexedFrame(size_t i, uint64_t play) const noexcept;
@@ -191,10 +199,17 @@ class Demuxer {
   State state_ = State::kIndexing;
   uint64_t base_ = 0;  // file offset of the first byte of this pass
   // kReadAhead: the bytes read so far, as they were pushed (one copy, no reallocation); the
-  // replay gives them to the reader one by one from kept_next_.
+  // replay frees them chunk by chunk (kept_[kept_next_] starts at file offset kept_start_) and
+  // copies a record that spans chunks into scratch_.
   std::vector<std::vector<uint8_t>> kept_;
   size_t kept_bytes_ = 0;
   size_t kept_next_ = 0;
+  uint64_t kept_start_ = 0;
+  std::vector<uint8_t> scratch_;
+  AheadEnd ahead_end_ = AheadEnd::kEnd;
+  std::string ahead_message_;
+  size_t replay_next_ = 0;  // the next indexed frame the replay yields
+  size_t replay_end_ = 0;   // and the end of those the read-ahead read
   bool finished_ = false;  // finish() was called in this pass
   size_t read_ahead_ = kReadAheadBytes;
 

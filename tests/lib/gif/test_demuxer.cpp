@@ -240,7 +240,7 @@ END_TEST
 START_TEST(test_read_ahead) {
   const std::vector<unsigned> delays(12, 4);
   const std::vector<bool> keys(12, true);
-  const std::vector<uint8_t> file = animation(delays, keys);
+  const std::vector<uint8_t> file = animation(delays, keys, -1, {0, 9});
   const gif_walk::Walk w = gif_walk::walk(file);
   ck_assert(w.ok);
   for (size_t chunk : {size_t{3}, size_t{100}, file.size()}) {
@@ -248,6 +248,7 @@ START_TEST(test_read_ahead) {
     d.start(Demuxer::Mode::kReadAhead);
     Run run = feed(d, file, chunk);
     checkFrames(run, file, w, delays, keys);
+    ck_assert_uint_eq(count(run, Event::kComment), 2);  // once each: the reader reads once
     ck_assert_int_eq(run.frames_before_indexed, 0);
     ck_assert_uint_ge(run.pushed_at_first_frame, w.trailer + 1);
     ck_assert_uint_eq(d.frameRate().num, 25);
@@ -263,6 +264,7 @@ START_TEST(test_read_ahead) {
   ck_assert_uint_le(run.pushed_at_first_frame, file.size() / 2 + 16);
   ck_assert_int_eq(run.frames_before_indexed, int(w.frames.size()));
   ck_assert_uint_eq(count(run, Event::kIndexed), 1);
+  ck_assert_uint_eq(count(run, Event::kComment), 2);
 
   // resume(): after a byte seek to frame 7's record, frames 7.. with their place and times.
   d.resume(w.frames[7].record_offset);
@@ -320,6 +322,23 @@ START_TEST(test_damaged) {
     ck_assert(run.events.back() == Event::kEnd);
     ck_assert(d.indexComplete());
   }
+  // Damage past the read-ahead's limit: its frames from what it kept, the next one streamed,
+  // then the damage, said once.
+  std::vector<uint8_t> late(file.begin(), file.begin() + long(w.frames[3].record_end));
+  late.insert(late.end(), {0x77, 0x77, 0x77});
+  Demuxer d;
+  d.start(Demuxer::Mode::kReadAhead, w.frames[1].record_end);
+  Run run = feed(d, late, 7);
+  ck_assert_uint_eq(run.frames.size(), 4);
+  for (size_t k = 0; k < 4; k++) {
+    ck_assert_uint_eq(run.frames[k].index, k);
+    ck_assert(run.data[k] ==
+              std::vector<uint8_t>(file.begin() + long(w.frames[k].record_offset),
+                                   file.begin() + long(w.frames[k].record_end)));
+  }
+  ck_assert_uint_eq(count(run, Event::kDamaged), 1);
+  ck_assert(run.events[run.events.size() - 3] == Event::kDamaged);
+  ck_assert(run.events.back() == Event::kEnd);
   std::vector<uint8_t> none(file.begin(), file.begin() + long(w.header_end));
   none.insert(none.end(), {0x77, 0x77});
   for (Demuxer::Mode mode :
