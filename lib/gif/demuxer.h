@@ -210,7 +210,7 @@ class Demuxer {
   std::string ahead_message_;
   size_t replay_next_ = 0;  // the next indexed frame the replay yields
   size_t replay_end_ = 0;   // and the end of those the read-ahead read
-  bool finished_ = false;  // finish() was called in this pass
+  bool finished_ = false;   // finish() was called in this pass
   size_t read_ahead_ = kReadAheadBytes;
 
   bool have_header_ = false;

@@ -332,9 +332,8 @@ START_TEST(test_damaged) {
   ck_assert_uint_eq(run.frames.size(), 4);
   for (size_t k = 0; k < 4; k++) {
     ck_assert_uint_eq(run.frames[k].index, k);
-    ck_assert(run.data[k] ==
-              std::vector<uint8_t>(file.begin() + long(w.frames[k].record_offset),
-                                   file.begin() + long(w.frames[k].record_end)));
+    ck_assert(run.data[k] == std::vector<uint8_t>(file.begin() + long(w.frames[k].record_offset),
+                                                  file.begin() + long(w.frames[k].record_end)));
   }
   ck_assert_uint_eq(count(run, Event::kDamaged), 1);
   ck_assert(run.events[run.events.size() - 3] == Event::kDamaged);
