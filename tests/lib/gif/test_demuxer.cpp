@@ -462,12 +462,60 @@ START_TEST(test_comments_bounded) {
 }
 END_TEST
 
+// The read-ahead changes when frames come out, not what comes out: for the file cut at every
+// byte, or damaged there, and read-ahead limits from none to all of it, the same frames (their
+// bytes those of the file at their record), the same damage and truncation with the same
+// messages, the same end as a replay pass.
+START_TEST(test_read_ahead_as_replay) {
+  const std::vector<uint8_t> file = animation(kDelays, kKeys, 0, {2});
+  const gif_walk::Walk w = gif_walk::walk(file);
+  auto without = [](const Run &run) {
+    std::vector<Event> events;
+    for (Event e : run.events)
+      if (e != Event::kIndexed && e != Event::kComment) events.push_back(e);
+    return events;
+  };
+  for (size_t cut = w.header_end; cut <= file.size(); cut++) {
+    for (bool damage : {false, true}) {
+      std::vector<uint8_t> input(file.begin(), file.begin() + long(cut));
+      if (damage) input.insert(input.end(), {0x77, 0x77});
+      Demuxer replay;
+      replay.start(Demuxer::Mode::kReplay);
+      const Run expected = feed(replay, input, 7);
+      for (size_t limit : {size_t{0}, size_t{40}, input.size() / 2, input.size()}) {
+        Demuxer d;
+        d.start(Demuxer::Mode::kReadAhead, limit);
+        const Run run = feed(d, input, 7);
+        ck_assert_msg(without(run) == without(expected), "cut %zu damage %d limit %zu", cut,
+                      int(damage), limit);
+        ck_assert(run.messages == expected.messages);
+        ck_assert_uint_eq(run.frames.size(), expected.frames.size());
+        for (size_t k = 0; k < run.frames.size(); k++) {
+          const DemuxFrame &f = run.frames[k];
+          ck_assert_uint_eq(f.index, k);
+          ck_assert_uint_eq(f.record.offset, expected.frames[k].record.offset);
+          ck_assert_uint_eq(f.pts_ns, expected.frames[k].pts_ns);
+          ck_assert(f.truncated == expected.frames[k].truncated);
+          ck_assert(run.data[k] ==
+                    std::vector<uint8_t>(input.begin() + long(f.record.offset),
+                                         input.begin() + long(f.record.offset + f.record.size)));
+          ck_assert(run.data[k] == expected.data[k]);
+        }
+        ck_assert_uint_eq(count(run, Event::kComment), count(expected, Event::kComment));
+        ck_assert_uint_eq(count(run, Event::kIndexed), count(expected, Event::kIndexed));
+      }
+    }
+  }
+}
+END_TEST
+
 int main() {
   Suite *s = suite_create("gif-demuxer");
   TCase *tc = tcase_create("demuxer");
   tcase_add_test(tc, test_pull_index_then_cursor);
   tcase_add_test(tc, test_push_any_chunks);
   tcase_add_test(tc, test_read_ahead);
+  tcase_add_test(tc, test_read_ahead_as_replay);
   tcase_add_test(tc, test_truncated);
   tcase_add_test(tc, test_damaged);
   tcase_add_test(tc, test_failures);
