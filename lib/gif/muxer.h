@@ -28,10 +28,10 @@ struct MuxSettings {
 
 const OptionTable &muxOptions() noexcept;
 
-// The loop count to write: -1 (no extension) or 0..65535. `streamLoop` is the caps' loop-count
-// (-1 none, 0 forever, N), `haveStream` whether the caps carry one; without one the animation
+// The loop count to write: -1 (no extension) or 0..65535. `stream_loop` is the caps' loop-count
+// (-1 none, 0 forever, N), `have_stream` whether the caps carry one; without one the animation
 // loops forever (what every GIF encoder writes by default).
-int resolveLoopCount(int property, int streamLoop, bool haveStream) noexcept;
+int resolveLoopCount(int property, int stream_loop, bool have_stream) noexcept;
 
 struct ScreenHeader {
   int width = 0, height = 0;
@@ -42,13 +42,13 @@ struct ScreenHeader {
 // Checks that `data` is exactly a GIF header, logical screen descriptor and global colour table.
 [[nodiscard]] Result<ScreenHeader> parseCodecData(const uint8_t *data, size_t size);
 // Rewrites the background colour index (byte 11) of a codec_data that parseCodecData accepted.
-[[nodiscard]] Status setBackgroundIndex(std::vector<uint8_t> &codecData, int index);
+[[nodiscard]] Status setBackgroundIndex(std::vector<uint8_t> &codec_data, int index);
 
 struct RecordInfo {
-  bool hasControl = false;  // the rewritten record starts with a graphic control extension
-  uint16_t delayCs = 0;     // its delay
-  int droppedBlocks = 0;    // extensions left out (comments, loop, application, plain text)
-  bool truncated = false;   // the LZW data was cut short: closed after its last whole sub-block
+  bool has_control = false;  // the rewritten record starts with a graphic control extension
+  uint16_t delay_cs = 0;     // its delay
+  int dropped_blocks = 0;    // extensions left out (comments, loop, application, plain text)
+  bool truncated = false;    // the LZW data was cut short: closed after its last whole sub-block
 };
 
 // Appends to `out` the record's last graphic control extension (4-byte body) followed by its
@@ -59,6 +59,6 @@ struct RecordInfo {
 
 // Sets the delay of a record cleanFrameRecord wrote at `record[0]`, inserting a graphic control
 // extension (no disposal, no transparency) when it has none.
-void setRecordDelay(std::vector<uint8_t> &record, RecordInfo &info, uint16_t delayCs);
+void setRecordDelay(std::vector<uint8_t> &record, RecordInfo &info, uint16_t delay_cs);
 
 }  // namespace mk::gif

@@ -12,9 +12,9 @@
 namespace mk::gif {
 
 struct DemuxSettings {
-  unsigned min_delay = 2;
-  unsigned default_delay = 10;
-  unsigned max_delay = 65535;
+  unsigned min_delay = kMinDelayCs;
+  unsigned default_delay = kDefaultDelayCs;
+  unsigned max_delay = kMaxDelayCs;
   bool honor_loop = false;
   int64_t max_canvas_pixels = int64_t(kDefaultMaxCanvasPixels);
 
