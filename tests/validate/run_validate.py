@@ -21,10 +21,11 @@
 
 A run passes when the tool ends by itself with status 0, no critical issue was reported, and no
 warning on our elements (gifdemux, gifdec, gifenc, gifmux), on the pipeline as a whole (a
-position past the duration) or on the scenario (an action that could not run in time), except the known quirks of GStreamer 1.22 in QUIRKS (filtered by issue
+position past the duration) or on the scenario, except the known quirks of GStreamer 1.22 in QUIRKS (filtered by issue
 id, each only where it applies). Warnings on stock elements and issue-level reports (the lowest
 level) are listed, not failed on: 1.22's own elements raise some now and then (appsrc after a
-flush, inputselector in a playbin cycled 40 times). Reports are collected as
+flush, inputselector in a playbin cycled 40 times); so are reports whose cause can be the machine's
+load (TIMING_DEPENDENT). Reports are collected as
 gst-validate-launcher does: the tools send each one, with its issue id, as JSON to a local socket
 (GST_VALIDATE_SERVER). Every tool runs under a hang guard (KILL after
 HANG_GUARD_S; a crash makes gst-validate spin for a debugger, which the guard ends at once).
@@ -56,6 +57,12 @@ OWN_SCENARIOS = pathlib.Path(__file__).resolve().parent / "scenarios"
 HANG_GUARD_S = 120
 # Our elements by the names they get: encodebin (transcoding) names its muxer, gifmux, "muxer".
 OUR_ELEMENTS = re.compile(r"^((gifdemux|gifdec|gifenc|gifmux)\d*|muxer)(:|$)")
+# Reports that depend on how busy the machine is: listed, never failed on. An action due at a
+# playback time is run when the scenario's main-loop source next sees the position past it; if
+# EOS comes first, 1.22 warns "Got EOS before action playback time". fast_forward's last actions
+# have milliseconds between their playback time and EOS (32x on the last 0.3 s), so a loaded
+# machine misses them: 2 runs in 10 of fast_forward in pull mode at a load of 36.
+TIMING_DEPENDENT = {"scenario::action-ended-early"}
 # Reports on the pipeline as a whole (its position beyond its duration, an error on its bus).
 WHOLE_PIPELINE = re.compile(r"^(pipeline\d*|playbin\d*|uritranscodebin)$")
 
@@ -220,6 +227,8 @@ class Runner:
             if quirk:
                 matched.add(quirk.issue_id)
                 filtered.append(r)
+            elif r.get("issue-id") in TIMING_DEPENDENT:
+                listed.append(r)
             elif r.get("level") == "critical" or (
                     r.get("level") == "warning"
                     and (OUR_ELEMENTS.search(where) or WHOLE_PIPELINE.search(where)
