@@ -101,6 +101,14 @@ QUIRKS = [
           "it links once more: 1.22 reports it on stock elements as well (qtdemux, avdec_h264, "
           "matroskademux, pngparse)",
           where=lambda ctx: ctx["mode"] in DECODEBIN_MODES),
+    Quirk("buffer::before-segment",
+          "parsebin (in decodebin3, which transcoding uses) blocks a demuxer's source pad that "
+          "needs no parser, and its blocking probe handles the sticky events: validate's monitor "
+          "never sees the segment. 1.22's wavparse and avidemux get the same in parsebin",
+          where=lambda ctx: ctx["mode"] == "transcode", detected_on=r"^gifdemux\d+:src$"),
+    Quirk("event::eos-without-segment",
+          "the same as buffer::before-segment, at EOS",
+          where=lambda ctx: ctx["mode"] == "transcode", detected_on=r"^gifdemux\d+:src$"),
     Quirk("runtime::error-on-bus",
           "gst_parse_launch links a sometimes pad once: after NULL, gifdemux's new source pad "
           "stays unlinked in a gst-launch pipeline (change_state_intensive cycles it); in push "
