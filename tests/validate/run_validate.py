@@ -21,23 +21,25 @@
 
 A run passes when the tool ends by itself with status 0, no critical issue was reported, and no
 warning on our elements (gifdemux, gifdec, gifenc, gifmux), on the pipeline as a whole (a
-position past the duration) or on the scenario, except the known quirks of GStreamer 1.22 in QUIRKS (filtered by issue
-id, each only where it applies). Warnings on stock elements and issue-level reports (the lowest
-level) are listed, not failed on: 1.22's own elements raise some now and then (appsrc after a
-flush, inputselector in a playbin cycled 40 times); so are reports whose cause can be the machine's
-load (TIMING_DEPENDENT). Reports are collected as
+position past the duration) or on the scenario, except the known quirks of GStreamer 1.22 in
+QUIRKS (filtered by issue id, each only where it applies). Warnings on stock elements and
+issue-level reports (the lowest level) are listed, not failed on: 1.22's own elements raise some
+now and then (appsrc after a flush, inputselector in a playbin cycled 40 times); so are reports
+whose cause can be the machine's load (TIMING_DEPENDENT). Reports are collected as
 gst-validate-launcher does: the tools send each one, with its issue id, as JSON to a local socket
-(GST_VALIDATE_SERVER). Every tool runs under a hang guard (KILL after
-HANG_GUARD_S; a crash makes gst-validate spin for a debugger, which the guard ends at once).
+(GST_VALIDATE_SERVER). Every tool runs under a hang guard (KILL after HANG_GUARD_S; a crash makes
+gst-validate spin for a debugger, which the runner sees and ends at once).
 
 The gst-validate build comes from scripts/validate-build (exit 77, skipped, without
 ../shared/tools/gst-validate). Outputs and logs go to --work (default: a temporary folder).
 """
 import argparse
+import hashlib
 import json
 import os
 import pathlib
 import re
+import selectors
 import shutil
 import signal
 import socket
@@ -45,7 +47,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -53,7 +54,7 @@ SKIP = 77
 TOP = pathlib.Path(__file__).resolve().parents[2]
 VALIDATE_BUILD = TOP / "scripts" / "validate-build"
 OWN_SCENARIOS = pathlib.Path(__file__).resolve().parent / "scenarios"
-# A hang guard, not a time limit: the longest run (pause_resume on an 8 s GIF) takes 14 s.
+# A hang guard, not a time limit: the longest run (pause_resume on an 8 s GIF) takes 10-17 s.
 HANG_GUARD_S = 120
 # Our elements by the names they get: encodebin (transcoding) names its muxer, gifmux, "muxer".
 OUR_ELEMENTS = re.compile(r"^((gifdemux|gifdec|gifenc|gifmux)\d*|muxer)(:|$)")
@@ -150,44 +151,50 @@ def validate_env():
 
 
 class Reports:
-    """gst-validate-launcher's side of GST_VALIDATE_SERVER: length-prefixed JSON messages."""
+    """gst-validate-launcher's side of GST_VALIDATE_SERVER: length-prefixed JSON messages, read
+    while the tool runs (a full socket would block it) and to the end once it is gone."""
 
     def __init__(self):
         self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.server.bind(("127.0.0.1", 0))
-        self.server.listen(4)
+        self.server.listen(8)
         self.port = self.server.getsockname()[1]
-        self.messages, self.lock = [], threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.server, selectors.EVENT_READ)
+        self.buffers, self.messages = {}, []
 
-    def _accept(self):
-        while True:
-            try:
+    def pump(self, timeout):
+        """Accepts and reads what is there, waiting up to timeout seconds for something."""
+        for key, _ in self.sel.select(timeout):
+            if key.fileobj is self.server:
                 conn, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._read, args=(conn,), daemon=True).start()
+                self.buffers[conn] = b""
+                self.sel.register(conn, selectors.EVENT_READ)
+                continue
+            conn = key.fileobj
+            data = conn.recv(65536)
+            if not data:
+                self.sel.unregister(conn)
+                conn.close()
+                del self.buffers[conn]
+                continue
+            buf = self.buffers[conn] + data
+            while len(buf) >= 4:
+                (n,) = struct.unpack(">I", buf[:4])
+                if len(buf) < 4 + n:
+                    break
+                self.messages.append(json.loads(buf[4:4 + n].decode("utf-8", "replace")))
+                buf = buf[4 + n:]
+            self.buffers[conn] = buf
 
-    def _read(self, conn):
-        buf = b""
-        with conn:
-            while True:
-                data = conn.recv(65536)
-                if not data:
-                    return
-                buf += data
-                while len(buf) >= 4:
-                    (n,) = struct.unpack(">I", buf[:4])
-                    if len(buf) < 4 + n:
-                        break
-                    msg = json.loads(buf[4:4 + n].decode("utf-8", "replace"))
-                    buf = buf[4 + n:]
-                    with self.lock:
-                        self.messages.append(msg)
-
-    def take(self):
-        with self.lock:
-            msgs, self.messages = self.messages, []
+    def finish(self):
+        """Once the tool is gone: every connection it made is pending or open, and ends in EOF."""
+        while True:
+            pending = any(k.fileobj is self.server for k, _ in self.sel.select(0))
+            if not pending and not self.buffers:
+                break
+            self.pump(None)
+        msgs, self.messages = self.messages, []
         return msgs
 
 
@@ -203,28 +210,29 @@ class Runner:
         log = self.work / (re.sub(r"[^A-Za-z0-9_.-]+", "_", ctx["label"]) + ".log")
         env = dict(self.env, GST_VALIDATE_SERVER="tcp://127.0.0.1:%d" % self.reports.port,
                    GST_VALIDATE_UUID=ctx["label"])
-        self.reports.take()
         start = time.monotonic()
         with open(log, "w") as out:
             proc = subprocess.Popen([name] + args, stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env, cwd=cwd or self.work,
                                     start_new_session=True)
-            status = None
-            while time.monotonic() - start < HANG_GUARD_S:
-                try:
-                    status = proc.wait(timeout=0.2)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                if "<Caught SIGNAL" in log.read_text(errors="replace"):
-                    status = "crash"
-                    break
+            status, seen = None, 0
+            with open(log, "rb") as tail:
+                while time.monotonic() - start < HANG_GUARD_S:
+                    self.reports.pump(0.2)
+                    status = proc.poll()
+                    if status is not None:
+                        break
+                    tail.seek(max(0, seen - 64))  # the marker may straddle two reads
+                    new = tail.read()
+                    seen = tail.tell()
+                    if b"<Caught SIGNAL" in new:
+                        status = "crash"
+                        break
             if status is None or status == "crash":
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        time.sleep(0.1)  # the reader threads have the last messages once the process is gone
-        return status, [m for m in self.reports.take() if m.get("type") == "report"], log, \
-            time.monotonic() - start
+        reports = [m for m in self.reports.finish() if m.get("type") == "report"]
+        return status, reports, log, time.monotonic() - start
 
     def judge(self, status, reports, ctx):
         """Sorts one run's reports; returns (reasons it failed, filtered quirks, other reports)."""
@@ -412,7 +420,7 @@ def cmd_update_media_info(runner, expected_dir, gifs):
         # of the URI, which media-check accepts for any path of the same file).
         text = out.read_text()
         uri, canon = gif.as_uri(), canonical_uri(gif)
-        sha = lambda s: __import__("hashlib").sha256(s.encode()).hexdigest()
+        sha = lambda u: hashlib.sha256(u.encode()).hexdigest()
         text = text.replace('uri="%s"' % uri, 'uri="%s"' % canon).replace(sha(uri), sha(canon))
         out.write_text(text)
         reasons = check_expectation_with_ffprobe(out, gif)
