@@ -77,7 +77,7 @@ MODES = {
     "push": lambda f: ["filesrc", "location=" + str(f), "!", "queue", "!", "gifdemux", "!",
                        "gifdec", "!", "videoconvert", "!", "fakevideosink"],
 }
-DECODEBIN_MODES = ("playbin", "playbin-push", "media-check", "transcode")
+DECODEBIN_MODES = ("playbin", "playbin-push", "media-check")
 
 
 class Quirk:
@@ -98,7 +98,7 @@ class Quirk:
 
 QUIRKS = [
     Quirk("event::caps-duplicate",
-          "decodebin2 (in playbin, uridecodebin, media-check, transcoding) sends the caps of a pad "
+          "decodebin2 (in playbin, uridecodebin, media-check) sends the caps of a pad "
           "it links once more: 1.22 reports it on stock elements as well (qtdemux, avdec_h264, "
           "matroskademux, pngparse)",
           where=lambda ctx: ctx["mode"] in DECODEBIN_MODES),
