@@ -224,10 +224,10 @@ GST_START_TEST (test_faults)
       "videotestsrc num-buffers=40 ! "
       "video/x-raw,format=NV12,width=320,height=240,framerate=30/1 ! "
       "ascendvenc send-timeout=500 ! fakesink");
-  gint64 start = g_get_monotonic_time ();
+  /* No wall-clock bound: a hang is ended by the test's timeout, and a busy machine must not fail
+   * it (20 s was asserted here; the default send-timeout, 10 s, was within it anyway). */
   GstMessage *msg = mk_run_pipeline (p);
   fail_unless (msg != nullptr, "%s: no error", c.faults);
-  fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
   GError *err = nullptr;
   gchar *dbg = nullptr;
   gst_message_parse_error (msg, &err, &dbg);
