@@ -7,11 +7,12 @@
 // request. Environment:
 //   DVPPSIM_CHIP=310P|310B|310   limits and aclrtGetSocName (default 310P)
 //   DVPPSIM_RUN_MODE=device|host aclrtGetRunMode (default device)
-//   DVPPSIM_FAULTS=<function>=<fail|timeout|empty|slow|busy|badparam>@<n>[,...]   read at
-//     hi_mpi_sys_init: the n-th call of <function> (counted from then) fails with the vendor's
-//     error code / never signals (send_frame: the frame is swallowed; get_stream: BUF_EMPTY) /
-//     returns a zero-length pack (send_frame, get_stream) / takes 200 ms (send_frame: that
-//     frame's encode) / fails with BUSY / with ILLEGAL_PARAM (send_frame).
+//   DVPPSIM_FAULTS=<function>[#<chn>]=<fail|timeout|empty|slow|busy|badparam>@<n>[,...]   read
+//     at hi_mpi_sys_init: the n-th call of <function> (counted from then; with #<chn>, its n-th
+//     call on VENC channel <chn>) fails with the vendor's error code / never signals
+//     (send_frame: the frame is swallowed; get_stream: BUF_EMPTY) / returns a zero-length pack
+//     (send_frame, get_stream) / takes 200 ms (send_frame: that frame's encode) / fails with
+//     BUSY / with ILLEGAL_PARAM (send_frame).
 #pragma once
 
 #include <cstddef>

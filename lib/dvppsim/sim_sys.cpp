@@ -124,13 +124,21 @@ void configureLocked() {
   }
 }
 
-Fault takeFault(const char *function) {
+Fault takeFault(const char *function, int chn) {
   std::lock_guard<std::mutex> guard(lock());
   State &s = state();
   if (s.faults.empty()) return Fault::kNone;
   long n = ++s.calls[function];
-  for (const auto &rule : s.faults)
+  std::string on_channel;
+  long n_channel = 0;
+  if (chn >= 0) {
+    on_channel = std::string(function) + "#" + std::to_string(chn);
+    n_channel = ++s.calls[on_channel];
+  }
+  for (const auto &rule : s.faults) {
     if (rule.nth == n && rule.function == function) return rule.kind;
+    if (chn >= 0 && rule.nth == n_channel && rule.function == on_channel) return rule.kind;
+  }
   return Fault::kNone;
 }
 

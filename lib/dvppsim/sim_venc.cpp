@@ -304,7 +304,7 @@ hi_s32 failCode(Fault fault) {
 using namespace dvppsim;
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_create_chn(hi_venc_chn chn, const hi_venc_chn_attr *attr) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!attr) return HI_ERR_VENC_NULL_PTR;
   auto c = std::make_unique<Channel>();
   {
@@ -361,7 +361,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_create_chn(hi_venc_chn chn, const hi_venc_chn_
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_destroy_chn(hi_venc_chn chn) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::unique_ptr<Channel> c;
   {
     std::lock_guard<std::mutex> guard(lock());
@@ -387,7 +387,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_destroy_chn(hi_venc_chn chn) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_start_chn(hi_venc_chn chn, const hi_venc_start_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -399,7 +399,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_start_chn(hi_venc_chn chn, const hi_venc_start
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_stop_chn(hi_venc_chn chn) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -410,7 +410,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_stop_chn(hi_venc_chn chn) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_fd(hi_venc_chn chn) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -424,7 +424,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_close_fd(hi_venc_chn chn) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_query_status(hi_venc_chn chn, hi_venc_chn_status *status) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!status) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -441,7 +441,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_query_status(hi_venc_chn chn, hi_venc_chn_stat
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_stream(hi_venc_chn chn, hi_venc_stream *stream,
                                              hi_s32 milli_sec) {
-  Fault fault = takeFault(__func__);
+  Fault fault = takeFault(__func__, chn);
   if (fault == Fault::kFail) return HI_ERR_VENC_SYS_ERROR;
   if (fault == Fault::kSlow) std::this_thread::sleep_for(kSlow);
   if (!stream || !stream->pack) return HI_ERR_VENC_NULL_PTR;
@@ -494,7 +494,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_stream(hi_venc_chn chn, hi_venc_stream *st
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_release_stream(hi_venc_chn chn, hi_venc_stream *stream) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!stream || !stream->pack) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -526,7 +526,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_release_stream(hi_venc_chn chn, hi_venc_stream
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_send_frame(hi_venc_chn chn, const hi_video_frame_info *frame,
                                              hi_s32 milli_sec) {
-  Fault fault = takeFault(__func__);
+  Fault fault = takeFault(__func__, chn);
   if (fault == Fault::kFail) return HI_ERR_VENC_SYS_ERROR;
   if (fault == Fault::kBusy) return HI_ERR_VENC_BUSY;
   if (fault == Fault::kBadParam) return HI_ERR_VENC_ILLEGAL_PARAM;
@@ -590,7 +590,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_send_frame(hi_venc_chn chn, const hi_video_fra
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_request_idr(hi_venc_chn chn, hi_bool) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -620,7 +620,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_mod_param(hi_venc_mod_param *param) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_rc_param(hi_venc_chn chn, hi_venc_rc_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -631,7 +631,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_rc_param(hi_venc_chn chn, hi_venc_rc_param
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_rc_param(hi_venc_chn chn, const hi_venc_rc_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -667,7 +667,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_rc_param(hi_venc_chn chn, const hi_venc_rc
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_scene_mode(hi_venc_chn chn, const hi_venc_scene_mode mode) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -677,7 +677,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_scene_mode(hi_venc_chn chn, const hi_venc_
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_chn_param(hi_venc_chn chn, const hi_venc_chn_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -710,7 +710,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_chn_attr(hi_venc_chn chn, hi_venc_chn_attr
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_chn_attr(hi_venc_chn chn, const hi_venc_chn_attr *attr) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!attr) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
