@@ -42,12 +42,15 @@
 #include <gst/video/video.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
 
 #include "common/gstmkbufferpool.h"
+#include "common/gstmklocker.h"
 #include "common/gstmkoptions.h"
 #include "dvpp/loader.h"
 #include "dvpp/runtime.h"
@@ -81,6 +84,14 @@ enum {
  * a running channel, or encoding (sending frames, the event thread). */
 enum class SessionStep { kRuntime, kOpen, kReconfigure, kEncode };
 
+/* An access unit the device's looper collected, on its way to the output task. */
+struct AscendVencOutput
+{
+  guint32 frame_number; /* the codec frame's system_frame_number */
+  GstBuffer *buffer;    /* nullptr: the encoder failed on the frame, which is dropped */
+  bool keyframe;
+};
+
 struct AscendVencState
 {
   /* properties, under the object lock */
@@ -96,6 +107,15 @@ struct AscendVencState
   int profile = -1;
   std::vector<GstBufferPool *>
       pools; /* offered upstream; deactivated in stop */
+
+  /* Outputs, from the session's callbacks (on the device's looper thread, which serves every
+   * channel of the device and so must never wait for a GStreamer lock) to the output task on
+   * the source pad, which finishes them under the stream lock. Items are taken out only with
+   * the stream lock held, so whoever holds it sees every earlier output pushed. */
+  std::mutex out_lock;
+  std::condition_variable out_cond;
+  std::deque<AscendVencOutput> outputs;
+  bool task_stop = false;
 
   /* any thread */
   std::atomic<GstFlowReturn> last_flow{GST_FLOW_OK};
@@ -139,6 +159,8 @@ GST_ELEMENT_REGISTER_DEFINE_CUSTOM (
     ascendvenc, gst_ascend_venc_element_register);
 
 static void gst_ascend_venc_finalize (GObject *object);
+static GstStateChangeReturn gst_ascend_venc_change_state (
+    GstElement *element, GstStateChange transition);
 static void gst_ascend_venc_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
 static void gst_ascend_venc_get_property (
@@ -191,6 +213,8 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
   gst_element_class_add_pad_template (element_class, templ);
   gst_caps_unref (src_caps);
 
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_ascend_venc_change_state);
   gst_element_class_set_static_metadata (element_class,
       "Ascend DVPP video encoder", "Codec/Encoder/Video/Hardware",
       "Encodes H.264 or H.265 on the DVPP of Huawei Ascend 310B/310P chips",
@@ -299,38 +323,27 @@ gst_ascend_venc_post_error (
   st->last_flow.store (GST_FLOW_ERROR);
 }
 
-/* Session callbacks: on the session's looper thread. */
+/* Session callbacks, on the device's looper thread: they only queue for the output task (and
+ * post errors), never wait for a GStreamer lock or push. */
+static void
+gst_ascend_venc_queue_output (GstAscendVenc *self, AscendVencOutput out)
+{
+  AscendVencState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    st->outputs.push_back (out);
+  }
+  st->out_cond.notify_one ();
+}
+
 static void
 gst_ascend_venc_on_output (
     void *opaque, const mk::dvpp::EncodedFrame &out) noexcept
 {
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
-  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
-
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
-  GstVideoCodecFrame *frame =
-      gst_video_encoder_get_frame (enc, (int)out.user_id);
-  if (!frame) {
-    /* flushed meanwhile */
-    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-    GST_DEBUG_OBJECT (
-        self, "no frame %" G_GUINT64_FORMAT " any more", (guint64)out.user_id);
-    return;
-  }
-  frame->output_buffer =
-      gst_video_encoder_allocate_output_buffer (enc, out.size);
-  gst_buffer_fill (frame->output_buffer, 0, out.data, out.size);
-  if (out.keyframe)
-    GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
-  else
-    GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
-  GstFlowReturn ret = gst_video_encoder_finish_frame (enc, frame);
-  if (ret != GST_FLOW_OK) {
-    GstFlowReturn expected = GST_FLOW_OK;
-    self->state->last_flow.compare_exchange_strong (expected, ret);
-    GST_DEBUG_OBJECT (self, "finish_frame: %s", gst_flow_get_name (ret));
-  }
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  gst_ascend_venc_queue_output (self,
+      {(guint32)out.user_id, gst_buffer_new_memdup (out.data, out.size),
+          out.keyframe});
 }
 
 static void
@@ -338,15 +351,9 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
     bool has_frame, std::uint64_t user_id, bool fatal) noexcept
 {
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
-  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
 
-  if (has_frame) {
-    GST_VIDEO_ENCODER_STREAM_LOCK (self);
-    GstVideoCodecFrame *frame = gst_video_encoder_get_frame (enc, (int)user_id);
-    if (frame) /* no output buffer: dropped */
-      gst_video_encoder_finish_frame (enc, frame);
-    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  }
+  if (has_frame) /* finished with no output buffer: the base class drops it */
+    gst_ascend_venc_queue_output (self, {(guint32)user_id, nullptr, false});
   if (has_frame || fatal) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return;
@@ -355,23 +362,110 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
       ("%s", status.message ().c_str ()));
 }
 
-/* Closes the session; frames still in flight are dropped. The stream lock is released around
- * it when held, because the looper thread may wait for that lock in a callback. */
+/* With the stream lock held: finishes every queued output, in order. */
 static void
-gst_ascend_venc_close_session (GstAscendVenc *self, bool locked)
+gst_ascend_venc_push_outputs (GstAscendVenc *self)
 {
-  std::unique_ptr<mk::dvpp::EncoderSession> session =
-      std::move (self->state->session);
-  if (!session)
-    return;
-  if (locked)
-    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  session.reset ();
-  if (locked)
-    GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  AscendVencState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+
+  for (;;) {
+    AscendVencOutput out;
+    {
+      std::lock_guard<std::mutex> lock (st->out_lock);
+      if (st->outputs.empty ())
+        return;
+      out = st->outputs.front ();
+      st->outputs.pop_front ();
+    }
+    GstVideoCodecFrame *frame =
+        gst_video_encoder_get_frame (enc, (int)out.frame_number);
+    if (!frame) {
+      /* flushed meanwhile */
+      GST_DEBUG_OBJECT (self, "no frame %u any more", out.frame_number);
+      if (out.buffer)
+        gst_buffer_unref (out.buffer);
+      continue;
+    }
+    frame->output_buffer = out.buffer;
+    if (out.keyframe)
+      GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
+    else
+      GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
+    GstFlowReturn ret = gst_video_encoder_finish_frame (enc, frame);
+    if (ret != GST_FLOW_OK) {
+      GstFlowReturn expected = GST_FLOW_OK;
+      st->last_flow.compare_exchange_strong (expected, ret);
+      GST_DEBUG_OBJECT (self, "finish_frame: %s", gst_flow_get_name (ret));
+    }
+  }
 }
 
-/* With the stream lock held: waits for every frame sent to come out. */
+/* The output task on the source pad: waits for outputs, then finishes them under the stream
+ * lock. It runs from READY->PAUSED to PAUSED->READY. */
+static void
+gst_ascend_venc_loop (gpointer user_data)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (user_data);
+  AscendVencState *st = self->state;
+  {
+    std::unique_lock<std::mutex> lock (st->out_lock);
+    st->out_cond.wait (
+        lock, [st] { return st->task_stop || !st->outputs.empty (); });
+    if (st->task_stop) {
+      lock.unlock ();
+      gst_pad_pause_task (GST_VIDEO_ENCODER_SRC_PAD (self));
+      return;
+    }
+  }
+  GstMkStreamLocker stream (GST_VIDEO_ENCODER (self));
+  gst_ascend_venc_push_outputs (self);
+}
+
+static gboolean
+gst_ascend_venc_start_task (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    st->task_stop = false;
+  }
+  return gst_pad_start_task (
+      GST_VIDEO_ENCODER_SRC_PAD (self), gst_ascend_venc_loop, self, nullptr);
+}
+
+/* Not with the stream lock held: the task may be waiting for it. */
+static void
+gst_ascend_venc_stop_task (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    st->task_stop = true;
+  }
+  st->out_cond.notify_all ();
+  gst_pad_stop_task (GST_VIDEO_ENCODER_SRC_PAD (self));
+}
+
+/* Closes the session and drops its frames in flight and its queued outputs. The looper never
+ * waits for a GStreamer lock, so this may run with the stream lock held. */
+static void
+gst_ascend_venc_close_session (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  st->session.reset ();
+  std::deque<AscendVencOutput> dropped;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    dropped.swap (st->outputs);
+  }
+  for (AscendVencOutput &out : dropped)
+    if (out.buffer)
+      gst_buffer_unref (out.buffer);
+}
+
+/* With the stream lock held: waits for every frame sent to come out, and pushes what the
+ * output task has not pushed yet. */
 static gboolean
 gst_ascend_venc_drain (GstAscendVenc *self)
 {
@@ -380,14 +474,37 @@ gst_ascend_venc_drain (GstAscendVenc *self)
     return TRUE;
   auto timeout =
       std::chrono::milliseconds (st->session->settings ().send_timeout_ms);
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  mk::Status status = st->session->drain (timeout);
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  mk::Status status;
+  {
+    GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+    status = st->session->drain (timeout);
+  }
+  gst_ascend_venc_push_outputs (self);
   if (!status) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return FALSE;
   }
   return TRUE;
+}
+
+/* The output task runs while the source pad is active: started once the base class activated
+ * the pads, stopped before it deactivates them (deactivating waits for the task's iteration). */
+static GstStateChangeReturn
+gst_ascend_venc_change_state (GstElement *element, GstStateChange transition)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (element);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_ascend_venc_stop_task (self);
+  GstStateChangeReturn ret =
+      GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+      ret != GST_STATE_CHANGE_FAILURE && !gst_ascend_venc_start_task (self)) {
+    GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_OPEN_FAILED),
+        ("could not start the output task"));
+    return GST_STATE_CHANGE_FAILURE;
+  }
+  return ret;
 }
 
 static gboolean
@@ -402,9 +519,10 @@ gst_ascend_venc_start (GstVideoEncoder *enc)
     std::lock_guard<std::mutex> posting (st->error_lock);
     st->error_posted = false;
   }
-  GST_OBJECT_LOCK (self);
-  device_id = st->settings.device_id;
-  GST_OBJECT_UNLOCK (self);
+  {
+    GstMkObjectLocker locked (self);
+    device_id = st->settings.device_id;
+  }
 
   auto api = mk::dvpp::loadApi ();
   if (!api.isOk ()) {
@@ -430,7 +548,7 @@ gst_ascend_venc_stop (GstVideoEncoder *enc)
   GstAscendVenc *self = GST_ASCEND_VENC (enc);
   AscendVencState *st = self->state;
 
-  gst_ascend_venc_close_session (self, false);
+  gst_ascend_venc_close_session (self);
   g_clear_pointer (&st->input_state, gst_video_codec_state_unref);
   /* Nothing may allocate from the runtime once our reference is gone; buffers still out keep
    * their own reference and free correctly. */
@@ -448,7 +566,7 @@ gst_ascend_venc_flush (GstVideoEncoder *enc)
 {
   GstAscendVenc *self = GST_ASCEND_VENC (enc);
   /* Frames in flight belong to the old segment: drop them; handle_frame reopens. */
-  gst_ascend_venc_close_session (self, true);
+  gst_ascend_venc_close_session (self);
   self->state->last_flow.store (GST_FLOW_OK);
   return TRUE;
 }
@@ -504,9 +622,10 @@ gst_ascend_venc_open_session (GstAscendVenc *self)
   mk::dvpp::EncoderSettings settings;
   mk::dvpp::EncoderCallbacks callbacks;
 
-  GST_OBJECT_LOCK (self);
-  settings = st->settings;
-  GST_OBJECT_UNLOCK (self);
+  {
+    GstMkObjectLocker locked (self);
+    settings = st->settings;
+  }
   st->bitrate_dirty.store (false);
   settings.codec = st->codec;
   settings.profile = st->profile;
@@ -550,7 +669,7 @@ gst_ascend_venc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   /* A new format: finish the frames of the old one first. */
   if (!gst_ascend_venc_drain (self))
     return FALSE;
-  gst_ascend_venc_close_session (self, true);
+  gst_ascend_venc_close_session (self);
 
   if (st->input_state)
     gst_video_codec_state_unref (st->input_state);
@@ -590,15 +709,18 @@ gst_ascend_venc_apply_bitrate (GstAscendVenc *self)
   AscendVencState *st = self->state;
   guint bitrate, max_bitrate;
 
-  GST_OBJECT_LOCK (self);
-  bitrate = st->settings.bitrate;
-  max_bitrate = st->settings.max_bitrate;
-  GST_OBJECT_UNLOCK (self);
+  {
+    GstMkObjectLocker locked (self);
+    bitrate = st->settings.bitrate;
+    max_bitrate = st->settings.max_bitrate;
+  }
   GST_INFO_OBJECT (self, "bitrate %u kbit/s, max %u", bitrate, max_bitrate);
-  /* may drain and reopen (runtimes without set_chn_attr): outputs need the lock */
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  mk::Status status = st->session->setBitrate (bitrate, max_bitrate);
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  mk::Status status;
+  {
+    /* may drain and reopen (runtimes without set_chn_attr): outputs need the lock */
+    GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+    status = st->session->setBitrate (bitrate, max_bitrate);
+  }
   if (!status) {
     gst_ascend_venc_post_error (self, status, SessionStep::kReconfigure);
     return FALSE;
@@ -670,9 +792,10 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     mk::PoolBuffer dvpp;
     if (gst_ascend_venc_input_is_dvpp_frame (
             self, frame->input_buffer, &dvpp)) {
-      GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-      status = st->session->sendBuffer (std::move (dvpp), meta);
-      GST_VIDEO_ENCODER_STREAM_LOCK (self);
+      {
+        GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+        status = st->session->sendBuffer (std::move (dvpp), meta);
+      }
       if (!status) {
         gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
         ret = GST_FLOW_ERROR;
@@ -694,10 +817,11 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   if (meta.force_idr)
     GST_DEBUG_OBJECT (self, "frame %u: IDR forced", frame->system_frame_number);
 
-  /* sendFrame blocks while the encoder is full; outputs that free it need the lock. */
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  status = st->session->sendFrame (host, meta);
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  {
+    /* sendFrame blocks while the encoder is full: the output task pushes meanwhile. */
+    GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+    status = st->session->sendFrame (host, meta);
+  }
   gst_video_frame_unmap (&vframe);
   if (status)
     st->frames_copied++;
@@ -774,9 +898,11 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
    * out, so with no bound the pool grew by a frame of DVPP memory each time the outputs lagged
    * further behind (tests/soak: 8 encoders on 2 cores). Past twice the frames the encoder
    * queues, upstream waits. */
-  GST_OBJECT_LOCK (self);
-  guint max_buffers = 2 * st->settings.input_buffers;
-  GST_OBJECT_UNLOCK (self);
+  guint max_buffers;
+  {
+    GstMkObjectLocker locked (self);
+    max_buffers = 2 * st->settings.input_buffers;
+  }
   gst_buffer_pool_config_set_params (config, caps, size, 0, max_buffers);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   gst_buffer_pool_config_add_option (
@@ -791,9 +917,10 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
   gst_query_add_allocation_pool (query, pool, size, 0, max_buffers);
   GST_DEBUG_OBJECT (self, "offering DVPP pool, %u bytes, stride %d", size,
       GST_VIDEO_INFO_PLANE_STRIDE (&aligned, 0));
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
-  st->pools.push_back (pool);
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  {
+    GstMkStreamLocker stream (enc);
+    st->pools.push_back (pool);
+  }
   return GST_VIDEO_ENCODER_CLASS (parent_class)
       ->propose_allocation (enc, query);
 }
@@ -809,10 +936,12 @@ gst_ascend_venc_set_property (
   const guint max_rate =
       PROP_FIRST_OPTION + (guint)(table.find ("max-bitrate") - table.begin ());
 
-  GST_OBJECT_LOCK (self);
-  gboolean handled = gst_mk_options_set_property (
-      table, &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
-  GST_OBJECT_UNLOCK (self);
+  gboolean handled;
+  {
+    GstMkObjectLocker locked (self);
+    handled = gst_mk_options_set_property (
+        table, &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  }
   if (!handled) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
@@ -835,10 +964,12 @@ gst_ascend_venc_get_property (
                    G_TYPE_UINT64, self->state->frames_copied.load (), nullptr));
     return;
   }
-  GST_OBJECT_LOCK (self);
-  gboolean handled = gst_mk_options_get_property (mk::dvpp::encoderOptions (),
-      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
-  GST_OBJECT_UNLOCK (self);
+  gboolean handled;
+  {
+    GstMkObjectLocker locked (self);
+    handled = gst_mk_options_get_property (mk::dvpp::encoderOptions (),
+        &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  }
   if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
