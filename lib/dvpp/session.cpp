@@ -11,7 +11,6 @@
 #include <utility>
 
 #include "core/log.h"
-#include "dvpp/dvpp_poller.h"
 
 namespace mk {
 namespace dvpp {
@@ -171,24 +170,9 @@ Status EncoderSession::open() noexcept {
                                        " input frames of DVPP memory: " + status.message());
   if (runtime_->runMode() == RunMode::kHost) staging_.resize(frame_size_);
 
-  auto poller = makeDvppPoller(api());
-  if (!poller) return poller.status();
-  looper_.reset(new (std::nothrow) Looper("mk-dvpp-venc", std::move(poller).value()));
-  if (!looper_) return Status(Errc::kNoMemory, "dvpp: out of memory");
-  Runtime *rt = runtime_.get();
-  status = looper_->start([rt] { return rt->bindThread(); },
-                          [this] {
-                            // The looper stopped by itself (its wait failed): nothing will come.
-                            Status why(Errc::kIo, "dvpp: waiting for encoder events failed");
-                            {
-                              std::lock_guard<std::mutex> lock(mutex_);
-                              if (closing_.load() || !failure_.isOk()) return;
-                              failure_ = why;
-                            }
-                            cond_.notify_all();
-                            callbacks_.error(callbacks_.opaque, why, false, 0, true);
-                          });
-  if (!status) return status;
+  auto looper = runtime_->attachLooper(this);
+  if (!looper) return looper.status();
+  looper_ = *looper;
   return openChannel();
 }
 
@@ -325,14 +309,14 @@ Status EncoderSession::openChannel() noexcept {
   return Status::ok();
 }
 
-// The documented order: stop, leave the epoll set, destroy.
+// The documented order: stop, leave the epoll set, destroy. The fd is claimed under mutex_
+// (markFailed may claim it first): on the shared looper, removing an fd number this session no
+// longer owns would unregister another session that got the number since.
 void EncoderSession::closeChannel() noexcept {
   int chn;
-  int fd;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     chn = channel_;
-    fd = fd_;
   }
   if (chn < 0) return;
   // A failed stop or destroy is tried once more: a channel left open stays taken on the
@@ -342,6 +326,11 @@ void EncoderSession::closeChannel() noexcept {
     MK_LOG_WARNING(kLog, "stop_chn %d: %s; trying again", chn, hiErrorName(ret).c_str());
     ret = api().hi_mpi_venc_stop_chn(chn);
     if (ret != HI_SUCCESS) MK_LOG_WARNING(kLog, "stop_chn %d: %s", chn, hiErrorName(ret).c_str());
+  }
+  int fd;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fd = std::exchange(fd_, -1);
   }
   if (fd >= 0) (void)looper_->remove(fd);  // waits for a running handler
   ret = api().hi_mpi_venc_destroy_chn(chn);
@@ -353,15 +342,15 @@ void EncoderSession::closeChannel() noexcept {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   channel_ = -1;
-  fd_ = -1;
 }
 
 EncoderSession::~EncoderSession() {
   if (runtime_) {
     if (!runtime_->bindThread()) MK_LOG_WARNING(kLog, "closing without a bound context");
-    closing_.store(true);
-    if (looper_) closeChannel();
-    looper_.reset();  // joins the thread, then closes the DVPP epoll
+    if (looper_) {
+      closeChannel();
+      runtime_->detachLooper(this);
+    }
   }
   std::map<std::uint64_t, InFlight> dropped;
   {
@@ -744,23 +733,31 @@ void EncoderSession::transientError(Status status) noexcept {
   callbacks_.error(callbacks_.opaque, status, false, 0, false);
 }
 
-// Looper thread: the session is dead. Stop listening, wake every waiter, tell the user.
+// Looper thread: the session is dead. Stop listening (remove() does not wait on the looper
+// thread, so the fd is claimed and removed under mutex_: see closeChannel), wake every waiter,
+// tell the user.
 void EncoderSession::markFailed(Status status) noexcept {
-  int fd;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.isOk()) return;
     failure_ = status;
-    fd = fd_;
-  }
-  if (fd >= 0) (void)looper_->remove(fd);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    fd_ = -1;
+    int fd = std::exchange(fd_, -1);
+    if (fd >= 0) (void)looper_->remove(fd);
   }
   cond_.notify_all();
   MK_LOG_ERROR(kLog, "%s", status.message().c_str());
   callbacks_.error(callbacks_.opaque, status, false, 0, true);
+}
+
+// The device's looper stopped by itself: nothing will come back.
+void EncoderSession::onLooperStopped(const Status &why) noexcept {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_.isOk()) return;
+    failure_ = why;
+  }
+  cond_.notify_all();
+  callbacks_.error(callbacks_.opaque, why, false, 0, true);
 }
 
 }  // namespace dvpp

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // mk::dvpp::EncoderSession: one hi_mpi VENC channel (H.264/H.265), after the CANN sample's
 // HmevEncoder, done right: zero-initialised attributes, channel-id probing, input frames from a
-// bounded pool of DVPP memory, back-pressure instead of drops, and, on its own Looper thread,
-// every pack copied out before the stream is released and only then the input recycled. Every
-// frame sent either comes out (output callback) or is reported (error callback / drain timeout).
+// bounded pool of DVPP memory, back-pressure instead of drops, and, on the device's looper thread
+// (shared by every channel of the device, see Runtime::attachLooper), every pack copied out
+// before the stream is released and only then the input recycled. Every frame sent either comes
+// out (output callback) or is reported (error callback / drain timeout).
 #pragma once
 
 #include <atomic>
@@ -62,8 +63,10 @@ struct EncodedFrame {
   bool keyframe = false;      // IDR (H.264) or IRAP (H.265)
 };
 
-// Both called on the session's looper thread, never concurrently, never with a session lock
-// held: they may call requestIdr()/stats() but must not destroy the session or drain().
+// Both called on the device's looper thread, which serves every channel of the device: never
+// concurrently for one session, never with a session lock held. They may call
+// requestIdr()/stats() but must not destroy the session or drain(), and must not block (on a
+// GStreamer lock, a pad push...): every other channel of the device waits meanwhile.
 struct EncoderCallbacks {
   void *opaque = nullptr;
   void (*output)(void *opaque, const EncodedFrame &frame) noexcept = nullptr;
@@ -94,7 +97,7 @@ struct SessionStats {
   std::uint32_t reopens = 0;         // channel reopened (bitrate change without set_chn_attr)
 };
 
-class EncoderSession {
+class EncoderSession : private LooperClient {
  public:
   // Opens the runtime, the channel and its looper. Errors: kOutOfRange (a setting, named),
   // kNotFound (runtime library or device), kUnsupported (chip, codec), kBusy (no free channel),
@@ -156,13 +159,14 @@ class EncoderSession {
   bool collectOne() noexcept;
   void transientError(Status status) noexcept;
   void markFailed(Status status) noexcept;
+  void onLooperStopped(const Status &why) noexcept override;
   const Api &api() const noexcept { return runtime_->api(); }
 
   EncoderSettings settings_;
   EncoderCallbacks callbacks_;
   RuntimeRef runtime_;
   BufferPool pool_;
-  std::unique_ptr<Looper> looper_;
+  Looper *looper_ = nullptr;  // the device's (runtime_ owns it); attached from open() on
   std::size_t stride_ = 0;
   std::size_t frame_size_ = 0;
 
@@ -181,8 +185,6 @@ class EncoderSession {
   int delivering_ = 0;
   Status failure_;
   SessionStats stats_;
-
-  std::atomic<bool> closing_{false};  // the looper is asked to stop: its exit is no failure
 
   // Looper thread only.
   std::vector<hi_venc_pack> packs_;

@@ -4,6 +4,7 @@
 // the simulator.
 #pragma once
 
+#include <dirent.h>
 #include <dlfcn.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -76,6 +78,42 @@ inline void assertNothingLeaked() {
   ck_assert_int_eq(s.contexts, 0);
   ck_assert_int_eq(s.sys_initialised, 0);
 }
+
+// Threads of this process whose name starts with `prefix` (/proc/self/task/*/comm).
+inline int threadsNamed(const std::string &prefix) {
+  int count = 0;
+  DIR *dir = opendir("/proc/self/task");
+  ck_assert(dir != nullptr);
+  while (dirent *e = readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream comm(std::string("/proc/self/task/") + e->d_name + "/comm");
+    std::string name;
+    if (std::getline(comm, name) && name.compare(0, prefix.size(), prefix) == 0) count++;
+  }
+  closedir(dir);
+  return count;
+}
+
+// Lets `n` threads wait for each other (C++17 has no std::barrier). A thread that gives up
+// drops out, so the others are not held up by it.
+class Barrier {
+ public:
+  explicit Barrier(int n) : left_(n) {}
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (--left_ <= 0) cond_.notify_all();
+    ck_assert(cond_.wait_for(lock, kHang, [this] { return left_ <= 0; }));
+  }
+  void arrive_and_drop() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--left_ <= 0) cond_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  int left_;
+};
 
 struct Output {
   std::uint64_t user_id;

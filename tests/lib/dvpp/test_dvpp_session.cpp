@@ -330,12 +330,14 @@ START_TEST(zero_copy_input) {
 END_TEST
 
 START_TEST(parallel_sessions) {
-  constexpr int kSessions = 8;
+  constexpr int kSessions = 32;
   constexpr int kFrames = 10;
   std::vector<Collector> collectors(kSessions);
   std::vector<int> channels(kSessions, -1);
   std::vector<std::string> failures(kSessions);
   std::vector<std::thread> threads;
+  Barrier opened(kSessions);
+  int looper_threads = -1, epolls = -1;
   for (int t = 0; t < kSessions; t++) {
     threads.emplace_back([&, t] {
       EncoderSettings s = smallSettings();
@@ -345,9 +347,17 @@ START_TEST(parallel_sessions) {
       auto session = mk::dvpp::EncoderSession::create(s, collectors[t].callbacks());
       if (!session) {
         failures[t] = session.status().message();
+        opened.arrive_and_drop();
         return;
       }
       channels[t] = (*session)->channelId();
+      // Every session is open before any sends: then all of them share one looper and one
+      // DVPP epoll, however many there are.
+      opened.arrive_and_wait();
+      if (t == 0) {
+        looper_threads = threadsNamed("mk-dvpp-dev");
+        epolls = simStats().epoll_instances;
+      }
       Nv12Source source(192, 128, 192);
       for (int i = 0; i < kFrames; i++) {
         mk::dvpp::FrameMeta meta;
@@ -371,7 +381,10 @@ START_TEST(parallel_sessions) {
     seen[channels[t]] = true;
     checkInOrder(collectors[t].outputs(), 0, kFrames);
   }
+  ck_assert_int_eq(looper_threads, 1);
+  ck_assert_int_eq(epolls, 1);
   assertNothingLeaked();
+  ck_assert_int_eq(threadsNamed("mk-dvpp-dev"), 0);  // stopped with the last session
 }
 END_TEST
 
