@@ -117,7 +117,7 @@ std::pair<double, double> cpuSplit(const std::map<int, ThreadCpu> &before,
   for (const auto &[tid, t] : after) {
     auto it = before.find(tid);
     double d = static_cast<double>(t.ns - (it == before.end() ? 0 : it->second.ns));
-    if (tid == self || t.name == "mk-dvpp-venc")
+    if (tid == self || t.name.rfind("mk-dvpp-dev", 0) == 0)
       session += d;
     else
       other += d;
