@@ -10,7 +10,7 @@
 
 #include "gif/encoder.h"
 #include "gif/writer.h"
-#include "../lib/gifenc/gif_test_decoder.h"
+#include "../lib/gif/gif_test_decoder.h"
 
 namespace {
 
