@@ -66,11 +66,13 @@ enum {
   PROP_FIRST_OPTION,
 };
 
-/* Even sizes across what 310B (114..8192) and 310P (128..4096) take; the chip's own limits are
- * checked when the channel opens and reported naming the limit. */
+/* Up to the largest size any chip takes (310B: 8192). The chip's own limits (310B even
+ * 114..8192, 310P even 128..4096) are checked when the channel opens, and a size outside them
+ * is an error that names the limit: a template that refused it would only give upstream's
+ * "not-negotiated", which says nothing of why. */
 #define ASCEND_VENC_SINK_CAPS                                                  \
   "video/x-raw, format = (string) { NV12, NV21 }, "                            \
-  "width = (int) [ 114, 8192, 2 ], height = (int) [ 114, 8192, 2 ], "          \
+  "width = (int) [ 1, 8192 ], height = (int) [ 1, 8192 ], "                    \
   "framerate = (fraction) [ 0/1, MAX ]"
 
 #define ASCEND_VENC_SRC_CAPS                                                   \

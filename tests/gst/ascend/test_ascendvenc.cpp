@@ -269,6 +269,32 @@ GST_START_TEST (test_bad_size)
 }
 GST_END_TEST;
 
+/* A size no chip takes, which the old template refused outright (7x3): the error comes from
+ * ascendvenc and names the limit, instead of upstream's bare "not-negotiated". */
+GST_START_TEST (test_size_refused_names_limit)
+{
+  GstElement *p =
+      parse_pipeline ("videotestsrc num-buffers=2 ! "
+                      "video/x-raw,format=NV12,width=7,height=3 "
+                      "! ascendvenc name=enc ! fakesink");
+  GstMessage *msg = mk_run_pipeline (p);
+  fail_unless (msg != nullptr);
+  fail_unless_equals_string (GST_MESSAGE_SRC_NAME (msg), "enc");
+  GError *err = nullptr;
+  gst_message_parse_error (msg, &err, nullptr);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "width 7") != nullptr, "%s", err->message);
+  fail_unless (strstr (err->message, "even, 128 to 4096") != nullptr, "%s",
+      err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (p);
+  assert_sim_clean ();
+}
+GST_END_TEST;
+
 /* ---- eight encoders ---- */
 
 static GstPadProbeReturn
@@ -678,6 +704,7 @@ ascendvenc_suite (void)
   tcase_add_test (tc, test_h265_pipeline);
   tcase_add_loop_test (tc, test_faults, 0, (int)fault_cases ().size ());
   tcase_add_test (tc, test_bad_size);
+  tcase_add_test (tc, test_size_refused_names_limit);
   tcase_add_test (tc, test_eight_encoders);
   tcase_add_test (tc, test_eos_in_flight_and_pts);
   tcase_add_test (tc, test_foreign_memory_copied);
