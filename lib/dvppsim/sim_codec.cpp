@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // openh264 with frame skipping off, so every frame in gives an access unit out (VENC's 1:1);
-// x265 with zerolatency (no lookahead, no B-frames) for the same reason.
-// DVPPSIM_NULL_ENCODER=1 (benchmarks only) swaps either for a null encoder that emits a tiny
-// fake access unit, so that the cost of everything around the encoder can be measured.
+// x265 with zerolatency (no lookahead, no B-frames) for the same reason. Each makes the profile
+// the channel asks for, or the channel is refused: the stream must be what the caps say.
+// DVPPSIM_NULL_ENCODER=1 (benchmarks only) swaps either for a null encoder that costs next to
+// nothing per frame, so that the cost of everything around the encoder can be measured.
 #include "dvppsim/sim_codec.h"
 
 #include <wels/codec_api.h>
@@ -12,34 +13,36 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace dvppsim {
 
 namespace {
 
-// No encoding: parameter sets + an IDR slice header on IDRs, a P slice header otherwise. Not a
-// decodable stream; only the NAL types are right (the session parses them for keyframes).
+// Encodes one grey frame with the real encoder when it is made, and replays that access unit
+// (real parameter sets, in the profile asked for, and a real IDR picture) on every IDR; any
+// other frame is a tiny fake P slice. Not a decodable stream past the first GOP, but its
+// parameter sets are the real encoder's, so what reads them (the session's VUI rewrite,
+// h264parse) sees what the caps say.
 class NullEncoder final : public SimEncoder {
  public:
-  NullEncoder(const CodecConfig &c, bool h264) : gop_(c.gop ? c.gop : 1), h264_(h264) {}
+  NullEncoder(const CodecConfig &c, bool h264, std::vector<std::uint8_t> idr)
+      : gop_(c.gop ? c.gop : 1), h264_(h264), idr_(std::move(idr)) {}
 
   bool encode(const std::uint8_t *const[3], const int[3], bool force_idr,
               std::vector<std::uint8_t> *out) override {
-    static const std::uint8_t kH264Idr[] = {0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1f,
-                                            0, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80,
-                                            0, 0, 0, 1, 0x65, 0x88, 0x84};
     static const std::uint8_t kH264P[] = {0, 0, 0, 1, 0x41, 0x9a, 0x02};
-    static const std::uint8_t kH265Idr[] = {
-        0, 0, 0, 1, 0x40, 0x01, 0x0c, 0, 0, 0, 1, 0x42, 0x01, 0x01,
-        0, 0, 0, 1, 0x44, 0x01, 0xc1, 0, 0, 0, 1, 0x26, 0x01, 0xaf};
     static const std::uint8_t kH265P[] = {0, 0, 0, 1, 0x02, 0x01, 0xd0};
     bool idr = force_idr || frames_ % gop_ == 0;
     if (force_idr) frames_ = 0;
     frames_++;
-    const std::uint8_t *au = h264_ ? (idr ? kH264Idr : kH264P) : (idr ? kH265Idr : kH265P);
-    std::size_t size = h264_ ? (idr ? sizeof(kH264Idr) : sizeof(kH264P))
-                             : (idr ? sizeof(kH265Idr) : sizeof(kH265P));
-    out->insert(out->end(), au, au + size);
+    if (idr) {
+      out->insert(out->end(), idr_.begin(), idr_.end());
+    } else if (h264_) {
+      out->insert(out->end(), kH264P, kH264P + sizeof(kH264P));
+    } else {
+      out->insert(out->end(), kH265P, kH265P + sizeof(kH265P));
+    }
     return true;
   }
 
@@ -49,7 +52,17 @@ class NullEncoder final : public SimEncoder {
   std::uint64_t gop_;
   std::uint64_t frames_ = 0;
   bool h264_;
+  std::vector<std::uint8_t> idr_;
 };
+
+// The first access unit of `encoder` for a grey frame of the configured size.
+bool greyIdr(SimEncoder &encoder, const CodecConfig &c, std::vector<std::uint8_t> *au) {
+  std::vector<std::uint8_t> y(static_cast<std::size_t>(c.width) * c.height, 128);
+  std::vector<std::uint8_t> uv(static_cast<std::size_t>(c.width / 2) * (c.height / 2), 128);
+  const std::uint8_t *planes[3] = {y.data(), uv.data(), uv.data()};
+  const int strides[3] = {c.width, c.width / 2, c.width / 2};
+  return encoder.encode(planes, strides, true, au) && !au->empty();
+}
 
 bool nullEncoderWanted() {
   const char *v = std::getenv("DVPPSIM_NULL_ENCODER");
@@ -73,7 +86,7 @@ class H264Encoder final : public SimEncoder {
     config_ = c;
     int quiet = WELS_LOG_QUIET;
     encoder_->SetOption(ENCODER_OPTION_TRACE_LEVEL, &quiet);
-    for (int attempt = 0; attempt < 2; attempt++) {
+    {
       SEncParamExt p;
       encoder_->GetDefaultParams(&p);
       p.iUsageType = CAMERA_VIDEO_REAL_TIME;
@@ -89,17 +102,14 @@ class H264Encoder final : public SimEncoder {
       p.iTemporalLayerNum = 1;
       p.iMultipleThreadIdc = 1;
       p.eSpsPpsIdStrategy = CONSTANT_ID;
-      p.iEntropyCodingModeFlag = (attempt == 0 && c.profile > 0) ? 1 : 0;
+      p.iEntropyCodingModeFlag = c.profile > 0 ? 1 : 0;
       SSpatialLayerConfig &layer = p.sSpatialLayers[0];
       layer.iVideoWidth = c.width;
       layer.iVideoHeight = c.height;
       layer.fFrameRate = static_cast<float>(c.fps);
       layer.iSpatialBitrate = p.iTargetBitrate;
       layer.iMaxSpatialBitrate = UNSPECIFIED_BIT_RATE;
-      layer.uiProfileIdc = attempt == 0 ? (c.profile == 2   ? PRO_HIGH
-                                           : c.profile == 1 ? PRO_MAIN
-                                                            : PRO_BASELINE)
-                                        : PRO_BASELINE;
+      layer.uiProfileIdc = c.profile == 2 ? PRO_HIGH : c.profile == 1 ? PRO_MAIN : PRO_BASELINE;
       layer.sSliceArgument.uiSliceMode = SM_SINGLE_SLICE;
       if (c.fixed_qp) layer.iDLayerQp = c.i_qp;
       if (encoder_->InitializeExt(&p) == cmResultSuccess) {
@@ -108,7 +118,10 @@ class H264Encoder final : public SimEncoder {
         return true;
       }
     }
-    *error = "openh264: InitializeExt refused the parameters";
+    // No fallback to another profile: the caps would then name a profile the stream is not.
+    *error = "openh264: InitializeExt refused the parameters (profile " +
+             std::to_string(c.profile) + ", " + std::to_string(c.width) + "x" +
+             std::to_string(c.height) + ")";
     return false;
   }
 
@@ -237,19 +250,29 @@ class H265Encoder final : public SimEncoder {
 
 }  // namespace
 
+// The real encoder, or the null encoder over its first access unit.
+std::unique_ptr<SimEncoder> withNull(std::unique_ptr<SimEncoder> real, const CodecConfig &config,
+                                     bool h264, std::string *error) {
+  if (!real || !nullEncoderWanted()) return real;
+  std::vector<std::uint8_t> idr;
+  if (!greyIdr(*real, config, &idr)) {
+    *error = "the null encoder could not get a first access unit";
+    return nullptr;
+  }
+  return std::make_unique<NullEncoder>(config, h264, std::move(idr));
+}
+
 std::unique_ptr<SimEncoder> makeH264Encoder(const CodecConfig &config, std::string *error) {
-  if (nullEncoderWanted()) return std::make_unique<NullEncoder>(config, true);
   auto encoder = std::make_unique<H264Encoder>();
   if (!encoder->init(config, error)) return nullptr;
-  return encoder;
+  return withNull(std::move(encoder), config, true, error);
 }
 
 std::unique_ptr<SimEncoder> makeH265Encoder(const CodecConfig &config, std::string *error) {
-  if (nullEncoderWanted()) return std::make_unique<NullEncoder>(config, false);
 #ifdef DVPPSIM_HAVE_X265
   auto encoder = std::make_unique<H265Encoder>();
   if (!encoder->init(config, error)) return nullptr;
-  return encoder;
+  return withNull(std::move(encoder), config, false, error);
 #else
   (void)config;
   *error = "built without x265: H.265 is not available in the simulator";

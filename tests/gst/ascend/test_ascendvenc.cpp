@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,88 @@ GST_START_TEST (test_h265_pipeline)
     check_encode_decode ("video/x-h265 ! h265parse ! mp4mux", "mp4");
   else
     check_encode_decode ("video/x-h265,stream-format=byte-stream", "h265");
+}
+GST_END_TEST;
+
+/* ffprobe's view of the first video stream of `path`: the `entries` asked for (e.g.
+ * "profile,color_range"), as key -> value. Empty when ffprobe is not installed. */
+static std::map<std::string, std::string>
+ffprobe_stream (const std::string &path, const std::string &entries,
+    bool count_frames = false)
+{
+  std::map<std::string, std::string> out;
+  gchar *ffprobe = g_find_program_in_path ("ffprobe");
+  if (!ffprobe)
+    return out;
+  std::string show = "stream=" + entries;
+  std::vector<const gchar *> argv = {ffprobe, "-v", "error", "-select_streams",
+      "v:0", "-show_entries", show.c_str (), "-of", "default=nw=1"};
+  if (count_frames)
+    argv.push_back ("-count_frames");
+  argv.push_back (path.c_str ());
+  argv.push_back (nullptr);
+  gchar *stdout_text = nullptr, *stderr_text = nullptr;
+  gint status = -1;
+  fail_unless (g_spawn_sync (nullptr, (gchar **)argv.data (), nullptr,
+      G_SPAWN_DEFAULT, nullptr, nullptr, &stdout_text, &stderr_text, &status,
+      nullptr));
+  fail_unless (g_spawn_check_wait_status (status, nullptr), "ffprobe %s: %s",
+      path.c_str (), stderr_text);
+  gchar **lines = g_strsplit (stdout_text, "\n", -1);
+  for (gchar **line = lines; *line; line++) {
+    gchar *eq = strchr (*line, '=');
+    if (eq)
+      out[std::string (*line, eq - *line)] = eq + 1;
+  }
+  g_strfreev (lines);
+  g_free (stdout_text);
+  g_free (stderr_text);
+  g_free (ffprobe);
+  return out;
+}
+
+/* The profile in the caps is the profile of the stream, as FFmpeg reads it from the SPS, for
+ * the real encoder and for the benchmarks' null encoder (which used to write a baseline SPS
+ * whatever the caps said). */
+GST_START_TEST (test_profile_matches_caps)
+{
+  struct Case
+  {
+    const char *caps;
+    std::vector<std::string> ffprobe; /* what conforms to the caps' profile */
+  } cases[] = {
+      {"high", {"High"}},
+      {"main", {"Main"}},
+      {"baseline", {"Baseline", "Constrained Baseline"}},
+  };
+  gchar *dir = g_dir_make_tmp ("ascendvenc-XXXXXX", nullptr);
+  std::string out = std::string (dir) + "/out.h264";
+  for (bool null_encoder : {false, true}) {
+    if (null_encoder)
+      g_setenv ("DVPPSIM_NULL_ENCODER", "1", TRUE);
+    for (const Case &c : cases) {
+      GstElement *p = parse_pipeline (
+          std::string ("videotestsrc num-buffers=3 ! "
+                       "video/x-raw,format=NV12,width=320,height=240 ! "
+                       "ascendvenc ! video/x-h264,profile=") +
+          c.caps + " ! filesink location=" + out);
+      fail_unless (mk_run_pipeline (p) == nullptr);
+      gst_object_unref (p);
+      auto probe = ffprobe_stream (out, "profile");
+      if (probe.empty ())
+        continue; /* no ffprobe */
+      bool ok = false;
+      for (const std::string &want : c.ffprobe)
+        ok = ok || probe["profile"] == want;
+      fail_unless (ok, "caps %s (null encoder %d), stream %s", c.caps,
+          null_encoder, probe["profile"].c_str ());
+    }
+  }
+  g_unsetenv ("DVPPSIM_NULL_ENCODER");
+  g_remove (out.c_str ());
+  g_rmdir (dir);
+  g_free (dir);
+  assert_sim_clean ();
 }
 GST_END_TEST;
 
@@ -702,6 +785,7 @@ ascendvenc_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_h264_pipeline);
   tcase_add_test (tc, test_h265_pipeline);
+  tcase_add_test (tc, test_profile_matches_caps);
   tcase_add_loop_test (tc, test_faults, 0, (int)fault_cases ().size ());
   tcase_add_test (tc, test_bad_size);
   tcase_add_test (tc, test_size_refused_names_limit);
