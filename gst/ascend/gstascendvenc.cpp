@@ -96,9 +96,13 @@ struct AscendVencOutput
 
 struct AscendVencState
 {
-  /* properties, under the object lock */
+  /* Properties, under the object lock. set_property writes `settings`; once GObject has set
+   * every property of one g_object_set (or an app's freeze/thaw of notifications), its
+   * dispatch_properties_changed copies them to `committed`, the only copy the streaming thread
+   * reads: changes made together are applied together. */
   mk::dvpp::EncoderSettings settings;
-  std::atomic<bool> bitrate_dirty{false};
+  mk::dvpp::EncoderSettings committed;
+  std::atomic<bool> live_dirty{false}; /* an option mutable while playing was committed */
 
   /* under the stream lock (or with streaming stopped: start/stop) */
   mk::dvpp::RuntimeRef
@@ -161,6 +165,8 @@ GST_ELEMENT_REGISTER_DEFINE_CUSTOM (
     ascendvenc, gst_ascend_venc_element_register);
 
 static void gst_ascend_venc_finalize (GObject *object);
+static void gst_ascend_venc_dispatch_properties_changed (
+    GObject *object, guint n_pspecs, GParamSpec **pspecs);
 static GstStateChangeReturn gst_ascend_venc_change_state (
     GstElement *element, GstStateChange transition);
 static void gst_ascend_venc_set_property (
@@ -191,6 +197,8 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
   gobject_class->finalize = gst_ascend_venc_finalize;
   gobject_class->set_property = gst_ascend_venc_set_property;
   gobject_class->get_property = gst_ascend_venc_get_property;
+  gobject_class->dispatch_properties_changed =
+      gst_ascend_venc_dispatch_properties_changed;
   gst_mk_options_install_properties (
       gobject_class, mk::dvpp::encoderOptions (), PROP_FIRST_OPTION);
   g_object_class_install_property (gobject_class, PROP_STATS,
@@ -237,6 +245,7 @@ gst_ascend_venc_init (GstAscendVenc *self)
 {
   self->state = new AscendVencState ();
   mk::dvpp::encoderOptions ().setDefaults (&self->state->settings);
+  self->state->committed = self->state->settings;
   GST_PAD_SET_ACCEPT_TEMPLATE (GST_VIDEO_ENCODER_SINK_PAD (self));
 }
 
@@ -523,7 +532,7 @@ gst_ascend_venc_start (GstVideoEncoder *enc)
   }
   {
     GstMkObjectLocker locked (self);
-    device_id = st->settings.device_id;
+    device_id = st->committed.device_id;
   }
 
   auto api = mk::dvpp::loadApi ();
@@ -626,9 +635,9 @@ gst_ascend_venc_open_session (GstAscendVenc *self)
 
   {
     GstMkObjectLocker locked (self);
-    settings = st->settings;
+    settings = st->committed;
   }
-  st->bitrate_dirty.store (false);
+  st->live_dirty.store (false);
   settings.codec = st->codec;
   settings.profile = st->profile;
   settings.width = GST_VIDEO_INFO_WIDTH (info);
@@ -704,29 +713,34 @@ gst_ascend_venc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   return gst_video_encoder_negotiate (enc);
 }
 
-/* With the stream lock held: a bitrate set while playing reaches the channel. */
+/* With the stream lock held: the options committed while playing reach the channel, all
+ * together. A change the session refuses keeps the channel on its last good settings and is
+ * a warning; only a channel lost on the way is an error. */
 static gboolean
-gst_ascend_venc_apply_bitrate (GstAscendVenc *self)
+gst_ascend_venc_apply_live (GstAscendVenc *self)
 {
   AscendVencState *st = self->state;
-  guint bitrate, max_bitrate;
-
+  mk::dvpp::EncoderSettings wanted;
   {
     GstMkObjectLocker locked (self);
-    bitrate = st->settings.bitrate;
-    max_bitrate = st->settings.max_bitrate;
+    wanted = st->committed;
   }
-  GST_INFO_OBJECT (self, "bitrate %u kbit/s, max %u", bitrate, max_bitrate);
   mk::Status status;
   {
-    /* may drain and reopen (runtimes without set_chn_attr): outputs need the lock */
+    /* may drain and reopen (runtimes without set_chn_attr): the output task pushes meanwhile */
     GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
-    status = st->session->setBitrate (bitrate, max_bitrate);
+    status = st->session->reconfigure (wanted);
   }
-  if (!status) {
+  if (status)
+    return TRUE;
+  if (!st->session->failure ().isOk ()) {
     gst_ascend_venc_post_error (self, status, SessionStep::kReconfigure);
     return FALSE;
   }
+  const mk::dvpp::EncoderSettings &kept = st->session->settings ();
+  GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_LIVE_CHANGE_REFUSED),
+      ("%s; encoding goes on at bitrate %u, max-bitrate %u",
+          status.message ().c_str (), kept.bitrate, kept.max_bitrate));
   return TRUE;
 }
 
@@ -777,8 +791,7 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     ret = GST_FLOW_ERROR;
     goto drop;
   }
-  if (st->bitrate_dirty.exchange (false) &&
-      !gst_ascend_venc_apply_bitrate (self)) {
+  if (st->live_dirty.exchange (false) && !gst_ascend_venc_apply_live (self)) {
     ret = GST_FLOW_ERROR;
     goto drop;
   }
@@ -903,7 +916,7 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
   guint max_buffers;
   {
     GstMkObjectLocker locked (self);
-    max_buffers = 2 * st->settings.input_buffers;
+    max_buffers = 2 * st->committed.input_buffers;
   }
   gst_buffer_pool_config_set_params (config, caps, size, 0, max_buffers);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
@@ -932,25 +945,43 @@ gst_ascend_venc_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstAscendVenc *self = GST_ASCEND_VENC (object);
-  const mk::OptionTable &table = mk::dvpp::encoderOptions ();
-  const guint rate =
-      PROP_FIRST_OPTION + (guint)(table.find ("bitrate") - table.begin ());
-  const guint max_rate =
-      PROP_FIRST_OPTION + (guint)(table.find ("max-bitrate") - table.begin ());
-
   gboolean handled;
   {
     GstMkObjectLocker locked (self);
-    handled = gst_mk_options_set_property (
-        table, &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+    handled = gst_mk_options_set_property (mk::dvpp::encoderOptions (),
+        &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
   }
-  if (!handled) {
+  if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    return;
+}
+
+/* After GObject set every property of one g_object_set (notifications are frozen meanwhile):
+ * the settings are committed at once, and a change to an option the session may apply while
+ * running is flagged for the streaming thread's next frame. */
+static void
+gst_ascend_venc_dispatch_properties_changed (
+    GObject *object, guint n_pspecs, GParamSpec **pspecs)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (object);
+  const mk::OptionTable &table = mk::dvpp::encoderOptions ();
+  bool live = false;
+  for (guint i = 0; i < n_pspecs; i++) {
+    if (pspecs[i]->owner_type != GST_TYPE_ASCEND_VENC ||
+        pspecs[i]->param_id < PROP_FIRST_OPTION)
+      continue;
+    guint index = pspecs[i]->param_id - PROP_FIRST_OPTION;
+    if (index < table.size () &&
+        (table[index].flags & mk::kOptionMutablePlaying) != 0)
+      live = true;
   }
-  /* applied by the streaming thread before its next frame */
-  if (prop_id == rate || prop_id == max_rate)
-    self->state->bitrate_dirty.store (true);
+  {
+    GstMkObjectLocker locked (self);
+    self->state->committed = self->state->settings;
+  }
+  if (live)
+    self->state->live_dirty.store (true);
+  G_OBJECT_CLASS (parent_class)->dispatch_properties_changed (
+      object, n_pspecs, pspecs);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/log.h"
+#include "dvpp/venc_options.h"
 
 namespace mk {
 namespace dvpp {
@@ -103,8 +104,13 @@ Status validate(const EncoderSettings &s, const Runtime &runtime) {
                       "-1 or 0 to " + std::to_string(runtime.maxChannels() - 1));
   if (s.bitrate < 2 || s.bitrate > kMaxBitrate)
     return outOfRange("bitrate", s.bitrate, "2 to 614400 kbit/s");
-  if (s.max_bitrate != 0 && (s.max_bitrate < s.bitrate || s.max_bitrate > kMaxBitrate))
-    return outOfRange("max-bitrate", s.max_bitrate, "0, or bitrate to 614400 kbit/s");
+  if (s.max_bitrate > kMaxBitrate)
+    return outOfRange("max-bitrate", s.max_bitrate, "0 to 614400 kbit/s");
+  // Only the modes with a peak rate read max-bitrate: in cbr and fixqp any value is fine.
+  bool has_peak = s.rc_mode != RcMode::kCbr && s.rc_mode != RcMode::kFixQp;
+  if (has_peak && s.max_bitrate != 0 && s.max_bitrate < s.bitrate)
+    return outOfRange("max-bitrate", s.max_bitrate,
+                      "0, or at least bitrate (" + std::to_string(s.bitrate) + " kbit/s)");
   if (s.gop_size < 1 || s.gop_size > 65536) return outOfRange("gop-size", s.gop_size, "1 to 65536");
   if (s.qp_min < -1 || s.qp_min > 51) return outOfRange("qp-min", s.qp_min, "-1 or 0 to 51");
   if (s.qp_max < -1 || s.qp_max > 51) return outOfRange("qp-max", s.qp_max, "-1 or 0 to 51");
@@ -562,18 +568,31 @@ Status EncoderSession::requestIdr() noexcept {
   return Status::ok();
 }
 
-Status EncoderSession::setBitrate(std::uint32_t bitrate, std::uint32_t max_bitrate) noexcept {
-  EncoderSettings next = settings_;
-  next.bitrate = bitrate;
-  next.max_bitrate = max_bitrate;
-  Status status = validate(next, *runtime_);
-  if (!status) return status;
-  status = runtime_->bindThread();
+Status EncoderSession::reconfigure(const EncoderSettings &wanted) noexcept {
+  Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
   status = failure();
   if (!status) return status;
-  EncoderSettings previous = settings_;
+  // The live options of `wanted` over the current settings, whatever their types.
+  const OptionTable &table = encoderOptions();
+  EncoderSettings next = settings_;
+  bool changed = false;
+  for (const Option &option : table) {
+    if (!(option.flags & kOptionMutablePlaying)) continue;
+    auto want = table.getAsString(&wanted, option.name);
+    auto have = table.getAsString(&next, option.name);
+    if (!want) return want.status();
+    if (have && *have == *want) continue;
+    status = table.setFromString(&next, option.name, *want);
+    if (!status) return status;
+    changed = true;
+  }
+  if (!changed) return Status::ok();
+  status = validate(next, *runtime_);
+  if (!status) return status;
+
+  const EncoderSettings previous = settings_;
   settings_ = next;
   const Api &a = api();
   if (a.hi_mpi_venc_set_chn_attr) {
@@ -591,13 +610,13 @@ Status EncoderSession::setBitrate(std::uint32_t bitrate, std::uint32_t max_bitra
     }
     hi_s32 ret = a.hi_mpi_venc_set_chn_attr(chn, &attr);
     if (ret != HI_SUCCESS) {
-      settings_ = previous;
+      settings_ = previous;  // refused: the channel still runs on the previous attributes
       return hiStatus("hi_mpi_venc_set_chn_attr", ret);
     }
     // Changing the rate control resets its advanced parameters: apply ours again.
     return applyRcParam();
   }
-  // No set_chn_attr: finish what is in flight, then reopen with the new rate.
+  // No set_chn_attr: finish what is in flight, then reopen with the new settings.
   status = drainLocked(std::chrono::milliseconds(settings_.send_timeout_ms));
   if (!status) {
     settings_ = previous;
@@ -605,9 +624,19 @@ Status EncoderSession::setBitrate(std::uint32_t bitrate, std::uint32_t max_bitra
   }
   closeChannel();
   status = openChannel();
-  std::lock_guard<std::mutex> lock(mutex_);
-  stats_.reopens++;
-  if (!status && failure_.isOk()) failure_ = status;
+  Status reopened = status;
+  if (!status) {
+    MK_LOG_WARNING(kLog, "reopening with the new settings failed (%s): back to the last good ones",
+                   status.message().c_str());
+    settings_ = previous;
+    reopened = openChannel();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.reopens++;
+    if (!reopened && failure_.isOk()) failure_ = reopened;
+  }
+  cond_.notify_all();
   return status;
 }
 

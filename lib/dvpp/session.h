@@ -123,9 +123,16 @@ class EncoderSession : private LooperClient {
   // (user ids) still out; the failure status if the session died.
   [[nodiscard]] Status drain(std::chrono::milliseconds timeout) noexcept;
 
-  // Changes the bitrate while running: set_chn_attr when the runtime has it, else drain and
-  // reopen the channel (may then block up to send_timeout_ms).
-  [[nodiscard]] Status setBitrate(std::uint32_t bitrate, std::uint32_t max_bitrate) noexcept;
+  // Changes, all at once, the settings that may change while running (the options flagged
+  // kOptionMutablePlaying in encoderOptions(): bitrate, max-bitrate) to those of `wanted`; its
+  // other fields are ignored. Nothing changed: kOk at once. The new settings are checked as
+  // create() checks them first; a refused change (kOutOfRange, or the runtime refusing it) leaves
+  // the channel encoding with the last good settings, and no frame in flight is lost. Applied
+  // through set_chn_attr when the runtime has it; otherwise the frames in flight are drained and
+  // the channel is reopened (may then block up to send_timeout_ms), and reopened with the last
+  // good settings if the new ones fail. Only a channel that cannot be reopened at all kills the
+  // session (failure() then says why).
+  [[nodiscard]] Status reconfigure(const EncoderSettings &wanted) noexcept;
 
   // The next frame sent becomes an IDR.
   [[nodiscard]] Status requestIdr() noexcept;

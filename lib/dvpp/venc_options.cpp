@@ -21,7 +21,7 @@ constexpr OptionConst kRcModes[] = {
      "No rate control: every frame at i-qp / p-qp."},
 };
 
-// Mutable in PLAYING: applied by the element with EncoderSession::setBitrate().
+// Mutable in PLAYING: applied together by EncoderSession::reconfigure().
 constexpr unsigned kLive = kOptionMutablePlaying;
 
 constexpr Option kOptions[] = {

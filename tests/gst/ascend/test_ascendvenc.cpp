@@ -635,6 +635,161 @@ GST_START_TEST (test_bitrate_while_playing)
 }
 GST_END_TEST;
 
+/* ---- changes while playing ---- */
+
+/* The element in a harness has no bus of its own: give it one to read its messages. */
+static GstBus *
+harness_bus (GstHarness *h)
+{
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  return bus;
+}
+
+/* The errors and warnings on `bus`, as "message / debug" texts (popped all at once:
+ * gst_bus_pop_filtered drops what does not match). */
+struct Posted
+{
+  std::vector<std::string> errors, warnings;
+};
+
+static Posted
+pop_posted (GstBus *bus)
+{
+  Posted posted;
+  while (GstMessage *msg = gst_bus_pop_filtered (bus,
+             (GstMessageType)(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+    GError *err = nullptr;
+    gchar *dbg = nullptr;
+    bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
+    if (error)
+      gst_message_parse_error (msg, &err, &dbg);
+    else
+      gst_message_parse_warning (msg, &err, &dbg);
+    (error ? posted.errors : posted.warnings)
+        .push_back (std::string (err->message) + " / " + (dbg ? dbg : ""));
+    g_error_free (err);
+    g_free (dbg);
+    gst_message_unref (msg);
+  }
+  return posted;
+}
+
+static void
+push_frames (GstHarness *h, int first, int count)
+{
+  for (int i = first; i < first + count; i++)
+    fail_unless_equals_int (
+        gst_harness_push (h, make_frame (h, 320, 240, i)), GST_FLOW_OK);
+}
+
+/* Ends the stream and checks that every frame came out and nothing went wrong. */
+static void
+finish_live_test (GstHarness *h, GstBus *bus, int frames, size_t warnings)
+{
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), frames);
+  Posted posted = pop_posted (bus);
+  fail_unless (
+      posted.errors.empty (), "error: %s", posted.errors.at (0).c_str ());
+  fail_unless_equals_int ((int)posted.warnings.size (), (int)warnings);
+  gst_element_set_bus (h->element, nullptr);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  assert_sim_clean ();
+}
+
+/* In cbr max-bitrate is not used: a bitrate above it while playing is applied, quietly (it
+ * stopped the stream with "Invalid encoder settings"). */
+GST_START_TEST (test_live_bitrate_above_max_in_cbr)
+{
+  GstHarness *h = gst_harness_new ("ascendvenc");
+  GstBus *bus = harness_bus (h);
+  g_object_set (h->element, "channel-id", 7, "bitrate", 1500, "max-bitrate",
+      2000, nullptr);
+  gst_harness_set_src_caps_str (h, kCaps);
+  push_frames (h, 0, 3);
+  g_object_set (h->element, "bitrate", 5000, nullptr);
+  push_frames (h, 3, 3);
+  fail_unless_equals_int (sim_channel_bitrate (7), 5000);
+  finish_live_test (h, bus, 6, 0);
+}
+GST_END_TEST;
+
+/* bitrate, a frame, then max-bitrate (vbr): the half-made change in between is refused with a
+ * warning and the channel keeps its rates; once both are set they apply. No frame is lost
+ * (this stopped the stream). */
+GST_START_TEST (test_live_bitrate_then_max)
+{
+  GstHarness *h = gst_harness_new ("ascendvenc");
+  GstBus *bus = harness_bus (h);
+  gst_util_set_object_arg (G_OBJECT (h->element), "rc-mode", "vbr");
+  g_object_set (h->element, "channel-id", 7, "bitrate", 1000, "max-bitrate",
+      2000, nullptr);
+  gst_harness_set_src_caps_str (h, kCaps);
+  push_frames (h, 0, 2);
+  g_object_set (h->element, "bitrate", 3000, nullptr);
+  push_frames (h, 2, 1);
+  fail_unless_equals_int (sim_channel_bitrate (7), 2000); /* vbr runs at the peak */
+  Posted posted = pop_posted (bus);
+  fail_unless (posted.errors.empty ());
+  std::vector<std::string> &warned = posted.warnings;
+  fail_unless_equals_int ((int)warned.size (), 1);
+  fail_unless (warned[0].find ("max-bitrate 2000") != std::string::npos, "%s",
+      warned[0].c_str ());
+  g_object_set (h->element, "max-bitrate", 4000, nullptr);
+  push_frames (h, 3, 2);
+  fail_unless_equals_int (sim_channel_bitrate (7), 4000);
+  guint bitrate = 0;
+  g_object_get (h->element, "bitrate", &bitrate, nullptr);
+  fail_unless_equals_int (bitrate, 3000);
+  finish_live_test (h, bus, 5, 0);
+}
+GST_END_TEST;
+
+/* Properties set in one g_object_set, or between freeze and thaw of notifications with a frame
+ * in between, are applied together: no warning, no error. */
+GST_START_TEST (test_live_changes_together)
+{
+  GstHarness *h = gst_harness_new ("ascendvenc");
+  GstBus *bus = harness_bus (h);
+  gst_util_set_object_arg (G_OBJECT (h->element), "rc-mode", "vbr");
+  g_object_set (h->element, "channel-id", 7, "bitrate", 1000, "max-bitrate",
+      2000, nullptr);
+  gst_harness_set_src_caps_str (h, kCaps);
+  push_frames (h, 0, 2);
+  g_object_freeze_notify (G_OBJECT (h->element));
+  g_object_set (h->element, "bitrate", 5000, nullptr);
+  push_frames (h, 2, 1); /* encoded with the rates before the freeze */
+  fail_unless_equals_int (sim_channel_bitrate (7), 2000);
+  g_object_set (h->element, "max-bitrate", 6000, nullptr);
+  g_object_thaw_notify (G_OBJECT (h->element));
+  push_frames (h, 3, 1);
+  fail_unless_equals_int (sim_channel_bitrate (7), 6000);
+  g_object_set (h->element, "bitrate", 7000, "max-bitrate", 8000, nullptr);
+  push_frames (h, 4, 1);
+  fail_unless_equals_int (sim_channel_bitrate (7), 8000);
+  finish_live_test (h, bus, 5, 0);
+}
+GST_END_TEST;
+
+/* The runtime refusing the new rate: a warning, the channel keeps encoding at the old one. */
+GST_START_TEST (test_live_change_refused_by_runtime)
+{
+  g_setenv ("DVPPSIM_FAULTS", "hi_mpi_venc_set_chn_attr=fail@1", TRUE);
+  GstHarness *h = gst_harness_new ("ascendvenc");
+  GstBus *bus = harness_bus (h);
+  g_object_set (h->element, "channel-id", 7, "bitrate", 1500, nullptr);
+  gst_harness_set_src_caps_str (h, kCaps);
+  push_frames (h, 0, 2);
+  g_object_set (h->element, "bitrate", 500, nullptr);
+  push_frames (h, 2, 2);
+  fail_unless_equals_int (sim_channel_bitrate (7), 1500);
+  finish_live_test (h, bus, 4, 1);
+  g_unsetenv ("DVPPSIM_FAULTS");
+}
+GST_END_TEST;
+
 /* A new size mid-stream: the old frames come out, then the new ones, with new caps. The
  * proposed pool has the DVPP stride (330 -> 336). */
 GST_START_TEST (test_caps_change)
@@ -794,6 +949,10 @@ ascendvenc_suite (void)
   tcase_add_test (tc, test_foreign_memory_copied);
   tcase_add_test (tc, test_force_key_unit);
   tcase_add_test (tc, test_bitrate_while_playing);
+  tcase_add_test (tc, test_live_bitrate_above_max_in_cbr);
+  tcase_add_test (tc, test_live_bitrate_then_max);
+  tcase_add_test (tc, test_live_changes_together);
+  tcase_add_test (tc, test_live_change_refused_by_runtime);
   tcase_add_test (tc, test_caps_change);
   tcase_add_test (tc, test_flush);
   tcase_add_test (tc, test_proposed_pool_bounded);

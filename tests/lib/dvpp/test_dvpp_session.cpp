@@ -221,6 +221,14 @@ START_TEST(destroy_with_frames_in_flight) {
 }
 END_TEST
 
+mk::Status setRates(mk::dvpp::EncoderSession &session, std::uint32_t bitrate,
+                    std::uint32_t max_bitrate) {
+  EncoderSettings live = session.settings();
+  live.bitrate = bitrate;
+  live.max_bitrate = max_bitrate;
+  return session.reconfigure(live);
+}
+
 void bitrateChange(bool with_chn_attr) {
   Collector collector;
   {
@@ -228,16 +236,25 @@ void bitrateChange(bool with_chn_attr) {
     Nv12Source source(320, 240, 320);
     sendFrames(*session, source, 0, 6);
     ck_assert_int_eq(simChannelBitrate(session->channelId()), 1000);
-    checkOk(session->setBitrate(3000, 0));
+    checkOk(setRates(*session, 3000, 0));
     ck_assert_int_eq((int)session->settings().bitrate, 3000);
     ck_assert_int_eq(simChannelBitrate(session->channelId()), 3000);
     ck_assert_int_eq((int)session->stats().reopens, with_chn_attr ? 0 : 1);
     sendFrames(*session, source, 6, 6);
     checkOk(session->drain(kDrain));
-    auto bad = session->setBitrate(1, 0);
+    // Out of range: refused, the last good settings stay, the session lives on.
+    auto bad = setRates(*session, 1, 0);
     ck_assert(!bad.isOk());
     ck_assert(bad.message().find("bitrate") != std::string::npos);
     ck_assert_int_eq((int)session->settings().bitrate, 3000);
+    ck_assert_int_eq(simChannelBitrate(session->channelId()), 3000);
+    ck_assert(session->failure().isOk());
+    // Options that cannot change while running are ignored, and nothing is reopened for them.
+    EncoderSettings other = session->settings();
+    other.gop_size = 7;
+    checkOk(session->reconfigure(other));
+    ck_assert_int_eq((int)session->settings().gop_size, 10);
+    ck_assert_int_eq((int)session->stats().reopens, with_chn_attr ? 0 : 1);
   }
   assertNothingLeaked();
   auto outputs = collector.outputs();
@@ -255,6 +272,65 @@ START_TEST(bitrate_change_reopen) {
   setenv("GST_ASCEND_MPI_LIB", getenv("DVPP_TEST_SIM_NOCHNATTR_LIB"), 1);
   setenv("GST_ASCEND_ACL_LIB", getenv("DVPP_TEST_SIM_NOCHNATTR_LIB"), 1);
   bitrateChange(false);
+}
+END_TEST
+
+// In cbr, max-bitrate is not read: a bitrate above it is fine. In vbr it is refused, and the
+// channel keeps the last good rates; bitrate and max-bitrate changed together are checked and
+// applied together.
+START_TEST(live_rates_cross_check) {
+  Collector collector;
+  {
+    EncoderSettings s = smallSettings();
+    s.max_bitrate = 2000;
+    auto cbr = open(s, collector);
+    checkOk(setRates(*cbr, 5000, 2000));
+    ck_assert_int_eq(simChannelBitrate(cbr->channelId()), 5000);
+
+    s.rc_mode = mk::dvpp::RcMode::kVbr;
+    auto vbr = open(s, collector);
+    Nv12Source source(320, 240, 320);
+    sendFrames(*vbr, source, 0, 3);
+    auto refused = setRates(*vbr, 3000, 2000);
+    ck_assert_int_eq((int)refused.code(), (int)mk::Errc::kOutOfRange);
+    ck_assert_msg(refused.message().find("max-bitrate") != std::string::npos, "%s",
+                  refused.message().c_str());
+    ck_assert_int_eq(simChannelBitrate(vbr->channelId()), 2000);  // vbr runs at its peak
+    ck_assert_int_eq((int)vbr->settings().bitrate, 1000);
+    checkOk(setRates(*vbr, 3000, 4000));
+    ck_assert_int_eq(simChannelBitrate(vbr->channelId()), 4000);
+    sendFrames(*vbr, source, 3, 3);
+    checkOk(vbr->drain(kDrain));
+    ck_assert(vbr->failure().isOk());
+  }
+  assertNothingLeaked();
+  ck_assert(collector.errors().empty());
+}
+END_TEST
+
+// The runtime refusing set_chn_attr: the change is reported, the channel keeps encoding with the
+// last good rate, and no frame is lost.
+START_TEST(live_change_refused_by_runtime) {
+  setenv("DVPPSIM_FAULTS", "hi_mpi_venc_set_chn_attr=fail@1", 1);
+  Collector collector;
+  {
+    auto session = open(smallSettings(), collector);
+    Nv12Source source(320, 240, 320);
+    sendFrames(*session, source, 0, 4);
+    auto refused = setRates(*session, 3000, 0);
+    ck_assert(!refused.isOk());
+    ck_assert_msg(refused.message().find("hi_mpi_venc_set_chn_attr") != std::string::npos, "%s",
+                  refused.message().c_str());
+    ck_assert_int_eq((int)session->settings().bitrate, 1000);
+    ck_assert_int_eq(simChannelBitrate(session->channelId()), 1000);
+    sendFrames(*session, source, 4, 4);
+    checkOk(session->drain(kDrain));
+    checkOk(setRates(*session, 3000, 0));  // the next try goes through
+    ck_assert_int_eq(simChannelBitrate(session->channelId()), 3000);
+  }
+  assertNothingLeaked();
+  checkInOrder(collector.outputs(), 0, 8);
+  ck_assert(collector.errors().empty());
 }
 END_TEST
 
@@ -398,7 +474,8 @@ START_TEST(rejects_bad_settings) {
       {"width", [](EncoderSettings &s) { s.width = 64; }},
       {"height", [](EncoderSettings &s) { s.height = 5000; }},
       {"bitrate", [](EncoderSettings &s) { s.bitrate = 0; }},
-      {"max-bitrate", [](EncoderSettings &s) { s.max_bitrate = 10; }},
+      {"max-bitrate",
+       [](EncoderSettings &s) { s.rc_mode = mk::dvpp::RcMode::kVbr, s.max_bitrate = 10; }},
       {"gop-size", [](EncoderSettings &s) { s.gop_size = 0; }},
       {"qp-min", [](EncoderSettings &s) { s.qp_min = 40, s.qp_max = 30; }},
       {"i-qp", [](EncoderSettings &s) { s.i_qp = 52; }},
@@ -468,6 +545,8 @@ Suite *sessionSuite() {
   tcase_add_test(tc, destroy_with_frames_in_flight);
   tcase_add_test(tc, bitrate_change_set_chn_attr);
   tcase_add_test(tc, bitrate_change_reopen);
+  tcase_add_test(tc, live_rates_cross_check);
+  tcase_add_test(tc, live_change_refused_by_runtime);
   tcase_add_test(tc, idr_on_request);
   tcase_add_test(tc, host_run_mode);
   tcase_add_test(tc, zero_copy_input);
