@@ -3,7 +3,7 @@
  *
  * The ascend message table. docs/troubleshooting.md is generated from it
  * (ninja -C build update-troubleshooting): change a text here, then regenerate.
- * The debug text of most of these is lib/dvpp's message, with its "dvpp: " tag removed. */
+ * The debug text of most of these is lib/dvpp's message as it is. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -266,9 +266,6 @@ gst_ascend_venc_post_error (
 {
   AscendVencState *st = self->state;
   const char *msg = status.message ().c_str ();
-  /* the lib tags its messages; users need not see that */
-  if (g_str_has_prefix (msg, "dvpp: "))
-    msg += 6;
 
   std::lock_guard<std::mutex> posting (st->error_lock);
   if (st->error_posted)

@@ -40,7 +40,7 @@ std::string hex(hi_s32 code) {
 
 Status aclFailure(const char *what, aclError err) {
   return Status(Errc::kIo,
-                std::string("dvpp: ") + what + " failed with ACL error " + std::to_string(err));
+                std::string(what) + " failed with ACL error " + std::to_string(err));
 }
 
 void *dvppAlloc(void *opaque, size_t size, size_t alignment) noexcept {
@@ -148,7 +148,7 @@ Result<RuntimeRef> Runtime::acquire(int device_id) noexcept {
     return RuntimeRef(it->second);
   }
   auto *runtime = new (std::nothrow) Runtime();
-  if (!runtime) return Status(Errc::kNoMemory, "dvpp: out of memory");
+  if (!runtime) return Status(Errc::kNoMemory, "out of memory");
   runtime->api_ = *api;
   Status status = runtime->open(device_id);
   if (!status) {
@@ -193,7 +193,7 @@ Status Runtime::open(int device_id) noexcept {
 
   aclError err = api.aclrtSetDevice(device_id);
   if (err != ACL_SUCCESS)
-    return Status(Errc::kNotFound, "dvpp: cannot open device " + std::to_string(device_id) +
+    return Status(Errc::kNotFound, "cannot open device " + std::to_string(device_id) +
                                        " (aclrtSetDevice error " + std::to_string(err) + ")");
   err = api.aclrtCreateContext(&context_, device_id);
   if (err != ACL_SUCCESS) {
@@ -217,7 +217,7 @@ Status Runtime::open(int device_id) noexcept {
       (void)api.aclrtDestroyContext(context_);
       (void)api.aclrtResetDevice(device_id);
       t_bound_generation = 0;
-      return Status(Errc::kIo, "dvpp: hi_mpi_sys_init failed: " + hiErrorName(ret));
+      return Status(Errc::kIo, "hi_mpi_sys_init failed: " + hiErrorName(ret));
     }
   }
   g_sys_users++;

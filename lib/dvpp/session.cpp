@@ -54,7 +54,7 @@ Status hiStatus(const char *what, hi_s32 ret) {
     default:
       break;
   }
-  return Status(code, std::string("dvpp: ") + what + " failed: " + hiErrorName(ret));
+  return Status(code, std::string(what) + " failed: " + hiErrorName(ret));
 }
 
 bool isQueueFull(hi_s32 ret) {
@@ -62,7 +62,7 @@ bool isQueueFull(hi_s32 ret) {
 }
 
 Status outOfRange(const char *option, long long value, const std::string &allowed) {
-  return Status(Errc::kOutOfRange, std::string("dvpp: ") + option + " " + std::to_string(value) +
+  return Status(Errc::kOutOfRange, std::string(option) + " " + std::to_string(value) +
                                        " is out of range (allowed: " + allowed + ")");
 }
 
@@ -139,9 +139,9 @@ EncoderSession::EncoderSession(const EncoderSettings &settings,
 Result<std::unique_ptr<EncoderSession>> EncoderSession::create(
     const EncoderSettings &settings, const EncoderCallbacks &callbacks) noexcept {
   if (!callbacks.output || !callbacks.error)
-    return Status(Errc::kInvalidArgument, "dvpp: the session needs output and error callbacks");
+    return Status(Errc::kInvalidArgument, "the session needs output and error callbacks");
   std::unique_ptr<EncoderSession> session(new (std::nothrow) EncoderSession(settings, callbacks));
-  if (!session) return Status(Errc::kNoMemory, "dvpp: out of memory");
+  if (!session) return Status(Errc::kNoMemory, "out of memory");
   Status status = session->open();
   if (!status) return status;
   return session;
@@ -171,7 +171,7 @@ Status EncoderSession::open() noexcept {
   pool_ = std::move(pool).value();
   status = pool_.preallocate(settings_.input_buffers);
   if (!status)
-    return Status(Errc::kNoMemory, "dvpp: cannot allocate " +
+    return Status(Errc::kNoMemory, "cannot allocate " +
                                        std::to_string(settings_.input_buffers) +
                                        " input frames of DVPP memory: " + status.message());
   if (runtime_->runMode() == RunMode::kHost) staging_.resize(frame_size_);
@@ -282,7 +282,7 @@ Status EncoderSession::openChannel() noexcept {
     return hiStatus("hi_mpi_venc_create_chn", ret);
   }
   if (chn >= runtime_->maxChannels())
-    return Status(Errc::kBusy, "dvpp: every VENC channel from " + std::to_string(first) +
+    return Status(Errc::kBusy, "every VENC channel from " + std::to_string(first) +
                                    " up is taken (by this or another process)");
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -399,7 +399,7 @@ Status EncoderSession::acquireUntil(std::chrono::steady_clock::time_point deadli
     return Status::ok();
   }
   if (got.status().code() == Errc::kTimeout)
-    return Status(Errc::kTimeout, "dvpp: no input buffer came back from the encoder within " +
+    return Status(Errc::kTimeout, "no input buffer came back from the encoder within " +
                                       std::to_string(settings_.send_timeout_ms) + " ms");
   return got.status();
 }
@@ -419,7 +419,7 @@ Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) 
   if (!frame.planes[0] || !frame.planes[1] || frame.strides[0] < settings_.width ||
       frame.strides[1] < settings_.width)
     return Status(Errc::kInvalidArgument,
-                  "dvpp: sendFrame needs two planes of at least width bytes");
+                  "sendFrame needs two planes of at least width bytes");
   Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
@@ -445,7 +445,7 @@ Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) 
                                      ACL_MEMCPY_HOST_TO_DEVICE);
     if (err != ACL_SUCCESS)
       return Status(Errc::kIo,
-                    "dvpp: aclrtMemcpy to the device failed: ACL error " + std::to_string(err));
+                    "aclrtMemcpy to the device failed: ACL error " + std::to_string(err));
   }
   return sendLocked(std::move(buffer), meta);
 }
@@ -453,7 +453,7 @@ Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) 
 Status EncoderSession::sendBuffer(PoolBuffer buffer, const FrameMeta &meta) noexcept {
   if (!buffer || buffer.size() != frame_size_)
     return Status(Errc::kInvalidArgument,
-                  "dvpp: sendBuffer needs a buffer from acquireInputBuffer()");
+                  "sendBuffer needs a buffer from acquireInputBuffer()");
   Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
@@ -521,7 +521,7 @@ Status EncoderSession::sendLocked(PoolBuffer buffer, const FrameMeta &meta) noex
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       lock.unlock();
-      return forget(Status(Errc::kTimeout, "dvpp: the encoder's input queue stayed full for " +
+      return forget(Status(Errc::kTimeout, "the encoder's input queue stayed full for " +
                                                std::to_string(settings_.send_timeout_ms) + " ms"));
     }
     cond_.wait_for(lock, std::chrono::milliseconds(kSendSliceMs));
@@ -553,7 +553,7 @@ Status EncoderSession::drainLocked(std::chrono::milliseconds timeout) noexcept {
     }
     ids += (ids.empty() ? "" : ", ") + std::to_string(entry.second.user_id);
   }
-  return Status(Errc::kTimeout, "dvpp: " + std::to_string(in_flight_.size()) +
+  return Status(Errc::kTimeout, std::to_string(in_flight_.size()) +
                                     " frame(s) did not come back from the encoder within " +
                                     std::to_string(timeout.count()) + " ms (user ids " + ids + ")");
 }
@@ -725,12 +725,12 @@ bool EncoderSession::collectOne() noexcept {
   frame.buffer.reset();  // the input goes back to the pool only now
   if (!known) {
     callbacks_.error(callbacks_.opaque,
-                     Status(Errc::kInternal, "dvpp: a stream for an unknown frame (pts " +
+                     Status(Errc::kInternal, "a stream for an unknown frame (pts " +
                                                  std::to_string(seq) + ") was dropped"),
                      false, 0, false);
   } else if (empty_pack) {
     callbacks_.error(callbacks_.opaque,
-                     Status(Errc::kIo, "dvpp: the encoder failed on frame " +
+                     Status(Errc::kIo, "the encoder failed on frame " +
                                            std::to_string(frame.user_id) + " (empty stream)"),
                      true, frame.user_id, false);
   } else {

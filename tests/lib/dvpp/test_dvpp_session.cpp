@@ -483,6 +483,13 @@ START_TEST(rejects_bad_settings) {
       {"profile", [](EncoderSettings &s) { s.profile = 3; }},
       {"channel-id", [](EncoderSettings &s) { s.channel_id = -2; }},
   };
+  // The text as users read it (the element posts it as it is: no "dvpp: " tag to strip).
+  EncoderSettings odd = smallSettings();
+  odd.width = 321;
+  auto refused = mk::dvpp::EncoderSession::create(odd, collector.callbacks());
+  ck_assert(!refused.isOk());
+  ck_assert_str_eq(refused.status().message().c_str(),
+                   "width 321 is out of range (allowed: even, 128 to 4096)");
   for (const auto &c : cases) {
     EncoderSettings s = smallSettings();
     c.apply(s);
