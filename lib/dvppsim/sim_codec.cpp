@@ -111,6 +111,18 @@ class H264Encoder final : public SimEncoder {
       layer.iMaxSpatialBitrate = UNSPECIFIED_BIT_RATE;
       layer.uiProfileIdc = c.profile == 2 ? PRO_HIGH : c.profile == 1 ? PRO_MAIN : PRO_BASELINE;
       layer.sSliceArgument.uiSliceMode = SM_SINGLE_SLICE;
+      // A VUI no caps of the tests has (see sim_codec.h).
+      layer.bVideoSignalTypePresent = true;
+      layer.uiVideoFormat = 5;
+      layer.bFullRange = true;
+      layer.bColorDescriptionPresent = true;
+      layer.uiColorPrimaries = CP_BT470M;
+      layer.uiTransferCharacteristics = TRC_BT470M;
+      layer.uiColorMatrix = CM_FCC;
+      layer.bAspectRatioPresent = true;
+      layer.eAspectRatio = ASP_EXT_SAR;
+      layer.sAspectRatioExtWidth = 7;
+      layer.sAspectRatioExtHeight = 3;
       if (c.fixed_qp) layer.iDLayerQp = c.i_qp;
       if (encoder_->InitializeExt(&p) == cmResultSuccess) {
         int format = videoFormatI420;
@@ -142,6 +154,11 @@ class H264Encoder final : public SimEncoder {
     std::memset(&info, 0, sizeof(info));
     if (encoder_->EncodeFrame(&pic, &info) != cmResultSuccess) return false;
     if (info.eFrameType == videoFrameTypeSkip) return true;
+    SEncoderStatistics statistics;
+    std::memset(&statistics, 0, sizeof(statistics));
+    last_qp_ = encoder_->GetOption(ENCODER_OPTION_GET_STATISTICS, &statistics) == cmResultSuccess
+                   ? static_cast<int>(statistics.uiAverageFrameQP)
+                   : -1;
     for (int l = 0; l < info.iLayerNum; l++) {
       const SLayerBSInfo &layer = info.sLayerInfo[l];
       int size = 0;
@@ -159,10 +176,13 @@ class H264Encoder final : public SimEncoder {
     encoder_->SetOption(ENCODER_OPTION_BITRATE, &rate);
   }
 
+  int lastQp() const override { return last_qp_; }
+
  private:
   ISVCEncoder *encoder_ = nullptr;
   CodecConfig config_;
   long long frames_ = 0;
+  int last_qp_ = -1;
 };
 
 #ifdef DVPPSIM_HAVE_X265
@@ -200,6 +220,17 @@ class H265Encoder final : public SimEncoder {
     param_->lookaheadDepth = 0;
     param_->frameNumThreads = 1;
     param_->logLevel = X265_LOG_NONE;
+    // A VUI no caps of the tests has (see sim_codec.h); the timing info says the integer rate.
+    param_->vui.bEnableVideoSignalTypePresentFlag = 1;
+    param_->vui.videoFormat = 5;
+    param_->vui.bEnableVideoFullRangeFlag = 1;
+    param_->vui.bEnableColorDescriptionPresentFlag = 1;
+    param_->vui.colorPrimaries = 4;
+    param_->vui.transferCharacteristics = 4;
+    param_->vui.matrixCoeffs = 4;
+    param_->vui.aspectRatioIdc = X265_EXTENDED_SAR;
+    param_->vui.sarWidth = 7;
+    param_->vui.sarHeight = 3;
     param_->numaPools = "none";  // no thread pool (a literal: x265_param_parse would leak a copy)
     if (c.fixed_qp) {
       param_->rc.rateControlMode = X265_RC_CQP;
@@ -228,7 +259,10 @@ class H265Encoder final : public SimEncoder {
     picture_->pts = frames_++;
     x265_nal *nals = nullptr;
     uint32_t count = 0;
-    if (x265_encoder_encode(encoder_, &nals, &count, picture_, nullptr) < 0) return false;
+    x265_picture made;
+    x265_picture_init(param_, &made);
+    if (x265_encoder_encode(encoder_, &nals, &count, picture_, &made) < 0) return false;
+    last_qp_ = count ? static_cast<int>(made.frameData.qp + 0.5) : -1;
     for (uint32_t i = 0; i < count; i++)
       out->insert(out->end(), nals[i].payload, nals[i].payload + nals[i].sizeBytes);
     return true;
@@ -240,7 +274,10 @@ class H265Encoder final : public SimEncoder {
     x265_encoder_reconfig(encoder_, param_);
   }
 
+  int lastQp() const override { return last_qp_; }
+
  private:
+  int last_qp_ = -1;
   x265_param *param_ = nullptr;
   x265_encoder *encoder_ = nullptr;
   x265_picture *picture_ = nullptr;
