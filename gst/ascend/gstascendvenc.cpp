@@ -52,6 +52,7 @@
 #include "common/gstmkbufferpool.h"
 #include "common/gstmklocker.h"
 #include "common/gstmkoptions.h"
+#include "dvpp/levels.h"
 #include "dvpp/loader.h"
 #include "dvpp/runtime.h"
 #include "dvpp/session.h"
@@ -111,6 +112,7 @@ struct AscendVencState
   GstVideoCodecState *input_state = nullptr;
   mk::dvpp::Codec codec = mk::dvpp::Codec::kH264;
   int profile = -1;
+  std::string level = "auto"; /* the property's, or else the one downstream caps fixed */
   std::vector<GstBufferPool *>
       pools; /* offered upstream; deactivated in stop */
 
@@ -579,7 +581,9 @@ gst_ascend_venc_flush (GstVideoEncoder *enc)
   return TRUE;
 }
 
-/* The codec and profile downstream wants: the first it lists, H.264 high when it is open. */
+/* The codec and profile downstream wants: the first it lists, H.264 high when it is open. The
+ * level: the property's; with level=auto, the one downstream caps ask for (fixated to the lowest
+ * level the size and frame rate fit), or else none (the encoder's, not in the caps). */
 static gboolean
 gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
 {
@@ -614,9 +618,27 @@ gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
     st->profile = 1;
   else
     st->profile = 2;
+  {
+    GstMkObjectLocker locked (self);
+    st->level = st->committed.level;
+  }
+  if (st->level == "auto" && gst_structure_has_field (s, "level")) {
+    const GstVideoInfo *info = &st->input_state->info;
+    int lowest = mk::dvpp::lowestLevel (st->codec, GST_VIDEO_INFO_WIDTH (info),
+        GST_VIDEO_INFO_HEIGHT (info), GST_VIDEO_INFO_FPS_N (info),
+        GST_VIDEO_INFO_FPS_D (info));
+    const mk::dvpp::LevelInfo *fits = mk::dvpp::findLevel (lowest);
+    gst_structure_fixate_field_string (s, "level", fits ? fits->name : "6.2");
+    const char *level = gst_structure_get_string (s, "level");
+    if (level)
+      st->level = level;
+  }
   *out_caps = gst_caps_new_simple (h265 ? "video/x-h265" : "video/x-h264",
       "stream-format", G_TYPE_STRING, "byte-stream", "alignment", G_TYPE_STRING,
       "au", "profile", G_TYPE_STRING, h265 ? "main" : profile, NULL);
+  if (st->level != "auto")
+    gst_caps_set_simple (
+        *out_caps, "level", G_TYPE_STRING, st->level.c_str (), NULL);
   gst_caps_unref (allowed);
   return TRUE;
 }
@@ -637,18 +659,35 @@ gst_ascend_venc_open_session (GstAscendVenc *self)
   st->live_dirty.store (false);
   settings.codec = st->codec;
   settings.profile = st->profile;
+  settings.level = st->level;
   settings.width = GST_VIDEO_INFO_WIDTH (info);
   settings.height = GST_VIDEO_INFO_HEIGHT (info);
   settings.format = GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_NV21
                         ? mk::dvpp::PixelFormat::kNv21
                         : mk::dvpp::PixelFormat::kNv12;
-  /* No frame rate (variable): the rate control still needs one. */
+  /* No frame rate (variable): the rate control still needs one, the VUI gets none. */
   if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0) {
     settings.fps_n = GST_VIDEO_INFO_FPS_N (info);
     settings.fps_d = GST_VIDEO_INFO_FPS_D (info);
+    settings.vui.fps_n = settings.fps_n;
+    settings.vui.fps_d = settings.fps_d;
   } else {
     settings.fps_n = 30;
     settings.fps_d = 1;
+  }
+  /* What the caps say goes into the stream's VUI, whatever the encoder writes there. Unknown
+   * colours are written as "unspecified" (2), so the encoder's defaults claim nothing. */
+  const GstVideoColorimetry &color = info->colorimetry;
+  settings.vui.colour_primaries =
+      (int)gst_video_color_primaries_to_iso (color.primaries);
+  settings.vui.transfer_characteristics =
+      (int)gst_video_transfer_function_to_iso (color.transfer);
+  settings.vui.matrix_coefficients =
+      (int)gst_video_color_matrix_to_iso (color.matrix);
+  settings.vui.full_range = color.range == GST_VIDEO_COLOR_RANGE_0_255 ? 1 : 0;
+  if (GST_VIDEO_INFO_PAR_N (info) > 0 && GST_VIDEO_INFO_PAR_D (info) > 0) {
+    settings.vui.sar_n = GST_VIDEO_INFO_PAR_N (info);
+    settings.vui.sar_d = GST_VIDEO_INFO_PAR_D (info);
   }
 
   callbacks.opaque = self;

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/log.h"
+#include "dvpp/levels.h"
 #include "dvpp/venc_options.h"
 
 namespace mk {
@@ -66,22 +67,6 @@ Status outOfRange(const char *option, long long value, const std::string &allowe
                                        " is out of range (allowed: " + allowed + ")");
 }
 
-// Walks Annex B start codes; true if a NAL of an IDR/IRAP type is present.
-bool hasKeyframeNal(const std::uint8_t *data, std::size_t size, Codec codec) {
-  for (std::size_t i = 0; i + 3 < size; i++) {
-    if (data[i] != 0 || data[i + 1] != 0 || data[i + 2] != 1) continue;
-    std::uint8_t header = data[i + 3];
-    if (codec == Codec::kH264) {
-      if ((header & 0x1F) == 5) return true;
-    } else {
-      int type = (header >> 1) & 0x3F;
-      if (type >= 16 && type <= 21) return true;
-    }
-    i += 3;
-  }
-  return false;
-}
-
 std::uint32_t frameRate(const EncoderSettings &s) {
   std::uint32_t fps = s.fps_d ? (s.fps_n + s.fps_d / 2) / s.fps_d : 0;
   return std::clamp<std::uint32_t>(fps, 1, 240);
@@ -111,7 +96,7 @@ Status validate(const EncoderSettings &s, const Runtime &runtime) {
   if (has_peak && s.max_bitrate != 0 && s.max_bitrate < s.bitrate)
     return outOfRange("max-bitrate", s.max_bitrate,
                       "0, or at least bitrate (" + std::to_string(s.bitrate) + " kbit/s)");
-  if (s.gop_size < 1 || s.gop_size > 65536) return outOfRange("gop-size", s.gop_size, "1 to 65536");
+  if (s.gop_size > 65536) return outOfRange("gop-size", s.gop_size, "0 to 65536");
   if (s.qp_min < -1 || s.qp_min > 51) return outOfRange("qp-min", s.qp_min, "-1 or 0 to 51");
   if (s.qp_max < -1 || s.qp_max > 51) return outOfRange("qp-max", s.qp_max, "-1 or 0 to 51");
   if (s.qp_min >= 0 && s.qp_max >= 0 && s.qp_min > s.qp_max)
@@ -127,6 +112,12 @@ Status validate(const EncoderSettings &s, const Runtime &runtime) {
         s.codec == Codec::kH264 ? "-1 or 0 (baseline) to 2 (high)" : "-1 or 0 (main)");
   if (s.fps_n == 0 || s.fps_d == 0) return outOfRange("framerate", s.fps_n, "a positive fraction");
   if (s.send_timeout_ms < 1) return outOfRange("send-timeout", s.send_timeout_ms, "at least 1 ms");
+  if (s.level != "auto") {
+    auto level = findLevel(s.codec, s.level);
+    if (!level) return level.status();
+    Status status = checkLevel(s.codec, (*level)->value, s.width, s.height, s.fps_n, s.fps_d);
+    if (!status) return status;
+  }
   return Status::ok();
 }
 
@@ -157,6 +148,14 @@ Status EncoderSession::open() noexcept {
   if (!status) return status;
   if (settings_.codec == Codec::kH265) settings_.profile = 0;
   if (settings_.profile < 0) settings_.profile = 2;
+  const LevelInfo *level =
+      settings_.level == "auto" ? nullptr : findLevel(settings_.codec, settings_.level).value();
+  const int level_value = level ? level->value : 0;
+  if (VuiRewriter::needed(settings_.vui, level_value)) {
+    auto rewriter = VuiRewriter::create(settings_.codec, settings_.vui, level_value);
+    if (!rewriter) return rewriter.status();
+    rewriter_ = std::move(rewriter).value();
+  }
 
   // Width stride: the width rounded up to 16, as VENC requires; chroma follows the luma rows.
   stride_ = align(settings_.width, 16);
@@ -203,27 +202,31 @@ Status EncoderSession::fillChannelAttr(hi_venc_chn_attr *attr) const noexcept {
   rc.rc_mode = static_cast<hi_venc_rc_mode>(base + static_cast<int>(s.rc_mode));
   std::uint32_t fps = frameRate(s);
   std::uint32_t max_rate = s.max_bitrate ? s.max_bitrate : s.bitrate;
+  // gop-size 0 (IDRs on request only): the longest GOP the API takes.
+  static const auto kLongestGop =
+      static_cast<std::uint32_t>(encoderOptions().find("gop-size")->int_max);
+  std::uint32_t gop = s.gop_size ? s.gop_size : kLongestGop;
   // The H.265 members are typedefs of the H.264 ones: one layout serves both.
   switch (s.rc_mode) {
     case RcMode::kCbr:
-      rc.h264_cbr = {s.gop_size, 1, fps, fps, s.bitrate};
+      rc.h264_cbr = {gop, 1, fps, fps, s.bitrate};
       break;
     case RcMode::kVbr:
-      rc.h264_vbr = {s.gop_size, 1, fps, fps, max_rate};
+      rc.h264_vbr = {gop, 1, fps, fps, max_rate};
       break;
     case RcMode::kAvbr:
-      rc.h264_avbr = {s.gop_size, 1, fps, fps, max_rate};
+      rc.h264_avbr = {gop, 1, fps, fps, max_rate};
       break;
     case RcMode::kQvbr:
-      rc.h264_qvbr = {s.gop_size, 1, fps, fps, s.bitrate};
+      rc.h264_qvbr = {gop, 1, fps, fps, s.bitrate};
       break;
     case RcMode::kCvbr:
-      rc.h264_cvbr = {s.gop_size, 1,        fps,
+      rc.h264_cvbr = {gop, 1,        fps,
                       fps,        max_rate, 1,
                       1,          max_rate, std::max<std::uint32_t>(2, s.bitrate / 2)};
       break;
     case RcMode::kFixQp:
-      rc.h264_fixqp = {s.gop_size, fps, fps, s.i_qp, s.p_qp, s.p_qp};
+      rc.h264_fixqp = {gop, fps, fps, s.i_qp, s.p_qp, s.p_qp};
       break;
   }
   attr->gop_attr.gop_mode = HI_VENC_GOP_MODE_NORMAL_P;
@@ -264,6 +267,35 @@ Status EncoderSession::applyRcParam() noexcept {
   return Status::ok();
 }
 
+// Only when the user asks for it: the call and its struct are unverified (hi_mpi.h).
+Status EncoderSession::applyIntraRefresh(int chn) noexcept {
+  const EncoderSettings &s = settings_;
+  if (s.intra_refresh == IntraRefresh::kOff) return Status::ok();
+  const Api &a = api();
+  if (!a.hi_mpi_venc_set_intra_refresh)
+    return Status(Errc::kUnsupported,
+                  "intra-refresh needs hi_mpi_venc_set_intra_refresh, which this runtime does not "
+                  "export (" + a.mpi_path + ")");
+  hi_venc_intra_refresh refresh;
+  std::memset(&refresh, 0, sizeof(refresh));
+  refresh.request_i_qp = 30;  // what HiSilicon's samples use, if the runtime cannot tell
+  if (a.hi_mpi_venc_get_intra_refresh &&
+      a.hi_mpi_venc_get_intra_refresh(chn, &refresh) != HI_SUCCESS)
+    refresh.request_i_qp = 30;
+  bool rows = s.intra_refresh == IntraRefresh::kRows;
+  std::uint32_t unit = s.codec == Codec::kH264 ? 16 : 64;  // macroblock or CTU (unverified)
+  std::uint32_t lines = ((rows ? s.height : s.width) + unit - 1) / unit;
+  std::uint32_t period = std::max<std::uint32_t>(1, std::min(s.intra_refresh_period, lines));
+  refresh.enable = HI_TRUE;
+  refresh.mode = rows ? HI_VENC_INTRA_REFRESH_ROW : HI_VENC_INTRA_REFRESH_COLUMN;
+  refresh.refresh_num = (lines + period - 1) / period;
+  hi_s32 ret = a.hi_mpi_venc_set_intra_refresh(chn, &refresh);
+  if (ret != HI_SUCCESS) return hiStatus("hi_mpi_venc_set_intra_refresh", ret);
+  MK_LOG_INFO(kLog, "channel %d: intra refresh, %u %s of %u per frame", chn,
+              refresh.refresh_num, rows ? "rows" : "columns", lines);
+  return Status::ok();
+}
+
 Status EncoderSession::openChannel() noexcept {
   hi_venc_chn_attr attr;
   Status status = fillChannelAttr(&attr);
@@ -296,9 +328,17 @@ Status EncoderSession::openChannel() noexcept {
     closeChannel();
     return why;
   };
-  hi_s32 ret = api().hi_mpi_venc_set_scene_mode(chn, HI_VENC_SCENE_0);
-  if (ret != HI_SUCCESS) MK_LOG_DEBUG(kLog, "set_scene_mode: %s", hiErrorName(ret).c_str());
+  hi_s32 ret = api().hi_mpi_venc_set_scene_mode(
+      chn, static_cast<hi_venc_scene_mode>(static_cast<int>(settings_.scene_mode)));
+  if (ret != HI_SUCCESS) {
+    // The default (SCENE_0) was set blindly before scene-mode existed, and its failure ignored.
+    if (settings_.scene_mode != SceneMode::kStill)
+      return undo(hiStatus("hi_mpi_venc_set_scene_mode", ret));
+    MK_LOG_DEBUG(kLog, "set_scene_mode: %s", hiErrorName(ret).c_str());
+  }
   status = applyRcParam();
+  if (!status) return undo(status);
+  status = applyIntraRefresh(chn);
   if (!status) return undo(status);
   int fd = api().hi_mpi_venc_get_fd(chn);
   if (fd < 0) return undo(hiStatus("hi_mpi_venc_get_fd", fd));
@@ -698,6 +738,13 @@ bool EncoderSession::collectOne() noexcept {
     }
   }
   std::uint64_t seq = stream.pack_cnt ? packs_[0].pts : ~std::uint64_t{0};
+  // The QPs, where the runtime reports them (pic_bytes 0: the stream info is not filled in).
+  const bool h264 = settings_.codec == Codec::kH264;
+  int start_qp = -1, mean_qp = -1;
+  if (h264 ? stream.h264_info.pic_bytes : stream.h265_info.pic_bytes) {
+    start_qp = static_cast<int>(h264 ? stream.h264_info.start_qp : stream.h265_info.start_qp);
+    mean_qp = static_cast<int>(h264 ? stream.h264_info.mean_qp : stream.h265_info.mean_qp);
+  }
   ret = api().hi_mpi_venc_release_stream(chn, &stream);
   if (ret != HI_SUCCESS) {
     // Once more: an unreleased stream would hold its part of the stream buffer for good.
@@ -705,6 +752,23 @@ bool EncoderSession::collectOne() noexcept {
     ret = api().hi_mpi_venc_release_stream(chn, &stream);
     if (ret != HI_SUCCESS) transientError(hiStatus("hi_mpi_venc_release_stream", ret));
   }
+
+  // What the caps say, in the parameter sets (IDRs only; cached while they repeat).
+  const std::vector<std::uint8_t> *au = &out_;
+  if (rewriter_ && !empty_pack) {
+    bool rewritten = false;
+    Status status = rewriter_->rewrite(out_.data(), out_.size(), &rewritten_, &rewritten);
+    if (rewritten) au = &rewritten_;
+    if (!status && !rewrite_failed_) {
+      // Best effort: the frame goes out with the encoder's own parameter sets.
+      rewrite_failed_ = true;
+      callbacks_.error(callbacks_.opaque,
+                       Status(status.code(), status.message() +
+                                                 "; the stream keeps the encoder's own VUI"),
+                       false, 0, false);
+    }
+  }
+  const bool keyframe = hasKeyframeNal(au->data(), au->size(), settings_.codec);
 
   InFlight frame{0, 0, PoolBuffer()};
   bool known = false;
@@ -716,10 +780,17 @@ bool EncoderSession::collectOne() noexcept {
       in_flight_.erase(it);
       known = true;
       delivering_++;
-      if (empty_pack)
+      if (empty_pack) {
         stats_.failed++;
-      else
+      } else {
         stats_.output++;
+        stats_.bytes_out += au->size();
+        stats_.keyframes += keyframe ? 1 : 0;
+        if (mean_qp >= 0) {
+          stats_.qp_frames++;
+          stats_.qp_sum += static_cast<std::uint64_t>(mean_qp);
+        }
+      }
     }
   }
   frame.buffer.reset();  // the input goes back to the pool only now
@@ -735,11 +806,13 @@ bool EncoderSession::collectOne() noexcept {
                      true, frame.user_id, false);
   } else {
     EncodedFrame encoded;
-    encoded.data = out_.data();
-    encoded.size = out_.size();
+    encoded.data = au->data();
+    encoded.size = au->size();
     encoded.user_id = frame.user_id;
     encoded.pts = frame.pts;
-    encoded.keyframe = hasKeyframeNal(out_.data(), out_.size(), settings_.codec);
+    encoded.keyframe = keyframe;
+    encoded.start_qp = start_qp;
+    encoded.mean_qp = mean_qp;
     callbacks_.output(callbacks_.opaque, encoded);
   }
   if (known) {

@@ -21,37 +21,51 @@
 #include "core/buffer_pool.h"
 #include "core/looper.h"
 #include "core/result.h"
+#include "dvpp/bitstream.h"
 #include "dvpp/runtime.h"
 
 namespace mk {
 namespace dvpp {
 
-enum class Codec { kH264, kH265 };
 enum class RcMode { kCbr, kVbr, kAvbr, kQvbr, kCvbr, kFixQp };
 enum class PixelFormat { kNv12, kNv21 };
+// hi_venc_scene_mode: the encoder's tuning for how the picture moves.
+enum class SceneMode { kStill, kMotionHighBitrate, kMotionMediumBitrate };
+enum class IntraRefresh { kOff, kRows, kColumns };
 
-// The element's options, one field each. Ranges are checked by create(); a violation is
-// kOutOfRange naming the option as the element spells it ("bitrate", "gop-size" ...).
+// Everything a session is made from. The options (encoderOptions(), venc_options.cpp: the one
+// place that states their ranges and defaults) are the element's properties; the rest comes from
+// caps. create() checks the options against the table, then the rules between fields and those
+// of the chip (validate() in session.cpp); a violation is kOutOfRange naming the option as the
+// element spells it ("bitrate", "gop-size" ...).
 struct EncoderSettings {
+  // options
   int device_id = 0;
   int channel_id = -1;  // -1: the first free id; otherwise the first id tried (then upward)
+  RcMode rc_mode = RcMode::kCbr;
+  std::uint32_t bitrate = 2000;   // kbit/s
+  std::uint32_t max_bitrate = 0;  // kbit/s, read by the modes with a peak rate; 0: bitrate
+  std::uint32_t gop_size = 30;    // frames from one IDR to the next; 0: IDRs on request only
+  int qp_min = -1;                // cbr and vbr; -1: the driver's default
+  int qp_max = -1;
+  std::uint32_t i_qp = 30;  // fixqp
+  std::uint32_t p_qp = 32;
+  std::uint32_t input_buffers = 8;  // frames of DVPP memory
+  int send_timeout_ms = 10000;  // longest back-pressure wait in sendFrame/acquireInputBuffer
+  SceneMode scene_mode = SceneMode::kStill;
+  std::string level = "auto";  // a name of levels.h, written into the parameter sets
+  IntraRefresh intra_refresh = IntraRefresh::kOff;  // an optional vendor call (hi_mpi.h)
+  std::uint32_t intra_refresh_period = 30;  // frames to refresh the whole picture
+
+  // from caps
   Codec codec = Codec::kH264;
   int profile = -1;  // -1: high (H.264) / main (H.265); H.264: 0 baseline, 1 main, 2 high
-  RcMode rc_mode = RcMode::kCbr;
-  std::uint32_t bitrate = 2000;     // kbit/s, [2, 614400]
-  std::uint32_t max_bitrate = 0;    // kbit/s for VBR/AVBR/CVBR; 0: same as bitrate
-  std::uint32_t gop_size = 30;      // frames between IDRs, [1, 65536]
-  int qp_min = -1;                  // CBR/VBR, [0, 51]; -1: the driver's default
-  int qp_max = -1;                  // CBR/VBR, [qp_min, 51]; -1: the driver's default
-  std::uint32_t i_qp = 30;          // FIXQP, [0, 51]
-  std::uint32_t p_qp = 32;          // FIXQP, [0, 51]
-  std::uint32_t input_buffers = 8;  // DVPP input frames, [1, 64]
-  std::uint32_t width = 0;          // even; per chip: 310P [128, 4096], 310B [114, 8192]
+  std::uint32_t width = 0;   // even, within the chip's limits
   std::uint32_t height = 0;
-  std::uint32_t fps_n = 30;  // frame rate fps_n / fps_d, rounded into [1, 240]
+  std::uint32_t fps_n = 30;  // frame rate fps_n / fps_d; the rate control rounds it into 1..240
   std::uint32_t fps_d = 1;
   PixelFormat format = PixelFormat::kNv12;
-  int send_timeout_ms = 10000;  // longest back-pressure wait in sendFrame/acquireInputBuffer
+  VuiSettings vui;  // what the parameter sets say, rewritten whatever the encoder wrote
 };
 
 // One access unit, valid only during the output callback.
@@ -60,7 +74,9 @@ struct EncodedFrame {
   std::size_t size = 0;
   std::uint64_t user_id = 0;  // FrameMeta::user_id of the input
   std::int64_t pts = 0;       // FrameMeta::pts of the input
-  bool keyframe = false;      // IDR (H.264) or IRAP (H.265)
+  bool keyframe = false;      // IDR (H.264) or IRAP (H.265); every other frame is a P frame
+  int start_qp = -1;          // as hi_venc_stream reports them; -1 when it does not
+  int mean_qp = -1;
 };
 
 // Both called on the device's looper thread, which serves every channel of the device: never
@@ -95,6 +111,10 @@ struct SessionStats {
   std::uint64_t no_buf_retries = 0;  // send_frame said the input queue was full
   std::size_t in_flight = 0;         // sent and not yet back
   std::uint32_t reopens = 0;         // channel reopened (bitrate change without set_chn_attr)
+  std::uint64_t bytes_out = 0;       // of the access units delivered
+  std::uint64_t keyframes = 0;
+  std::uint64_t qp_frames = 0;       // access units with a mean QP reported ...
+  std::uint64_t qp_sum = 0;          // ... and the sum of those QPs
 };
 
 class EncoderSession : private LooperClient {
@@ -159,6 +179,7 @@ class EncoderSession : private LooperClient {
   void closeChannel() noexcept;
   Status fillChannelAttr(hi_venc_chn_attr *attr) const noexcept;
   Status applyRcParam() noexcept;
+  Status applyIntraRefresh(int chn) noexcept;
   Status acquireUntil(std::chrono::steady_clock::time_point deadline, PoolBuffer *out) noexcept;
   Status sendLocked(PoolBuffer buffer, const FrameMeta &meta) noexcept;
   Status drainLocked(std::chrono::milliseconds timeout) noexcept;
@@ -196,6 +217,9 @@ class EncoderSession : private LooperClient {
   // Looper thread only.
   std::vector<hi_venc_pack> packs_;
   std::vector<std::uint8_t> out_;
+  std::unique_ptr<VuiRewriter> rewriter_;  // null when the caps ask for nothing to rewrite
+  std::vector<std::uint8_t> rewritten_;
+  bool rewrite_failed_ = false;  // reported once
   int consecutive_errors_ = 0;
 };
 

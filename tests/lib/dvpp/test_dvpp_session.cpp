@@ -476,7 +476,7 @@ START_TEST(rejects_bad_settings) {
       {"bitrate", [](EncoderSettings &s) { s.bitrate = 0; }},
       {"max-bitrate",
        [](EncoderSettings &s) { s.rc_mode = mk::dvpp::RcMode::kVbr, s.max_bitrate = 10; }},
-      {"gop-size", [](EncoderSettings &s) { s.gop_size = 0; }},
+      {"gop-size", [](EncoderSettings &s) { s.gop_size = 65537; }},
       {"qp-min", [](EncoderSettings &s) { s.qp_min = 40, s.qp_max = 30; }},
       {"i-qp", [](EncoderSettings &s) { s.i_qp = 52; }},
       {"input-buffers", [](EncoderSettings &s) { s.input_buffers = 0; }},
