@@ -64,6 +64,159 @@ bool greyIdr(SimEncoder &encoder, const CodecConfig &c, std::vector<std::uint8_t
   return encoder.encode(planes, strides, true, au) && !au->empty();
 }
 
+// The QP of an H.264 access unit's first slice (26 + pic_init_qp_minus26 + slice_qp_delta), read
+// from its bytes with the SPS and PPS fields the slice header depends on (kept from the last
+// IDR). openh264 keeps no per-frame QP of its own outside its rate control.
+class SliceQpReader {
+ public:
+  int qp(const std::vector<std::uint8_t> &au) {
+    int qp = -1;
+    for (std::size_t i = 0; i + 3 < au.size(); i++) {
+      if (au[i] != 0 || au[i + 1] != 0 || au[i + 2] != 1) continue;
+      std::size_t end = i + 3;
+      while (end + 2 < au.size() && !(au[end] == 0 && au[end + 1] == 0 && au[end + 2] == 1)) end++;
+      if (end + 2 >= au.size()) end = au.size();
+      std::vector<std::uint8_t> rbsp = unescape(au.data() + i + 4, end - (i + 4));
+      int type = au[i + 3] & 0x1F, ref_idc = (au[i + 3] >> 5) & 3;
+      if (type == 7) readSps(rbsp);
+      if (type == 8) readPps(rbsp);
+      if ((type == 1 || type == 5) && qp < 0) qp = readSliceQp(rbsp, type == 5, ref_idc);
+      i = end - 1;
+    }
+    return qp;
+  }
+
+ private:
+  struct Bits {
+    const std::vector<std::uint8_t> &d;
+    std::size_t pos = 0;
+    bool bad = false;
+    std::uint32_t bit() {
+      if (pos >= d.size() * 8) return bad = true, 0;
+      std::uint32_t b = (d[pos / 8] >> (7 - pos % 8)) & 1u;
+      pos++;
+      return b;
+    }
+    std::uint32_t u(int n) {
+      std::uint32_t v = 0;
+      while (n-- > 0) v = (v << 1) | bit();
+      return v;
+    }
+    std::uint32_t ue() {
+      int zeros = 0;
+      while (!bad && bit() == 0 && zeros < 32) zeros++;
+      return ((1u << zeros) - 1) + u(zeros);
+    }
+    std::int32_t se() {
+      std::uint32_t k = ue();
+      return (k & 1) ? static_cast<std::int32_t>((k + 1) / 2) : -static_cast<std::int32_t>(k / 2);
+    }
+  };
+
+  static std::vector<std::uint8_t> unescape(const std::uint8_t *p, std::size_t n) {
+    std::vector<std::uint8_t> out;
+    int zeros = 0;
+    for (std::size_t i = 0; i < n; i++) {
+      if (zeros >= 2 && p[i] == 3) {
+        zeros = 0;
+        continue;
+      }
+      zeros = p[i] == 0 ? zeros + 1 : 0;
+      out.push_back(p[i]);
+    }
+    return out;
+  }
+
+  void readSps(const std::vector<std::uint8_t> &rbsp) {
+    Bits b{rbsp};
+    std::uint32_t profile = b.u(8);
+    b.u(16);
+    b.ue();
+    if (profile == 100 || profile == 110 || profile == 122 || profile == 244) {
+      if (b.ue() == 3) b.bit();
+      b.ue();
+      b.ue();
+      b.bit();
+      if (b.bit()) return;  // scaling matrices: openh264 writes none
+    }
+    log2_max_frame_num_ = static_cast<int>(b.ue()) + 4;
+    poc_type_ = static_cast<int>(b.ue());
+    if (poc_type_ == 0) log2_max_poc_lsb_ = static_cast<int>(b.ue()) + 4;
+    if (poc_type_ == 1) return;  // not written by openh264
+    b.ue();
+    b.bit();
+    b.ue();
+    b.ue();
+    frame_mbs_only_ = b.bit() != 0;
+  }
+
+  void readPps(const std::vector<std::uint8_t> &rbsp) {
+    Bits b{rbsp};
+    b.ue();
+    b.ue();
+    cabac_ = b.bit() != 0;
+    bottom_field_poc_ = b.bit() != 0;
+    if (b.ue() != 0) return;  // slice groups: not written by openh264
+    b.ue();
+    b.ue();
+    weighted_ = b.bit() != 0 || b.u(2) != 0;
+    pic_init_qp_ = 26 + b.se();
+    b.se();
+    b.se();
+    b.bit();
+    b.bit();
+    redundant_pic_cnt_ = b.bit() != 0;
+  }
+
+  int readSliceQp(const std::vector<std::uint8_t> &rbsp, bool idr, int ref_idc) {
+    if (log2_max_frame_num_ == 0 || !frame_mbs_only_ || weighted_) return -1;
+    Bits b{rbsp};
+    b.ue();  // first_mb_in_slice
+    std::uint32_t slice_type = b.ue() % 5;
+    b.ue();  // pic_parameter_set_id
+    b.u(log2_max_frame_num_);
+    if (idr) b.ue();
+    if (poc_type_ == 0) {
+      b.u(log2_max_poc_lsb_);
+      if (bottom_field_poc_) b.se();
+    }
+    if (redundant_pic_cnt_) b.ue();
+    bool p = slice_type == 0;
+    if (slice_type == 1) return -1;  // B slices: not written by openh264
+    if (p) {
+      if (b.bit()) b.ue();  // num_ref_idx_active_override_flag
+      if (b.bit()) {        // ref_pic_list_modification_flag_l0
+        for (std::uint32_t idc = b.ue(); idc != 3 && !b.bad; idc = b.ue()) b.ue();
+      }
+    }
+    if (ref_idc) {
+      if (idr) {
+        b.u(2);
+      } else if (b.bit()) {  // adaptive_ref_pic_marking_mode_flag
+        for (std::uint32_t op = b.ue(); op != 0 && !b.bad; op = b.ue()) {
+          if (op == 1 || op == 3) b.ue();
+          if (op == 2) b.ue();
+          if (op == 3 || op == 6) b.ue();
+          if (op == 4) b.ue();
+        }
+      }
+    }
+    if (cabac_ && p) b.ue();  // cabac_init_idc
+    int qp = pic_init_qp_ + b.se();
+    return b.bad ? -1 : qp;
+  }
+
+  int log2_max_frame_num_ = 0;
+  int poc_type_ = 0;
+  int log2_max_poc_lsb_ = 0;
+  bool frame_mbs_only_ = true;
+  bool cabac_ = false;
+  bool bottom_field_poc_ = false;
+  bool weighted_ = false;
+  bool redundant_pic_cnt_ = false;
+  int pic_init_qp_ = 26;
+};
+
 bool nullEncoderWanted() {
   const char *v = std::getenv("DVPPSIM_NULL_ENCODER");
   return v && std::strcmp(v, "1") == 0;
@@ -97,6 +250,9 @@ class H264Encoder final : public SimEncoder {
       p.iMaxBitrate = UNSPECIFIED_BIT_RATE;
       p.iRCMode = c.fixed_qp ? RC_OFF_MODE : RC_BITRATE_MODE;
       p.bEnableFrameSkip = false;
+      // IDR frames only as the GOP and requests ask, as VENC with scene_chg_detect off (the
+      // simulator's rc_param default).
+      p.bEnableSceneChangeDetect = false;
       p.uiIntraPeriod = c.gop;
       p.iSpatialLayerNum = 1;
       p.iTemporalLayerNum = 1;
@@ -154,17 +310,14 @@ class H264Encoder final : public SimEncoder {
     std::memset(&info, 0, sizeof(info));
     if (encoder_->EncodeFrame(&pic, &info) != cmResultSuccess) return false;
     if (info.eFrameType == videoFrameTypeSkip) return true;
-    SEncoderStatistics statistics;
-    std::memset(&statistics, 0, sizeof(statistics));
-    last_qp_ = encoder_->GetOption(ENCODER_OPTION_GET_STATISTICS, &statistics) == cmResultSuccess
-                   ? static_cast<int>(statistics.uiAverageFrameQP)
-                   : -1;
+    std::size_t first = out->size();
     for (int l = 0; l < info.iLayerNum; l++) {
       const SLayerBSInfo &layer = info.sLayerInfo[l];
       int size = 0;
       for (int n = 0; n < layer.iNalCount; n++) size += layer.pNalLengthInByte[n];
       out->insert(out->end(), layer.pBsBuf, layer.pBsBuf + size);
     }
+    last_qp_ = qps_.qp(std::vector<std::uint8_t>(out->begin() + static_cast<long>(first), out->end()));
     return true;
   }
 
@@ -182,6 +335,7 @@ class H264Encoder final : public SimEncoder {
   ISVCEncoder *encoder_ = nullptr;
   CodecConfig config_;
   long long frames_ = 0;
+  SliceQpReader qps_;
   int last_qp_ = -1;
 };
 
@@ -217,6 +371,7 @@ class H265Encoder final : public SimEncoder {
     param_->keyframeMax = static_cast<int>(c.gop);
     param_->bOpenGOP = 0;
     param_->bframes = 0;
+    param_->scenecutThreshold = 0;  // IDR frames only as the GOP and requests ask
     param_->lookaheadDepth = 0;
     param_->frameNumThreads = 1;
     param_->logLevel = X265_LOG_NONE;

@@ -501,8 +501,8 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_stream(hi_venc_chn chn, hi_venc_stream *st
   }
   stream->pack_cnt = static_cast<hi_u32>(s.packs.size());
   stream->seq = s.seq;
-  // The stream info: the bytes, the reference type, and the QP where the encoder reports one
-  // (then as both start and mean QP: the software encoders report one per frame).
+  // The stream info: the bytes, the reference type, and the QP (openh264: its first slice's QP;
+  // x265: its mean QP) as both start and mean QP.
   hi_u32 qp = s.qp >= 0 ? static_cast<hi_u32>(s.qp) : 0;
   hi_venc_ref_type ref = s.idr ? HI_VENC_BASE_IDR_SLICE : HI_VENC_BASE_P_SLICE_REF_BASE;
   if (h264) {

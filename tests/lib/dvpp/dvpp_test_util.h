@@ -67,6 +67,23 @@ inline bool simHasH265() {
   return has && has() == 1;
 }
 
+inline bool simChannel(int chn, dvppsim_channel *out) {
+  auto get = reinterpret_cast<dvppsim_get_channel_fn>(dlsym(simHandle(), "dvppsim_get_channel"));
+  ck_assert(get != nullptr);
+  return get(chn, out) == 0;
+}
+
+// The streams the simulator made on channel id `chn` (the last channel opened with that id).
+inline std::vector<dvppsim_frame> simFrames(int chn) {
+  auto get = reinterpret_cast<dvppsim_get_frames_fn>(dlsym(simHandle(), "dvppsim_get_frames"));
+  ck_assert(get != nullptr);
+  int n = get(chn, nullptr, 0);
+  ck_assert(n >= 0);
+  std::vector<dvppsim_frame> frames(static_cast<std::size_t>(n));
+  get(chn, frames.data(), n);
+  return frames;
+}
+
 // Nothing the simulator handed out is still held (call with no session alive).
 inline void assertNothingLeaked() {
   dvppsim_stats s = simStats();
@@ -120,6 +137,8 @@ struct Output {
   std::int64_t pts;
   bool keyframe;
   std::vector<std::uint8_t> bytes;
+  int start_qp;
+  int mean_qp;
 };
 
 struct ErrorReport {
@@ -138,9 +157,10 @@ class Collector {
     cb.output = [](void *opaque, const mk::dvpp::EncodedFrame &frame) noexcept {
       auto *self = static_cast<Collector *>(opaque);
       std::lock_guard<std::mutex> lock(self->mutex_);
-      self->outputs_.push_back(
-          Output{frame.user_id, frame.pts, frame.keyframe,
-                 std::vector<std::uint8_t>(frame.data, frame.data + frame.size)});
+      self->outputs_.push_back(Output{frame.user_id, frame.pts, frame.keyframe,
+                                      std::vector<std::uint8_t>(frame.data,
+                                                                frame.data + frame.size),
+                                      frame.start_qp, frame.mean_qp});
       self->cond_.notify_all();
     };
     cb.error = [](void *opaque, const mk::Status &status, bool has_frame, std::uint64_t user_id,
