@@ -93,6 +93,8 @@ struct AscendVencOutput
   guint32 frame_number; /* the codec frame's system_frame_number */
   GstBuffer *buffer;    /* nullptr: the encoder failed on the frame, which is dropped */
   bool keyframe;
+  int start_qp; /* -1: not reported */
+  int mean_qp;
 };
 
 struct AscendVencState
@@ -131,6 +133,13 @@ struct AscendVencState
    * frames copied into a pooled DVPP frame: the "stats" property. */
   std::atomic<guint64> frames_zero_copy{0};
   std::atomic<guint64> frames_copied{0};
+  /* Running totals of what went out (output task) or was dropped (encoder failures). */
+  std::atomic<guint64> frames_out{0};
+  std::atomic<guint64> bytes_out{0};
+  std::atomic<guint64> keyframes_out{0};
+  std::atomic<guint64> frames_failed{0};
+  std::atomic<guint64> qp_frames{0};
+  std::atomic<guint64> qp_sum{0};
   /* The first error is posted under `error_lock`: a second thread failing at the same time
    * waits until that message is on the bus before it returns GST_FLOW_ERROR upstream. */
   std::mutex error_lock;
@@ -205,11 +214,16 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
       gobject_class, mk::dvpp::encoderOptions (), PROP_FIRST_OPTION);
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Frames sent to the encoder: zero-copy (written by upstream into the "
-          "DVPP memory this "
-          "element proposed) and copied",
+          "Running totals: frames sent to the encoder zero-copy (written by "
+          "upstream into the DVPP memory this element proposed) and copied; "
+          "frames out, their bytes, key frames and mean QP; frames the encoder "
+          "failed on",
           GST_TYPE_STRUCTURE,
           (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  /* Every output buffer carries its frame's statistics (documented in gstascendvenc.h). */
+  static const gchar *no_tags[] = {nullptr};
+  gst_meta_register_custom (GST_ASCEND_VENC_FRAME_STATS_META, no_tags, nullptr,
+      nullptr, nullptr);
 
   /* The templates are fixed strings, so the documentation is the same on every machine. */
   GstCaps *sink_caps = gst_caps_from_string (ASCEND_VENC_SINK_CAPS);
@@ -353,7 +367,7 @@ gst_ascend_venc_on_output (
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
   gst_ascend_venc_queue_output (self,
       {(guint32)out.user_id, gst_buffer_new_memdup (out.data, out.size),
-          out.keyframe});
+          out.keyframe, out.start_qp, out.mean_qp});
 }
 
 static void
@@ -363,13 +377,36 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
 
   if (has_frame) /* finished with no output buffer: the base class drops it */
-    gst_ascend_venc_queue_output (self, {(guint32)user_id, nullptr, false});
+    gst_ascend_venc_queue_output (self, {(guint32)user_id, nullptr, false, -1, -1});
   if (has_frame || fatal) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return;
   }
   GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_ENCODER_WARNING),
       ("%s", status.message ().c_str ()));
+}
+
+/* The frame's statistics: a custom meta on its buffer, and the running totals. */
+static void
+gst_ascend_venc_add_stats (GstAscendVenc *self, const AscendVencOutput &out)
+{
+  AscendVencState *st = self->state;
+  gsize size = gst_buffer_get_size (out.buffer);
+  GstCustomMeta *meta =
+      gst_buffer_add_custom_meta (out.buffer, GST_ASCEND_VENC_FRAME_STATS_META);
+  if (meta)
+    gst_structure_set (gst_custom_meta_get_structure (meta), "size",
+        G_TYPE_UINT, (guint)size, "frame-type", G_TYPE_STRING,
+        out.keyframe ? "idr" : "p", "start-qp", G_TYPE_INT, out.start_qp,
+        "mean-qp", G_TYPE_INT, out.mean_qp, nullptr);
+  st->frames_out++;
+  st->bytes_out += size;
+  if (out.keyframe)
+    st->keyframes_out++;
+  if (out.mean_qp >= 0) {
+    st->qp_frames++;
+    st->qp_sum += (guint64)out.mean_qp;
+  }
 }
 
 /* With the stream lock held: finishes every queued output, in order. */
@@ -398,6 +435,10 @@ gst_ascend_venc_push_outputs (GstAscendVenc *self)
       continue;
     }
     frame->output_buffer = out.buffer;
+    if (out.buffer)
+      gst_ascend_venc_add_stats (self, out);
+    else
+      st->frames_failed++;
     if (out.keyframe)
       GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
     else
@@ -622,16 +663,31 @@ gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
     GstMkObjectLocker locked (self);
     st->level = st->committed.level;
   }
-  if (st->level == "auto" && gst_structure_has_field (s, "level")) {
+  const GValue *wanted = gst_structure_get_value (s, "level");
+  if (st->level == "auto" && wanted) {
+    /* The lowest level downstream takes that fits; if none fits, its first (refused then,
+     * with the limit named). */
     const GstVideoInfo *info = &st->input_state->info;
-    int lowest = mk::dvpp::lowestLevel (st->codec, GST_VIDEO_INFO_WIDTH (info),
-        GST_VIDEO_INFO_HEIGHT (info), GST_VIDEO_INFO_FPS_N (info),
-        GST_VIDEO_INFO_FPS_D (info));
-    const mk::dvpp::LevelInfo *fits = mk::dvpp::findLevel (lowest);
-    gst_structure_fixate_field_string (s, "level", fits ? fits->name : "6.2");
-    const char *level = gst_structure_get_string (s, "level");
-    if (level)
-      st->level = level;
+    for (const mk::dvpp::LevelInfo &l : mk::dvpp::kLevels) {
+      GValue name = G_VALUE_INIT;
+      g_value_init (&name, G_TYPE_STRING);
+      g_value_set_static_string (&name, l.name);
+      bool listed = gst_value_can_intersect (&name, wanted) &&
+                    gst_value_intersect (nullptr, &name, wanted);
+      g_value_unset (&name);
+      if (listed && mk::dvpp::checkLevel (st->codec, l.value,
+                        GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
+                        GST_VIDEO_INFO_FPS_N (info), GST_VIDEO_INFO_FPS_D (info))) {
+        st->level = l.name;
+        break;
+      }
+    }
+    if (st->level == "auto") {
+      gst_structure_fixate_field (s, "level");
+      const char *first = gst_structure_get_string (s, "level");
+      if (first)
+        st->level = first;
+    }
   }
   *out_caps = gst_caps_new_simple (h265 ? "video/x-h265" : "video/x-h264",
       "stream-format", G_TYPE_STRING, "byte-stream", "alignment", G_TYPE_STRING,
@@ -1026,11 +1082,18 @@ gst_ascend_venc_get_property (
 {
   GstAscendVenc *self = GST_ASCEND_VENC (object);
   if (prop_id == PROP_STATS) {
-    g_value_take_boxed (
-        value, gst_structure_new ("application/x-ascendvenc-stats",
-                   "frames-zero-copy", G_TYPE_UINT64,
-                   self->state->frames_zero_copy.load (), "frames-copied",
-                   G_TYPE_UINT64, self->state->frames_copied.load (), nullptr));
+    AscendVencState *st = self->state;
+    guint64 qp_frames = st->qp_frames.load ();
+    g_value_take_boxed (value,
+        gst_structure_new ("application/x-ascendvenc-stats", "frames-zero-copy",
+            G_TYPE_UINT64, st->frames_zero_copy.load (), "frames-copied",
+            G_TYPE_UINT64, st->frames_copied.load (), "frames-out",
+            G_TYPE_UINT64, st->frames_out.load (), "bytes-out", G_TYPE_UINT64,
+            st->bytes_out.load (), "keyframes-out", G_TYPE_UINT64,
+            st->keyframes_out.load (), "frames-failed", G_TYPE_UINT64,
+            st->frames_failed.load (), "mean-qp", G_TYPE_DOUBLE,
+            qp_frames ? (double)st->qp_sum.load () / qp_frames : -1.0,
+            nullptr));
     return;
   }
   gboolean handled;

@@ -3,6 +3,7 @@
 // is ready, a six-deep input queue (NO_BUF when full), a worker thread that encodes, and a
 // stream ring of buf_size bytes that stalls the worker while unreleased streams fill it. Streams
 // must be released in the order they were got, with the struct get_stream filled.
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -229,6 +230,8 @@ std::vector<Pack> splitNals(const std::uint8_t *data, std::size_t size, std::siz
 }
 
 void workerMain(Channel *c) {
+  // Named, so that benchmarks can tell the simulated encoder's CPU from the session's.
+  pthread_setname_np(pthread_self(), "dvppsim-venc");
   std::vector<std::uint8_t> planes;
   std::vector<std::uint8_t> au;
   const int w = static_cast<int>(c->attr.venc_attr.pic_width);

@@ -17,73 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "mktestsim.h"
-#include "mktestutil.h"
-
-typedef dvppsim_stats SimStats;
+#include "ascendtest.h"
 
 static const char *g_argv0;
-
-static void *
-sim_symbol (const char *name)
-{
-  void *sym = mk_test_sim_symbol (name);
-  fail_unless (
-      sym != nullptr, "the simulator (GST_ASCEND_MPI_LIB) lacks %s", name);
-  return sym;
-}
-
-static SimStats
-sim_stats (void)
-{
-  SimStats stats;
-  fail_unless (mk_test_sim_stats (&stats), "the simulator is not found");
-  return stats;
-}
-
-static int
-sim_channel_bitrate (int chn)
-{
-  return ((int (*) (int))sim_symbol ("dvppsim_get_channel_bitrate")) (chn);
-}
-
-static bool
-sim_has_h265 (void)
-{
-  return ((int (*) (void))sim_symbol ("dvppsim_has_h265")) () != 0;
-}
-
-/* Nothing held in the simulator: no DVPP memory, channel, stream or epoll. */
-static void
-assert_sim_clean (void)
-{
-  SimStats s = sim_stats ();
-  fail_unless_equals_int (s.dvpp_allocations, 0);
-  fail_unless_equals_int (s.open_channels, 0);
-  fail_unless_equals_int (s.unreleased_streams, 0);
-  fail_unless_equals_int (s.epoll_instances, 0);
-  fail_unless_equals_int (s.contexts, 0);
-}
-
-static bool
-have_element (const char *name)
-{
-  GstElementFactory *f = gst_element_factory_find (name);
-  if (!f)
-    return false;
-  gst_object_unref (f);
-  return true;
-}
-
-static GstElement *
-parse_pipeline (const std::string &desc)
-{
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch (desc.c_str (), &err);
-  fail_unless (p != nullptr && err == nullptr, "%s: %s", desc.c_str (),
-      err ? err->message : "?");
-  return p;
-}
 
 /* ---- pipelines decoded by FFmpeg ---- */
 
@@ -183,43 +119,6 @@ GST_START_TEST (test_h265_pipeline)
     check_encode_decode ("video/x-h265,stream-format=byte-stream", "h265");
 }
 GST_END_TEST;
-
-/* ffprobe's view of the first video stream of `path`: the `entries` asked for (e.g.
- * "profile,color_range"), as key -> value. Empty when ffprobe is not installed. */
-static std::map<std::string, std::string>
-ffprobe_stream (const std::string &path, const std::string &entries,
-    bool count_frames = false)
-{
-  std::map<std::string, std::string> out;
-  gchar *ffprobe = g_find_program_in_path ("ffprobe");
-  if (!ffprobe)
-    return out;
-  std::string show = "stream=" + entries;
-  std::vector<const gchar *> argv = {ffprobe, "-v", "error", "-select_streams",
-      "v:0", "-show_entries", show.c_str (), "-of", "default=nw=1"};
-  if (count_frames)
-    argv.push_back ("-count_frames");
-  argv.push_back (path.c_str ());
-  argv.push_back (nullptr);
-  gchar *stdout_text = nullptr, *stderr_text = nullptr;
-  gint status = -1;
-  fail_unless (g_spawn_sync (nullptr, (gchar **)argv.data (), nullptr,
-      G_SPAWN_DEFAULT, nullptr, nullptr, &stdout_text, &stderr_text, &status,
-      nullptr));
-  fail_unless (g_spawn_check_wait_status (status, nullptr), "ffprobe %s: %s",
-      path.c_str (), stderr_text);
-  gchar **lines = g_strsplit (stdout_text, "\n", -1);
-  for (gchar **line = lines; *line; line++) {
-    gchar *eq = strchr (*line, '=');
-    if (eq)
-      out[std::string (*line, eq - *line)] = eq + 1;
-  }
-  g_strfreev (lines);
-  g_free (stdout_text);
-  g_free (stderr_text);
-  g_free (ffprobe);
-  return out;
-}
 
 /* The profile in the caps is the profile of the stream, as FFmpeg reads it from the SPS, for
  * the real encoder and for the benchmarks' null encoder (which used to write a baseline SPS
@@ -417,47 +316,6 @@ GST_END_TEST;
 
 /* ---- harness tests ---- */
 
-static const char *kCaps =
-    "video/x-raw,format=NV12,width=320,height=240,framerate=30/1";
-static const GstClockTime kDur = GST_SECOND / 30;
-
-/* A frame from the pool the element proposed (DVPP memory), a gradient moving with i. */
-static GstBuffer *
-make_frame (GstHarness *h, int width, int height, int i)
-{
-  GstVideoInfo info;
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_NV12, width, height);
-  /* the size of the element's pool (stride rounded up to 16), else the harness falls back */
-  GstVideoAlignment align;
-  gst_video_alignment_reset (&align);
-  align.stride_align[0] = align.stride_align[1] = 15;
-  gst_video_info_align (&info, &align);
-  GstBuffer *buf = gst_harness_create_buffer (h, GST_VIDEO_INFO_SIZE (&info));
-  GstVideoMeta *meta = gst_buffer_get_video_meta (buf);
-  if (meta) {
-    for (guint p = 0; p < 2; p++) {
-      info.stride[p] = meta->stride[p];
-      info.offset[p] = meta->offset[p];
-    }
-  }
-  GstVideoFrame frame;
-  fail_unless (gst_video_frame_map (&frame, &info, buf, GST_MAP_WRITE));
-  for (int y = 0; y < height; y++) {
-    guint8 *row = (guint8 *)GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
-                  y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
-    for (int x = 0; x < width; x++)
-      row[x] = (guint8)(x + y + 4 * i);
-  }
-  for (int y = 0; y < height / 2; y++)
-    memset ((guint8 *)GST_VIDEO_FRAME_PLANE_DATA (&frame, 1) +
-                y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 1),
-        128, width);
-  gst_video_frame_unmap (&frame);
-  GST_BUFFER_PTS (buf) = i * kDur;
-  GST_BUFFER_DURATION (buf) = kDur;
-  return buf;
-}
-
 static bool
 has_idr_nal (GstBuffer *buf)
 {
@@ -636,52 +494,6 @@ GST_START_TEST (test_bitrate_while_playing)
 GST_END_TEST;
 
 /* ---- changes while playing ---- */
-
-/* The element in a harness has no bus of its own: give it one to read its messages. */
-static GstBus *
-harness_bus (GstHarness *h)
-{
-  GstBus *bus = gst_bus_new ();
-  gst_element_set_bus (h->element, bus);
-  return bus;
-}
-
-/* The errors and warnings on `bus`, as "message / debug" texts (popped all at once:
- * gst_bus_pop_filtered drops what does not match). */
-struct Posted
-{
-  std::vector<std::string> errors, warnings;
-};
-
-static Posted
-pop_posted (GstBus *bus)
-{
-  Posted posted;
-  while (GstMessage *msg = gst_bus_pop_filtered (bus,
-             (GstMessageType)(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
-    GError *err = nullptr;
-    gchar *dbg = nullptr;
-    bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
-    if (error)
-      gst_message_parse_error (msg, &err, &dbg);
-    else
-      gst_message_parse_warning (msg, &err, &dbg);
-    (error ? posted.errors : posted.warnings)
-        .push_back (std::string (err->message) + " / " + (dbg ? dbg : ""));
-    g_error_free (err);
-    g_free (dbg);
-    gst_message_unref (msg);
-  }
-  return posted;
-}
-
-static void
-push_frames (GstHarness *h, int first, int count)
-{
-  for (int i = first; i < first + count; i++)
-    fail_unless_equals_int (
-        gst_harness_push (h, make_frame (h, 320, 240, i)), GST_FLOW_OK);
-}
 
 /* Ends the stream and checks that every frame came out and nothing went wrong. */
 static void

@@ -30,6 +30,7 @@ struct FaultCase
 {
   std::string function, kind;
   int nth;
+  std::string props; /* ascendvenc's properties for the calls made only when set */
 };
 
 /* Each function the session calls, with every kind of fault where the simulator has more
@@ -45,6 +46,7 @@ fault_cases (void)
     int nth;
     bool all_kinds;
     const char *kind = "fail"; /* without all_kinds */
+    const char *props = "";
   };
   const Sweep sweeps[] = {
       {"aclrtSetDevice", 1, false},
@@ -65,14 +67,21 @@ fault_cases (void)
       {"hi_mpi_venc_query_status", 1, false},
       {"hi_mpi_venc_stop_chn", 1, false},
       {"hi_mpi_venc_destroy_chn", 1, false},
+      /* the default scene mode's failure is ignored (it was always set blindly); a chosen one's
+       * is an error */
+      {"hi_mpi_venc_set_scene_mode", 1, false},
+      {"hi_mpi_venc_set_scene_mode", 1, false, "fail",
+          "scene-mode=motion-high-bitrate"},
+      /* the unverified call, made only when intra-refresh is set */
+      {"hi_mpi_venc_set_intra_refresh", 1, false, "fail", "intra-refresh=rows"},
   };
   std::vector<FaultCase> out;
   for (const Sweep &s : sweeps) {
     if (s.all_kinds) {
       for (const char *kind : {"fail", "timeout", "empty", "slow"})
-        out.push_back ({s.function, kind, s.nth});
+        out.push_back ({s.function, kind, s.nth, s.props});
     } else {
-      out.push_back ({s.function, s.kind, s.nth});
+      out.push_back ({s.function, s.kind, s.nth, s.props});
     }
   }
   return out;
@@ -107,7 +116,8 @@ GST_START_TEST (test_dvpp_faults)
       VENC_FRAMES) " ! "
                    "video/x-raw,format=NV12,width=320,height=240,framerate=30/"
                    "1 ! "
-                   "ascendvenc send-timeout=2000 ! fakesink name=sink");
+                   "ascendvenc send-timeout=2000 " +
+                   c.props + " ! fakesink name=sink");
   g_unsetenv ("DVPPSIM_FAULTS");
   SimStats st = sim_stats ();
   fail_unless (st.dvpp_allocations == 0 && st.open_channels == 0 &&
@@ -133,8 +143,11 @@ GST_START_TEST (test_dvpp_faults)
     o.frames = -1; /* how many came out before depends on thread timing */
   }
   o.bytes = -1;
+  std::string path = "videotestsrc ! ascendvenc ";
+  if (!c.props.empty ())
+    path += c.props + " ";
   record_case ({"dvpp-faults", c.function + " @" + std::to_string (c.nth), spec,
-                   -1, "videotestsrc ! ascendvenc ! fakesink (simulator)"},
+                   -1, path + "! fakesink (simulator)"},
       o);
   g_free (spec);
 }
@@ -188,9 +201,46 @@ GST_START_TEST (test_ascendvenc_buffers)
 }
 GST_END_TEST;
 
+/* Settings no chip or level takes: an error from ascendvenc that names the limit. */
+GST_START_TEST (test_ascendvenc_settings)
+{
+  GstElementFactory *f = gst_element_factory_find ("ascendvenc");
+  if (!f || !g_getenv ("GST_ASCEND_MPI_LIB")) {
+    if (f)
+      gst_object_unref (f);
+    return; /* test_dvpp_faults records the skip */
+  }
+  gst_object_unref (f);
+  struct Setting
+  {
+    const char *name, *caps, *props;
+  } settings[] = {
+      {"a size outside the chip's limits (7x3)", "width=7,height=3", ""},
+      {"a level too low for the size and rate (level 1, 640x480 at 30 fps)",
+          "width=640,height=480", "level=1"},
+      {"a level the codec does not have (4.3)", "width=320,height=240",
+          "level=4.3"},
+  };
+  for (const Setting &s : settings) {
+    Outcome o = run_pipeline (
+        std::string ("videotestsrc num-buffers=3 ! "
+                     "video/x-raw,format=NV12,framerate=30/1,") +
+        s.caps + " ! ascendvenc " + s.props + " ! fakesink name=sink");
+    fail_unless (o.error && o.error_code == "RESOURCE/SETTINGS", "%s: %s",
+        s.name, describe (o).c_str ());
+    SimStats st = sim_stats ();
+    fail_unless (st.dvpp_allocations == 0 && st.open_channels == 0, "%s", s.name);
+    record_case ({"settings", "settings ascendvenc refuses", s.name, -1,
+                     "videotestsrc ! ascendvenc ! fakesink (simulator)"},
+        o);
+  }
+}
+GST_END_TEST;
+
 void
 add_dvpp_tests (TCase *tc)
 {
   tcase_add_test (tc, test_ascendvenc_buffers);
+  tcase_add_test (tc, test_ascendvenc_settings);
   tcase_add_loop_test (tc, test_dvpp_faults, 0, (int)fault_cases ().size ());
 }
