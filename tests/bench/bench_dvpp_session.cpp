@@ -144,15 +144,22 @@ struct Options {
   int frames = 2000;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> sizes;
   std::vector<int> channels;  // --channels: the many-channel run instead
+  int pace = 0;               // --pace FPS: each channel at that rate (else back to back)
+  double seconds = 3;         // --seconds: how long a paced run lasts
 };
 
-// N sessions in one process, one sender thread each (as N pipelines' streaming threads), all
-// sending back to back: how many looper threads serve them, the CPU a frame costs, the frames a
-// second all together, and how long opening and closing the N channels takes.
-//   bench=ascendvenc-channels channels=N looper_threads=L threads=T fps=F
+// N sessions in one process, one sender thread each (as N pipelines' streaming threads): how
+// many looper threads serve them, the CPU a frame costs (the whole process, and the session's
+// threads: senders and looper), the frames a second all together, and how long opening and
+// closing the N channels takes. Back to back (pace 0: `frames_total` frames over all channels,
+// the throughput), or each channel at `pace` frames a second for `seconds` (as cameras send:
+// the CPU a frame costs when the machine is not saturated).
+//   bench=ascendvenc-channels mode=<max|paced> channels=N looper_threads=L threads=T fps=F
 //     cpu_us_per_frame=C session_cpu_us_per_frame=S start_ms=A stop_ms=B
-bool runChannels(int channels, int frames_total, std::uint32_t w, std::uint32_t h) {
-  const int per_channel = std::max(frames_total / channels, 20);
+bool runChannels(int channels, int frames_total, int pace, double seconds, std::uint32_t w,
+                 std::uint32_t h) {
+  const int per_channel = pace > 0 ? std::max(static_cast<int>(pace * seconds), 1)
+                                   : std::max(frames_total / channels, 20);
   std::vector<Sink> sinks(static_cast<std::size_t>(channels));
   std::vector<std::unique_ptr<mk::dvpp::EncoderSession>> sessions;
   mk::dvpp::EncoderSettings s;
@@ -165,8 +172,7 @@ bool runChannels(int channels, int frames_total, std::uint32_t w, std::uint32_t 
   for (int i = 0; i < channels; i++) {
     auto created = mk::dvpp::EncoderSession::create(s, sinks[i].callbacks());
     if (!created.isOk()) {
-      std::fprintf(stderr, "session %d: %s
-", i, created.status().message().c_str());
+      std::fprintf(stderr, "session %d: %s\n", i, created.status().message().c_str());
       return false;
     }
     sessions.push_back(std::move(created).value());
@@ -188,7 +194,16 @@ bool runChannels(int channels, int frames_total, std::uint32_t w, std::uint32_t 
   std::atomic<int> failed{0};
   for (int i = 0; i < channels; i++) {
     senders.emplace_back([&, i] {
+      // Paced channels start spread over one frame interval, as independent cameras do.
+      auto next = Clock::now();
+      const auto interval = pace > 0 ? std::chrono::nanoseconds(1000000000LL / pace)
+                                     : std::chrono::nanoseconds(0);
+      next += interval * i / channels;
       for (int n = 0; n < per_channel; n++) {
+        if (pace > 0) {
+          std::this_thread::sleep_until(next);
+          next += interval;
+        }
         mk::dvpp::FrameMeta meta;
         meta.user_id = static_cast<std::uint64_t>(n);
         if (!sessions[i]->sendFrame(frame, meta).isOk()) {
@@ -213,10 +228,11 @@ bool runChannels(int channels, int frames_total, std::uint32_t w, std::uint32_t 
   }
   double frames = static_cast<double>(per_channel) * channels;
   std::printf(
-      "bench=ascendvenc-channels size=%ux%u channels=%d looper_threads=%d threads=%d "
+      "bench=ascendvenc-channels mode=%s size=%ux%u channels=%d looper_threads=%d threads=%d "
       "fps=%.0f cpu_us_per_frame=%.1f session_cpu_us_per_frame=%.1f start_ms=%.1f "
       "stop_ms=%.1f\n",
-      w, h, channels, looper_threads, threads, frames / wall, cpu / 1000.0 / frames,
+      pace > 0 ? "paced" : "max", w, h, channels, looper_threads, threads, frames / wall,
+      cpu / 1000.0 / frames,
       session_cpu / 1000.0 / frames, start_ms, stop_ms);
   std::fflush(stdout);
   return true;
@@ -327,9 +343,14 @@ int main(int argc, char **argv) {
         while (*p && *p != ',') p++;
         if (*p == ',') p++;
       }
+    } else if (a == "--pace" && i + 1 < argc) {
+      o.pace = std::atoi(argv[++i]);
+    } else if (a == "--seconds" && i + 1 < argc) {
+      o.seconds = std::atof(argv[++i]);
     } else {
       std::fprintf(stderr,
-                   "usage: %s [--quick] [--frames N] [--size WxH]... [--channels N,N...]\n",
+                   "usage: %s [--quick] [--frames N] [--size WxH]... [--channels N,N... "
+                   "[--pace FPS --seconds S]]\n",
                    argv[0]);
       return 2;
     }
@@ -344,7 +365,7 @@ int main(int argc, char **argv) {
     // --frames is then the total over all channels; the first --size (default 320x240).
     auto [w, h] = o.sizes.empty() ? std::make_pair(320u, 240u) : o.sizes[0];
     for (int n : o.channels)
-      if (n < 1 || !runChannels(n, o.frames, w, h)) return 1;
+      if (n < 1 || !runChannels(n, o.frames, o.pace, o.seconds, w, h)) return 1;
     return 0;
   }
   if (o.sizes.empty()) o.sizes = {{1280, 720}, {640, 480}, {320, 240}};
