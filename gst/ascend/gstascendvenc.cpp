@@ -91,7 +91,8 @@ enum class SessionStep { kRuntime, kOpen, kReconfigure, kEncode };
 struct AscendVencOutput
 {
   guint32 frame_number; /* the codec frame's system_frame_number */
-  GstBuffer *buffer;    /* nullptr: the encoder failed on the frame, which is dropped */
+  GstBuffer
+      *buffer; /* nullptr: the encoder failed on the frame, which is dropped */
   bool keyframe;
   int start_qp; /* -1: not reported */
   int mean_qp;
@@ -105,7 +106,8 @@ struct AscendVencState
    * reads: changes made together are applied together. */
   mk::dvpp::EncoderSettings settings;
   mk::dvpp::EncoderSettings committed;
-  std::atomic<bool> live_dirty{false}; /* an option mutable while playing was committed */
+  std::atomic<bool> live_dirty{
+      false}; /* an option mutable while playing was committed */
 
   /* under the stream lock (or with streaming stopped: start/stop) */
   mk::dvpp::RuntimeRef
@@ -114,7 +116,8 @@ struct AscendVencState
   GstVideoCodecState *input_state = nullptr;
   mk::dvpp::Codec codec = mk::dvpp::Codec::kH264;
   int profile = -1;
-  std::string level = "auto"; /* the property's, or else the one downstream caps fixed */
+  std::string level =
+      "auto"; /* the property's, or else the one downstream caps fixed */
   std::vector<GstBufferPool *>
       pools; /* offered upstream; deactivated in stop */
 
@@ -222,8 +225,8 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
           (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   /* Every output buffer carries its frame's statistics (documented in gstascendvenc.h). */
   static const gchar *no_tags[] = {nullptr};
-  gst_meta_register_custom (GST_ASCEND_VENC_FRAME_STATS_META, no_tags, nullptr,
-      nullptr, nullptr);
+  gst_meta_register_custom (
+      GST_ASCEND_VENC_FRAME_STATS_META, no_tags, nullptr, nullptr, nullptr);
 
   /* The templates are fixed strings, so the documentation is the same on every machine. */
   GstCaps *sink_caps = gst_caps_from_string (ASCEND_VENC_SINK_CAPS);
@@ -365,9 +368,9 @@ gst_ascend_venc_on_output (
     void *opaque, const mk::dvpp::EncodedFrame &out) noexcept
 {
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
-  gst_ascend_venc_queue_output (self,
-      {(guint32)out.user_id, gst_buffer_new_memdup (out.data, out.size),
-          out.keyframe, out.start_qp, out.mean_qp});
+  gst_ascend_venc_queue_output (
+      self, {(guint32)out.user_id, gst_buffer_new_memdup (out.data, out.size),
+                out.keyframe, out.start_qp, out.mean_qp});
 }
 
 static void
@@ -377,7 +380,8 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
 
   if (has_frame) /* finished with no output buffer: the base class drops it */
-    gst_ascend_venc_queue_output (self, {(guint32)user_id, nullptr, false, -1, -1});
+    gst_ascend_venc_queue_output (
+        self, {(guint32)user_id, nullptr, false, -1, -1});
   if (has_frame || fatal) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return;
@@ -675,9 +679,10 @@ gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
       bool listed = gst_value_can_intersect (&name, wanted) &&
                     gst_value_intersect (nullptr, &name, wanted);
       g_value_unset (&name);
-      if (listed && mk::dvpp::checkLevel (st->codec, l.value,
-                        GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
-                        GST_VIDEO_INFO_FPS_N (info), GST_VIDEO_INFO_FPS_D (info))) {
+      if (listed &&
+          mk::dvpp::checkLevel (st->codec, l.value, GST_VIDEO_INFO_WIDTH (info),
+              GST_VIDEO_INFO_HEIGHT (info), GST_VIDEO_INFO_FPS_N (info),
+              GST_VIDEO_INFO_FPS_D (info))) {
         st->level = l.name;
         break;
       }
@@ -1072,8 +1077,8 @@ gst_ascend_venc_dispatch_properties_changed (
   }
   if (live)
     self->state->live_dirty.store (true);
-  G_OBJECT_CLASS (parent_class)->dispatch_properties_changed (
-      object, n_pspecs, pspecs);
+  G_OBJECT_CLASS (parent_class)
+      ->dispatch_properties_changed (object, n_pspecs, pspecs);
 }
 
 static void

@@ -25,7 +25,10 @@ public:
   {
     GST_OBJECT_LOCK (object_);
   }
-  ~GstMkObjectLocker () { GST_OBJECT_UNLOCK (object_); }
+  ~GstMkObjectLocker ()
+  {
+    GST_OBJECT_UNLOCK (object_);
+  }
   GstMkObjectLocker (const GstMkObjectLocker &) = delete;
   GstMkObjectLocker &operator= (const GstMkObjectLocker &) = delete;
 
@@ -46,7 +49,10 @@ public:
   {
     g_rec_mutex_lock (mutex_);
   }
-  ~GstMkStreamLocker () { g_rec_mutex_unlock (mutex_); }
+  ~GstMkStreamLocker ()
+  {
+    g_rec_mutex_unlock (mutex_);
+  }
   GstMkStreamLocker (const GstMkStreamLocker &) = delete;
   GstMkStreamLocker &operator= (const GstMkStreamLocker &) = delete;
 
@@ -67,7 +73,10 @@ public:
   {
     g_rec_mutex_unlock (mutex_);
   }
-  ~GstMkStreamUnlocker () { g_rec_mutex_lock (mutex_); }
+  ~GstMkStreamUnlocker ()
+  {
+    g_rec_mutex_lock (mutex_);
+  }
   GstMkStreamUnlocker (const GstMkStreamUnlocker &) = delete;
   GstMkStreamUnlocker &operator= (const GstMkStreamUnlocker &) = delete;
 

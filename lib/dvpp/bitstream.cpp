@@ -129,8 +129,19 @@ long fixedFrameRateBit(const std::vector<std::uint8_t> &rbsp) {
   r.bits(16);  // constraint flags, level_idc
   r.ue();      // seq_parameter_set_id
   switch (profile) {
-    case 100: case 110: case 122: case 244: case 44: case 83: case 86: case 118: case 128:
-    case 138: case 139: case 134: case 135: {
+    case 100:
+    case 110:
+    case 122:
+    case 244:
+    case 44:
+    case 83:
+    case 86:
+    case 118:
+    case 128:
+    case 138:
+    case 139:
+    case 134:
+    case 135: {
       std::uint32_t chroma_format = r.ue();
       if (chroma_format == 3) r.bit();  // separate_colour_plane_flag
       r.ue();                           // bit_depth_luma_minus8
@@ -158,10 +169,10 @@ long fixedFrameRateBit(const std::vector<std::uint8_t> &rbsp) {
     if (cycle > 255) return -1;
     for (std::uint32_t i = 0; i < cycle && !r.failed; i++) r.se();
   }
-  r.ue();   // max_num_ref_frames
-  r.bit();  // gaps_in_frame_num_value_allowed_flag
-  r.ue();   // pic_width_in_mbs_minus1
-  r.ue();   // pic_height_in_map_units_minus1
+  r.ue();                 // max_num_ref_frames
+  r.bit();                // gaps_in_frame_num_value_allowed_flag
+  r.ue();                 // pic_width_in_mbs_minus1
+  r.ue();                 // pic_height_in_map_units_minus1
   if (!r.bit()) r.bit();  // frame_mbs_only_flag, mb_adaptive_frame_field_flag
   r.bit();                // direct_8x8_inference_flag
   if (r.bit())            // frame_cropping_flag
@@ -234,8 +245,7 @@ struct VuiRewriter::Filter {
   }
 };
 
-VuiRewriter::VuiRewriter(Codec codec, const VuiSettings &vui) noexcept
-    : codec_(codec), vui_(vui) {}
+VuiRewriter::VuiRewriter(Codec codec, const VuiSettings &vui) noexcept : codec_(codec), vui_(vui) {}
 
 VuiRewriter::~VuiRewriter() = default;
 
@@ -283,10 +293,10 @@ Result<std::unique_ptr<VuiRewriter>> VuiRewriter::create(Codec codec, const VuiS
   }
   if (level > 0) set_int("level", codec == Codec::kH264 ? level : level * 3);
   if (err < 0)
-    return Status(Errc::kInvalidArgument, std::string(name) + " refused a setting: " + avError(err));
+    return Status(Errc::kInvalidArgument,
+                  std::string(name) + " refused a setting: " + avError(err));
   err = av_bsf_init(f.context);
-  if (err < 0)
-    return Status(Errc::kInvalidArgument, std::string(name) + ": " + avError(err));
+  if (err < 0) return Status(Errc::kInvalidArgument, std::string(name) + ": " + avError(err));
   return self;
 }
 

@@ -125,14 +125,15 @@ int probeSession(const mk::dvpp::Api &api, int device) {
   int rc = 0;
   int chn = (*session)->channelId();
   if (!api.hi_mpi_venc_get_intra_refresh || !api.hi_mpi_venc_set_intra_refresh) {
-    std::printf("intra refresh: not exported (the intra-refresh property fails with a clear "
-                "error on this runtime)\n");
+    std::printf(
+        "intra refresh: not exported (the intra-refresh property fails with a clear "
+        "error on this runtime)\n");
     return rc;
   }
   const unsigned char kCanary = 0xA5;
   std::vector<unsigned char> buffer(256, kCanary);
-  hi_s32 ret =
-      api.hi_mpi_venc_get_intra_refresh(chn, reinterpret_cast<hi_venc_intra_refresh *>(buffer.data()));
+  hi_s32 ret = api.hi_mpi_venc_get_intra_refresh(
+      chn, reinterpret_cast<hi_venc_intra_refresh *>(buffer.data()));
   std::size_t written = writtenBytes(buffer, kCanary);
   std::printf("intra refresh: get returned %s, wrote %zu bytes; hi_mpi.h assumes %zu\n",
               mk::dvpp::hiErrorName(ret).c_str(), written, sizeof(hi_venc_intra_refresh));
@@ -152,7 +153,9 @@ int probeSession(const mk::dvpp::Api &api, int device) {
               got.refresh_num == want.refresh_num && got.request_i_qp == want.request_i_qp;
   std::printf("  set (rows, 3 a frame, I QP 30): %s; read back: %s\n",
               mk::dvpp::hiErrorName(ret).c_str(),
-              ret != HI_SUCCESS ? "-" : same ? "the same" : "DIFFERENT (layout mismatch?)");
+              ret != HI_SUCCESS ? "-"
+              : same            ? "the same"
+                                : "DIFFERENT (layout mismatch?)");
   if (ret == HI_SUCCESS && !same) rc = 5;
   return rc;
 }
@@ -208,8 +211,9 @@ int main(int argc, char **argv) {
               rt.socName().c_str(), chip,
               rt.runMode() == mk::dvpp::RunMode::kDevice ? "device" : "host (PCIe)",
               rt.maxChannels() - 1);
-  std::printf("VUI: written by ascendvenc into the stream (h264_metadata/hevc_metadata); the "
-              "runtime's own VUI calls are %s and not used\n",
-              api.hi_mpi_venc_set_h264_vui ? "exported" : "absent");
+  std::printf(
+      "VUI: written by ascendvenc into the stream (h264_metadata/hevc_metadata); the "
+      "runtime's own VUI calls are %s and not used\n",
+      api.hi_mpi_venc_set_h264_vui ? "exported" : "absent");
   return session ? probeSession(api, device) : 0;
 }

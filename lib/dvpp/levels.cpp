@@ -88,9 +88,8 @@ Status checkLevel(Codec codec, int level, std::uint32_t width, std::uint32_t hei
   int lowest = lowestLevel(codec, width, height, fps_n, fps_d);
   const LevelInfo *fits = findLevel(lowest);
   return Status(Errc::kOutOfRange,
-                std::string("level ") + l->name + " is too low for " + std::to_string(width) +
-                    "x" + std::to_string(height) + " at " + fpsText(fps_n, fps_d) +
-                    " fps: " + why +
+                std::string("level ") + l->name + " is too low for " + std::to_string(width) + "x" +
+                    std::to_string(height) + " at " + fpsText(fps_n, fps_d) + " fps: " + why +
                     (fits ? std::string(" (allowed: level ") + fits->name + " or higher)"
                           : std::string(" (no ") + codec_name + " level fits)"));
 }

@@ -39,8 +39,7 @@ std::string hex(hi_s32 code) {
 }
 
 Status aclFailure(const char *what, aclError err) {
-  return Status(Errc::kIo,
-                std::string(what) + " failed with ACL error " + std::to_string(err));
+  return Status(Errc::kIo, std::string(what) + " failed with ACL error " + std::to_string(err));
 }
 
 void *dvppAlloc(void *opaque, size_t size, size_t alignment) noexcept {
@@ -290,9 +289,11 @@ void Runtime::onLooperStopped() noexcept {
   std::lock_guard<std::mutex> lock(looper_mutex_);
   looper_stopped_ = true;
   if (clients_.empty()) return;
-  Status why(Errc::kIo, "waiting for encoder events (hi_mpi_sys_wait_epoll) failed for good on "
-                        "device " + std::to_string(device_id_) +
-                        ": no channel of the device can deliver streams any more");
+  Status why(Errc::kIo,
+             "waiting for encoder events (hi_mpi_sys_wait_epoll) failed for good on "
+             "device " +
+                 std::to_string(device_id_) +
+                 ": no channel of the device can deliver streams any more");
   MK_LOG_ERROR(kLog, "%s", why.message().c_str());
   for (LooperClient *client : clients_) client->onLooperStopped(why);
 }

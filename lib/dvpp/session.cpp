@@ -170,8 +170,7 @@ Status EncoderSession::open() noexcept {
   pool_ = std::move(pool).value();
   status = pool_.preallocate(settings_.input_buffers);
   if (!status)
-    return Status(Errc::kNoMemory, "cannot allocate " +
-                                       std::to_string(settings_.input_buffers) +
+    return Status(Errc::kNoMemory, "cannot allocate " + std::to_string(settings_.input_buffers) +
                                        " input frames of DVPP memory: " + status.message());
   if (runtime_->runMode() == RunMode::kHost) staging_.resize(frame_size_);
 
@@ -221,9 +220,8 @@ Status EncoderSession::fillChannelAttr(hi_venc_chn_attr *attr) const noexcept {
       rc.h264_qvbr = {gop, 1, fps, fps, s.bitrate};
       break;
     case RcMode::kCvbr:
-      rc.h264_cvbr = {gop, 1,        fps,
-                      fps,        max_rate, 1,
-                      1,          max_rate, std::max<std::uint32_t>(2, s.bitrate / 2)};
+      rc.h264_cvbr = {
+          gop, 1, fps, fps, max_rate, 1, 1, max_rate, std::max<std::uint32_t>(2, s.bitrate / 2)};
       break;
     case RcMode::kFixQp:
       rc.h264_fixqp = {gop, fps, fps, s.i_qp, s.p_qp, s.p_qp};
@@ -275,7 +273,8 @@ Status EncoderSession::applyIntraRefresh(int chn) noexcept {
   if (!a.hi_mpi_venc_set_intra_refresh)
     return Status(Errc::kUnsupported,
                   "intra-refresh needs hi_mpi_venc_set_intra_refresh, which this runtime does not "
-                  "export (" + a.mpi_path + ")");
+                  "export (" +
+                      a.mpi_path + ")");
   hi_venc_intra_refresh refresh;
   std::memset(&refresh, 0, sizeof(refresh));
   refresh.request_i_qp = 30;  // what HiSilicon's samples use, if the runtime cannot tell
@@ -291,8 +290,8 @@ Status EncoderSession::applyIntraRefresh(int chn) noexcept {
   refresh.refresh_num = (lines + period - 1) / period;
   hi_s32 ret = a.hi_mpi_venc_set_intra_refresh(chn, &refresh);
   if (ret != HI_SUCCESS) return hiStatus("hi_mpi_venc_set_intra_refresh", ret);
-  MK_LOG_INFO(kLog, "channel %d: intra refresh, %u %s of %u per frame", chn,
-              refresh.refresh_num, rows ? "rows" : "columns", lines);
+  MK_LOG_INFO(kLog, "channel %d: intra refresh, %u %s of %u per frame", chn, refresh.refresh_num,
+              rows ? "rows" : "columns", lines);
   return Status::ok();
 }
 
@@ -458,8 +457,7 @@ Result<PoolBuffer> EncoderSession::acquireInputBuffer() noexcept {
 Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) noexcept {
   if (!frame.planes[0] || !frame.planes[1] || frame.strides[0] < settings_.width ||
       frame.strides[1] < settings_.width)
-    return Status(Errc::kInvalidArgument,
-                  "sendFrame needs two planes of at least width bytes");
+    return Status(Errc::kInvalidArgument, "sendFrame needs two planes of at least width bytes");
   Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
@@ -492,8 +490,7 @@ Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) 
 
 Status EncoderSession::sendBuffer(PoolBuffer buffer, const FrameMeta &meta) noexcept {
   if (!buffer || buffer.size() != frame_size_)
-    return Status(Errc::kInvalidArgument,
-                  "sendBuffer needs a buffer from acquireInputBuffer()");
+    return Status(Errc::kInvalidArgument, "sendBuffer needs a buffer from acquireInputBuffer()");
   Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
@@ -762,10 +759,10 @@ bool EncoderSession::collectOne() noexcept {
     if (!status && !rewrite_failed_) {
       // Best effort: the frame goes out with the encoder's own parameter sets.
       rewrite_failed_ = true;
-      callbacks_.error(callbacks_.opaque,
-                       Status(status.code(), status.message() +
-                                                 "; the stream keeps the encoder's own VUI"),
-                       false, 0, false);
+      callbacks_.error(
+          callbacks_.opaque,
+          Status(status.code(), status.message() + "; the stream keeps the encoder's own VUI"),
+          false, 0, false);
     }
   }
   const bool keyframe = hasKeyframeNal(au->data(), au->size(), settings_.codec);

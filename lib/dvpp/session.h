@@ -51,16 +51,16 @@ struct EncoderSettings {
   std::uint32_t i_qp = 30;  // fixqp
   std::uint32_t p_qp = 32;
   std::uint32_t input_buffers = 8;  // frames of DVPP memory
-  int send_timeout_ms = 10000;  // longest back-pressure wait in sendFrame/acquireInputBuffer
+  int send_timeout_ms = 10000;      // longest back-pressure wait in sendFrame/acquireInputBuffer
   SceneMode scene_mode = SceneMode::kStill;
   std::string level = "auto";  // a name of levels.h, written into the parameter sets
   IntraRefresh intra_refresh = IntraRefresh::kOff;  // an optional vendor call (hi_mpi.h)
-  std::uint32_t intra_refresh_period = 30;  // frames to refresh the whole picture
+  std::uint32_t intra_refresh_period = 30;          // frames to refresh the whole picture
 
   // from caps
   Codec codec = Codec::kH264;
-  int profile = -1;  // -1: high (H.264) / main (H.265); H.264: 0 baseline, 1 main, 2 high
-  std::uint32_t width = 0;   // even, within the chip's limits
+  int profile = -1;         // -1: high (H.264) / main (H.265); H.264: 0 baseline, 1 main, 2 high
+  std::uint32_t width = 0;  // even, within the chip's limits
   std::uint32_t height = 0;
   std::uint32_t fps_n = 30;  // frame rate fps_n / fps_d; the rate control rounds it into 1..240
   std::uint32_t fps_d = 1;
@@ -113,8 +113,8 @@ struct SessionStats {
   std::uint32_t reopens = 0;         // channel reopened (bitrate change without set_chn_attr)
   std::uint64_t bytes_out = 0;       // of the access units delivered
   std::uint64_t keyframes = 0;
-  std::uint64_t qp_frames = 0;       // access units with a mean QP reported ...
-  std::uint64_t qp_sum = 0;          // ... and the sum of those QPs
+  std::uint64_t qp_frames = 0;  // access units with a mean QP reported ...
+  std::uint64_t qp_sum = 0;     // ... and the sum of those QPs
 };
 
 class EncoderSession : private LooperClient {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "dvpp/venc_options.h"
 
-
 namespace mk {
 namespace dvpp {
 
@@ -25,8 +24,8 @@ constexpr OptionConst kRcModes[] = {
 constexpr OptionConst kSceneModes[] = {
     {"still", "Still", static_cast<int>(SceneMode::kStill),
      "The camera does not move, or moves on a regular path (SCENE_0)."},
-    {"motion-high-bitrate", "Motion, High Bitrate",
-     static_cast<int>(SceneMode::kMotionHighBitrate), "Much motion at a high bitrate (SCENE_1)."},
+    {"motion-high-bitrate", "Motion, High Bitrate", static_cast<int>(SceneMode::kMotionHighBitrate),
+     "Much motion at a high bitrate (SCENE_1)."},
     {"motion-medium-bitrate", "Motion, Medium Bitrate",
      static_cast<int>(SceneMode::kMotionMediumBitrate),
      "Regular, continuous motion at a medium bitrate, hard to encode (SCENE_2)."},
@@ -91,8 +90,8 @@ constexpr Option kOptions[] = {
                                "spikes (an optional runtime call, see the element's page).",
                                IntraRefresh::kOff, kIntraRefreshModes),
     optUint<&S::intra_refresh_period>("intra-refresh-period", "Intra Refresh Period",
-                                      "Frames to refresh the whole picture with intra-refresh.",
-                                      30, 1, 65536),
+                                      "Frames to refresh the whole picture with intra-refresh.", 30,
+                                      1, 65536),
 };
 
 constexpr OptionTable kTable(kOptions);

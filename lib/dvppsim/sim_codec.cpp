@@ -317,7 +317,8 @@ class H264Encoder final : public SimEncoder {
       for (int n = 0; n < layer.iNalCount; n++) size += layer.pNalLengthInByte[n];
       out->insert(out->end(), layer.pBsBuf, layer.pBsBuf + size);
     }
-    last_qp_ = qps_.qp(std::vector<std::uint8_t>(out->begin() + static_cast<long>(first), out->end()));
+    last_qp_ =
+        qps_.qp(std::vector<std::uint8_t>(out->begin() + static_cast<long>(first), out->end()));
     return true;
   }
 

@@ -196,8 +196,8 @@ bool runChannels(int channels, int frames_total, int pace, double seconds, std::
     senders.emplace_back([&, i] {
       // Paced channels start spread over one frame interval, as independent cameras do.
       auto next = Clock::now();
-      const auto interval = pace > 0 ? std::chrono::nanoseconds(1000000000LL / pace)
-                                     : std::chrono::nanoseconds(0);
+      const auto interval =
+          pace > 0 ? std::chrono::nanoseconds(1000000000LL / pace) : std::chrono::nanoseconds(0);
       next += interval * i / channels;
       for (int n = 0; n < per_channel; n++) {
         if (pace > 0) {
@@ -232,8 +232,7 @@ bool runChannels(int channels, int frames_total, int pace, double seconds, std::
       "fps=%.0f cpu_us_per_frame=%.1f session_cpu_us_per_frame=%.1f start_ms=%.1f "
       "stop_ms=%.1f\n",
       pace > 0 ? "paced" : "max", w, h, channels, looper_threads, threads, frames / wall,
-      cpu / 1000.0 / frames,
-      session_cpu / 1000.0 / frames, start_ms, stop_ms);
+      cpu / 1000.0 / frames, session_cpu / 1000.0 / frames, start_ms, stop_ms);
   std::fflush(stdout);
   return true;
 }

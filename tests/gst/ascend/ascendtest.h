@@ -121,9 +121,9 @@ ffprobe_stream (const std::string &path, const std::string &entries,
   argv.push_back (nullptr);
   gchar *stdout_text = nullptr, *stderr_text = nullptr;
   gint status = -1;
-  fail_unless (g_spawn_sync (nullptr, (gchar **)argv.data (), nullptr,
-      G_SPAWN_DEFAULT, nullptr, nullptr, &stdout_text, &stderr_text, &status,
-      nullptr));
+  fail_unless (
+      g_spawn_sync (nullptr, (gchar **)argv.data (), nullptr, G_SPAWN_DEFAULT,
+          nullptr, nullptr, &stdout_text, &stderr_text, &status, nullptr));
   fail_unless (g_spawn_check_wait_status (status, nullptr), "ffprobe %s: %s",
       path.c_str (), stderr_text);
   gchar **lines = g_strsplit (stdout_text, "\n", -1);
@@ -200,8 +200,8 @@ static inline Posted
 pop_posted (GstBus *bus)
 {
   Posted posted;
-  while (GstMessage *msg = gst_bus_pop_filtered (bus,
-             (GstMessageType)(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+  while (GstMessage *msg = gst_bus_pop_filtered (
+             bus, (GstMessageType)(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
     GError *err = nullptr;
     gchar *dbg = nullptr;
     bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
@@ -225,4 +225,3 @@ push_frames (GstHarness *h, int first, int count)
     fail_unless_equals_int (
         gst_harness_push (h, make_frame (h, 320, 240, i)), GST_FLOW_OK);
 }
-

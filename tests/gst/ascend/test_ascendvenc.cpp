@@ -255,10 +255,9 @@ GST_END_TEST;
  * ascendvenc and names the limit, instead of upstream's bare "not-negotiated". */
 GST_START_TEST (test_size_refused_names_limit)
 {
-  GstElement *p =
-      parse_pipeline ("videotestsrc num-buffers=2 ! "
-                      "video/x-raw,format=NV12,width=7,height=3 "
-                      "! ascendvenc name=enc ! fakesink");
+  GstElement *p = parse_pipeline ("videotestsrc num-buffers=2 ! "
+                                  "video/x-raw,format=NV12,width=7,height=3 "
+                                  "! ascendvenc name=enc ! fakesink");
   GstMessage *msg = mk_run_pipeline (p);
   fail_unless (msg != nullptr);
   fail_unless_equals_string (GST_MESSAGE_SRC_NAME (msg), "enc");
@@ -542,7 +541,8 @@ GST_START_TEST (test_live_bitrate_then_max)
   push_frames (h, 0, 2);
   g_object_set (h->element, "bitrate", 3000, nullptr);
   push_frames (h, 2, 1);
-  fail_unless_equals_int (sim_channel_bitrate (7), 2000); /* vbr runs at the peak */
+  fail_unless_equals_int (
+      sim_channel_bitrate (7), 2000); /* vbr runs at the peak */
   Posted posted = pop_posted (bus);
   fail_unless (posted.errors.empty ());
   std::vector<std::string> &warned = posted.warnings;

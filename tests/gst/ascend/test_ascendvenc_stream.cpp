@@ -54,10 +54,10 @@ check_probe (std::map<std::string, std::string> &probe, const std::string &what,
       ctx, probe["color_range"].c_str ());
   fail_unless (probe["color_space"] == c.space, "%s: space %s", ctx,
       probe["color_space"].c_str ());
-  fail_unless (probe["color_transfer"] == c.ff_transfer, "%s: transfer %s",
-      ctx, probe["color_transfer"].c_str ());
-  fail_unless (probe["color_primaries"] == c.ff_primaries,
-      "%s: primaries %s", ctx, probe["color_primaries"].c_str ());
+  fail_unless (probe["color_transfer"] == c.ff_transfer, "%s: transfer %s", ctx,
+      probe["color_transfer"].c_str ());
+  fail_unless (probe["color_primaries"] == c.ff_primaries, "%s: primaries %s",
+      ctx, probe["color_primaries"].c_str ());
   fail_unless (probe["sample_aspect_ratio"] == r.ff_sar, "%s: sar %s", ctx,
       probe["sample_aspect_ratio"].c_str ());
   fail_unless (probe["r_frame_rate"] == r.ff_rate, "%s: rate %s", ctx,
@@ -80,8 +80,8 @@ GST_START_TEST (test_vui_from_caps)
       !have_element ("mp4mux"))
     return;
 
-  GstVideoColorimetry colorimetry = {full ? GST_VIDEO_COLOR_RANGE_0_255
-                                          : GST_VIDEO_COLOR_RANGE_16_235,
+  GstVideoColorimetry colorimetry = {
+      full ? GST_VIDEO_COLOR_RANGE_0_255 : GST_VIDEO_COLOR_RANGE_16_235,
       c.matrix, c.transfer, c.primaries};
   gchar *cstr = gst_video_colorimetry_to_string (&colorimetry);
   gchar *dir = g_dir_make_tmp ("ascendvenc-vui-XXXXXX", nullptr);
@@ -89,7 +89,8 @@ GST_START_TEST (test_vui_from_caps)
   std::string mp4 = std::string (dir) + "/out.mp4";
   const char *codec = h265 ? "h265" : "h264";
   GstElement *p = parse_pipeline (
-      std::string ("videotestsrc num-buffers=") + std::to_string (kStreamFrames) +
+      std::string ("videotestsrc num-buffers=") +
+      std::to_string (kStreamFrames) +
       " ! video/x-raw,format=NV12,width=128,height=128,colorimetry=" + cstr +
       "," + r.caps + " ! ascendvenc gop-size=2 ! video/x-" + codec +
       " ! tee name=t t. ! queue ! filesink location=" + raw + " t. ! queue ! " +
@@ -99,9 +100,10 @@ GST_START_TEST (test_vui_from_caps)
   gst_object_unref (p);
 
   std::string what = std::string (codec) + " " + cstr + " " + r.caps;
-  const std::string entries = "color_range,color_space,color_transfer,"
-                              "color_primaries,sample_aspect_ratio,r_frame_rate,"
-                              "nb_read_frames";
+  const std::string entries =
+      "color_range,color_space,color_transfer,"
+      "color_primaries,sample_aspect_ratio,r_frame_rate,"
+      "nb_read_frames";
   auto probe = ffprobe_stream (raw, entries, true);
   if (!probe.empty ()) {
     check_probe (probe, what + " (raw stream)", c, full, r);
@@ -129,7 +131,8 @@ GST_START_TEST (test_output_caps)
   GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
   fail_unless (caps != nullptr);
   GstStructure *s = gst_caps_get_structure (caps, 0);
-  fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"), "bt709");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "colorimetry"), "bt709");
   fail_unless_equals_string (gst_structure_get_string (s, "level"), "3.1");
   gint n = 0, d = 0;
   fail_unless (gst_structure_get_fraction (s, "pixel-aspect-ratio", &n, &d));
@@ -158,9 +161,10 @@ GST_START_TEST (test_level)
   };
   for (const Case &c : cases) {
     GstElement *p = parse_pipeline (
-        std::string ("videotestsrc num-buffers=2 ! "
-                     "video/x-raw,format=NV12,width=320,height=240,framerate=30/1"
-                     " ! ") +
+        std::string (
+            "videotestsrc num-buffers=2 ! "
+            "video/x-raw,format=NV12,width=320,height=240,framerate=30/1"
+            " ! ") +
         c.element + " ! " + c.downstream + " ! filesink location=" + out);
     fail_unless (mk_run_pipeline (p) == nullptr, "%s", c.element);
     gst_object_unref (p);
@@ -181,9 +185,9 @@ GST_START_TEST (test_level)
   gst_message_parse_error (msg, &err, nullptr);
   fail_unless (
       g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
-  fail_unless (strstr (err->message, "level 1 is too low for 640x480") !=
-                   nullptr,
-      "%s", err->message);
+  fail_unless (
+      strstr (err->message, "level 1 is too low for 640x480") != nullptr, "%s",
+      err->message);
   g_error_free (err);
   gst_message_unref (msg);
   gst_object_unref (p);
@@ -275,7 +279,8 @@ GST_START_TEST (test_controls)
       dvppsim_channel chn = sim_channel (3);
       fail_unless_equals_int (chn.scene_mode, 2);
       fail_unless_equals_int (chn.intra_refresh, 1);
-      fail_unless_equals_int (chn.refresh_num, 3); /* 15 macroblock rows in 5 frames */
+      fail_unless_equals_int (
+          chn.refresh_num, 3); /* 15 macroblock rows in 5 frames */
       fail_unless_equals_int (chn.gop, 65536);
     }
   }
@@ -312,8 +317,8 @@ GST_START_TEST (test_control_values)
     fail_unless (msg != nullptr, "%s=%s accepted", c.property, c.value);
     GError *err = nullptr;
     gst_message_parse_error (msg, &err, nullptr);
-    fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-                     GST_RESOURCE_ERROR_SETTINGS),
+    fail_unless (
+        g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
         "%s", err->message);
     fail_unless (strstr (err->message, c.names) != nullptr, "%s", err->message);
     g_error_free (err);

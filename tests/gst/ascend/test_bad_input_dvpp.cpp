@@ -30,7 +30,8 @@ struct FaultCase
 {
   std::string function, kind;
   int nth;
-  std::string props; /* ascendvenc's properties for the calls made only when set */
+  std::string
+      props; /* ascendvenc's properties for the calls made only when set */
 };
 
 /* Each function the session calls, with every kind of fault where the simulator has more
@@ -112,12 +113,14 @@ GST_START_TEST (test_dvpp_faults)
   /* read when the simulator initialises, i.e. when the element starts; send-timeout leaves
    * room for a 200 ms "slow" fault on a loaded machine, so the outcome does not depend on load */
   g_setenv ("DVPPSIM_FAULTS", spec, TRUE);
-  Outcome o = run_pipeline ("videotestsrc num-buffers=" G_STRINGIFY (
-      VENC_FRAMES) " ! "
-                   "video/x-raw,format=NV12,width=320,height=240,framerate=30/"
-                   "1 ! "
-                   "ascendvenc send-timeout=2000 " +
-                   c.props + " ! fakesink name=sink");
+  Outcome o = run_pipeline (
+      "videotestsrc num-buffers=" G_STRINGIFY (
+          VENC_FRAMES) " ! "
+                       "video/"
+                       "x-raw,format=NV12,width=320,height=240,framerate=30/"
+                       "1 ! "
+                       "ascendvenc send-timeout=2000 " +
+      c.props + " ! fakesink name=sink");
   g_unsetenv ("DVPPSIM_FAULTS");
   SimStats st = sim_stats ();
   fail_unless (st.dvpp_allocations == 0 && st.open_channels == 0 &&
@@ -229,7 +232,8 @@ GST_START_TEST (test_ascendvenc_settings)
     fail_unless (o.error && o.error_code == "RESOURCE/SETTINGS", "%s: %s",
         s.name, describe (o).c_str ());
     SimStats st = sim_stats ();
-    fail_unless (st.dvpp_allocations == 0 && st.open_channels == 0, "%s", s.name);
+    fail_unless (
+        st.dvpp_allocations == 0 && st.open_channels == 0, "%s", s.name);
     record_case ({"settings", "settings ascendvenc refuses", s.name, -1,
                      "videotestsrc ! ascendvenc ! fakesink (simulator)"},
         o);

@@ -157,10 +157,10 @@ class Collector {
     cb.output = [](void *opaque, const mk::dvpp::EncodedFrame &frame) noexcept {
       auto *self = static_cast<Collector *>(opaque);
       std::lock_guard<std::mutex> lock(self->mutex_);
-      self->outputs_.push_back(Output{frame.user_id, frame.pts, frame.keyframe,
-                                      std::vector<std::uint8_t>(frame.data,
-                                                                frame.data + frame.size),
-                                      frame.start_qp, frame.mean_qp});
+      self->outputs_.push_back(
+          Output{frame.user_id, frame.pts, frame.keyframe,
+                 std::vector<std::uint8_t>(frame.data, frame.data + frame.size), frame.start_qp,
+                 frame.mean_qp});
       self->cond_.notify_all();
     };
     cb.error = [](void *opaque, const mk::Status &status, bool has_frame, std::uint64_t user_id,

@@ -58,12 +58,12 @@ class StreamFile {
 
 // ffprobe's view of the stream, every frame decoded and counted.
 std::map<std::string, std::string> probe(const std::string &path, Codec codec) {
-  std::string text = run(std::string("ffprobe -v error -f ") +
-                         (codec == Codec::kH264 ? "h264" : "hevc") +
-                         " -count_frames -show_entries stream=profile,level,color_range,"
-                         "color_space,color_primaries,color_transfer,sample_aspect_ratio,"
-                         "r_frame_rate,nb_read_frames -of default=nw=1 " +
-                         path);
+  std::string text =
+      run(std::string("ffprobe -v error -f ") + (codec == Codec::kH264 ? "h264" : "hevc") +
+          " -count_frames -show_entries stream=profile,level,color_range,"
+          "color_space,color_primaries,color_transfer,sample_aspect_ratio,"
+          "r_frame_rate,nb_read_frames -of default=nw=1 " +
+          path);
   std::map<std::string, std::string> out;
   std::size_t at = 0;
   while (at < text.size()) {
@@ -79,9 +79,9 @@ std::map<std::string, std::string> probe(const std::string &path, Codec codec) {
 
 // A syntax element as FFmpeg's trace_headers filter reads it, in stream order.
 std::vector<long> traced(const std::string &path, Codec codec, const std::string &element) {
-  std::string text = run(std::string("ffmpeg -v trace -f ") +
-                         (codec == Codec::kH264 ? "h264" : "hevc") + " -i " + path +
-                         " -c copy -bsf:v trace_headers -f null - 2>&1");
+  std::string text =
+      run(std::string("ffmpeg -v trace -f ") + (codec == Codec::kH264 ? "h264" : "hevc") + " -i " +
+          path + " -c copy -bsf:v trace_headers -f null - 2>&1");
   std::vector<long> values;
   std::size_t at = 0;
   while ((at = text.find(" " + element + " ", at)) != std::string::npos) {
@@ -298,9 +298,9 @@ START_TEST(intra_refresh_only_when_set) {
     s.intra_refresh = mk::dvpp::IntraRefresh::kRows;
     auto refused = mk::dvpp::EncoderSession::create(s, collector.callbacks());
     ck_assert(!refused.isOk());
-    ck_assert_msg(refused.status().message().find("hi_mpi_venc_set_intra_refresh") !=
-                      std::string::npos,
-                  "%s", refused.status().message().c_str());
+    ck_assert_msg(
+        refused.status().message().find("hi_mpi_venc_set_intra_refresh") != std::string::npos, "%s",
+        refused.status().message().c_str());
   }
   assertNothingLeaked();
 }
