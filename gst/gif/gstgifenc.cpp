@@ -228,45 +228,45 @@ gst_gif_enc_flush (GstVideoEncoder *enc)
 }
 
 static bool
-to_input_format (GstVideoFormat format, mk::gif::InputFormat *out)
+to_input_format (GstVideoFormat format, mk::gif::PixelFormat *out)
 {
-  using mk::gif::InputFormat;
+  using mk::gif::PixelFormat;
   switch (format) {
     case GST_VIDEO_FORMAT_RGBA:
-      *out = InputFormat::kRGBA;
+      *out = PixelFormat::kRGBA;
       return true;
     case GST_VIDEO_FORMAT_BGRA:
-      *out = InputFormat::kBGRA;
+      *out = PixelFormat::kBGRA;
       return true;
     case GST_VIDEO_FORMAT_ARGB:
-      *out = InputFormat::kARGB;
+      *out = PixelFormat::kARGB;
       return true;
     case GST_VIDEO_FORMAT_ABGR:
-      *out = InputFormat::kABGR;
+      *out = PixelFormat::kABGR;
       return true;
     case GST_VIDEO_FORMAT_RGBx:
-      *out = InputFormat::kRGBx;
+      *out = PixelFormat::kRGBx;
       return true;
     case GST_VIDEO_FORMAT_BGRx:
-      *out = InputFormat::kBGRx;
+      *out = PixelFormat::kBGRx;
       return true;
     case GST_VIDEO_FORMAT_xRGB:
-      *out = InputFormat::kxRGB;
+      *out = PixelFormat::kxRGB;
       return true;
     case GST_VIDEO_FORMAT_xBGR:
-      *out = InputFormat::kxBGR;
+      *out = PixelFormat::kxBGR;
       return true;
     case GST_VIDEO_FORMAT_RGB:
-      *out = InputFormat::kRGB;
+      *out = PixelFormat::kRGB;
       return true;
     case GST_VIDEO_FORMAT_BGR:
-      *out = InputFormat::kBGR;
+      *out = PixelFormat::kBGR;
       return true;
     case GST_VIDEO_FORMAT_GRAY8:
-      *out = InputFormat::kGray8;
+      *out = PixelFormat::kGray8;
       return true;
     case GST_VIDEO_FORMAT_RGB8P:
-      *out = InputFormat::kRGB8P;
+      *out = PixelFormat::kRGB8P;
       return true;
     default:
       return false;
@@ -455,7 +455,7 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
     GST_LOG_OBJECT (self, "frame %u: %u cs, %s, %dx%d at %d,%d, %zu bytes%s",
         frame->system_frame_number, delay_cs, res->key ? "key" : "delta",
         res->rect.width, res->rect.height, res->rect.x, res->rect.y,
-        st->out.size (), res->localPalette ? ", local palette" : "");
+        st->out.size (), res->local_palette ? ", local palette" : "");
   }
 
   if (!st->caps_set && !gst_gif_enc_set_output_caps (self)) {
@@ -499,7 +499,7 @@ gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
         "timestamp %" GST_TIME_FORMAT
         " is before the previous frame's %" GST_TIME_FORMAT
         ": showing that frame for %u cs",
-        GST_TIME_ARGS (end), GST_TIME_ARGS (st->held_start), step.delayCs);
+        GST_TIME_ARGS (end), GST_TIME_ARGS (st->held_start), step.delay_cs);
   if (step.clamped)
     GST_WARNING_OBJECT (self, "frame %u shows longer than 655.35 s: clamped",
         st->held->system_frame_number);
@@ -510,7 +510,7 @@ gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
     if (GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame))
       st->force_key = true;
     GST_LOG_OBJECT (self, "frame %u shows under %u cs: merged into the next",
-        frame->system_frame_number, mk::gif::DelayAccumulator::kMinDelayCs);
+        frame->system_frame_number, mk::gif::kMinDelayCs);
     st->frames_merged++;
     if (!st->caps_set) {
       st->early_drops.push_back (frame);
@@ -519,7 +519,7 @@ gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
     /* 1.22 drops a frame with finish_frame and no output buffer. */
     return gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
   }
-  return gst_gif_enc_encode_held (self, step.delayCs);
+  return gst_gif_enc_encode_held (self, step.delay_cs);
 }
 
 static GstFlowReturn

@@ -356,9 +356,9 @@ gst_gif_mux_chain (
   if (info->truncated)
     GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_TRUNCATED_FRAME),
         ("frame %" G_GUINT64_FORMAT, st->frames + st->have_held));
-  if (info->droppedBlocks > 0)
+  if (info->dropped_blocks > 0)
     GST_DEBUG_OBJECT (
-        self, "left %d extensions out of a frame record", info->droppedBlocks);
+        self, "left %d extensions out of a frame record", info->dropped_blocks);
 
   if (!st->header_written)
     ret = gst_gif_mux_write_header (self, pts);
@@ -392,7 +392,7 @@ gst_gif_mux_finish_file (GstGifMux *self)
   }
   if (st->have_held && st->active.final_delay >= 0) {
     GST_DEBUG_OBJECT (self, "last frame: delay %u cs -> %d cs",
-        st->held_info.delayCs, st->active.final_delay);
+        st->held_info.delay_cs, st->active.final_delay);
     mk::gif::setRecordDelay (
         st->held, st->held_info, (uint16_t)st->active.final_delay);
   }

@@ -8,36 +8,16 @@
 namespace mk::gif {
 
 void Compositor::pack(uint8_t *px, uint8_t r, uint8_t g, uint8_t b, uint8_t a) const noexcept {
-  switch (format_) {
-    case PixelFormat::kRGBA:
-      px[0] = r, px[1] = g, px[2] = b, px[3] = a;
-      break;
-    case PixelFormat::kBGRA:
-      px[0] = b, px[1] = g, px[2] = r, px[3] = a;
-      break;
-    case PixelFormat::kARGB:
-      px[0] = a, px[1] = r, px[2] = g, px[3] = b;
-      break;
-    case PixelFormat::kABGR:
-      px[0] = a, px[1] = b, px[2] = g, px[3] = r;
-      break;
-    case PixelFormat::kRGBx:
-      px[0] = r, px[1] = g, px[2] = b, px[3] = 0xFF;
-      break;
-    case PixelFormat::kBGRx:
-      px[0] = b, px[1] = g, px[2] = r, px[3] = 0xFF;
-      break;
-    case PixelFormat::kRGB:
-      px[0] = r, px[1] = g, px[2] = b, px[3] = 0;
-      break;
-    case PixelFormat::kBGR:
-      px[0] = b, px[1] = g, px[2] = r, px[3] = 0;
-      break;
-  }
+  const PixelLayout l = layoutOf(format_);
+  px[l.r] = r, px[l.g] = g, px[l.b] = b;
+  if (l.a >= 0) px[l.a] = a;
+  if (l.pad >= 0) px[l.pad] = 0xFF;
 }
 
 Status Compositor::configure(uint16_t width, uint16_t height, PixelFormat format,
                              uint32_t background_rgb, uint64_t max_canvas_pixels) {
+  if (!isDecoderFormat(format))
+    return Status(Errc::kUnsupported, "the decoder writes only 3- and 4-byte direct colour");
   const uint64_t pixels = uint64_t{width} * height;
   if (max_canvas_pixels && pixels > max_canvas_pixels)
     return Status(Errc::kUnsupported, "canvas " + std::to_string(width) + "x" +
@@ -83,7 +63,7 @@ void Compositor::fillRect(unsigned x0, unsigned y0, unsigned x1, unsigned y1) no
 Status Compositor::beginFrame(const FrameInfo &frame, const Palette *palette) {
   // The previous frame's disposal happens now, just before this frame is drawn.
   if (pending_) {
-    if (pending_disposal_ == kDisposalBackground) {
+    if (pending_disposal_ == Disposal::kRestoreBackground) {
       fillRect(px0_, py0_, px1_, py1_);
     } else if (disposalRestoresPrevious(pending_disposal_) && saved_valid_) {
       const size_t row = size_t{px1_ - px0_} * bpp_;

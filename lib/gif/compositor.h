@@ -74,10 +74,10 @@ class Compositor {
   unsigned vis_row_begin_ = 0, vis_row_end_ = 0;
   bool has_transparency_ = false;
   uint8_t transparent_index_ = 0;
-  uint8_t disposal_ = 0;
+  Disposal disposal_ = Disposal::kUnspecified;
   bool pending_ = false;  // a previous frame's disposal is waiting
   unsigned px0_ = 0, py0_ = 0, px1_ = 0, py1_ = 0;
-  uint8_t pending_disposal_ = 0;
+  Disposal pending_disposal_ = Disposal::kUnspecified;
   bool saved_valid_ = false;
 };
 

@@ -55,19 +55,19 @@ inline int clamp255(int v) {
 
 }  // namespace
 
-void Ditherer::apply(const uint32_t *src, size_t srcStride, const uint8_t *mask, size_t maskStride,
-                     int w, int h, DitherMode mode, int bayerScale, ColorMapper &mapper,
-                     int transparentIndex, const ColorTable &table, uint8_t *out, size_t outStride,
-                     int errorCap) {
-  const uint8_t tidx = static_cast<uint8_t>(transparentIndex < 0 ? 0 : transparentIndex);
+void Ditherer::apply(const uint32_t *src, size_t src_stride, const uint8_t *mask,
+                     size_t mask_stride, int w, int h, DitherMode mode, int bayer_scale,
+                     ColorMapper &mapper, int transparent_index, const ColorTable &table,
+                     uint8_t *out, size_t out_stride, int error_cap) {
+  const uint8_t tidx = static_cast<uint8_t>(transparent_index < 0 ? 0 : transparent_index);
   if (mode == DitherMode::kNone || mode == DitherMode::kBayer) {
-    int scale = std::clamp(bayerScale, 0, 5);
+    int scale = std::clamp(bayer_scale, 0, 5);
     int matrix[64];
     for (int i = 0; i < 64; i++) matrix[i] = ((bayer8(i & 7, i >> 3) - 32) >> scale);
     for (int y = 0; y < h; y++) {
-      const uint32_t *s = src + y * srcStride;
-      const uint8_t *m = mask ? mask + y * maskStride : nullptr;
-      uint8_t *o = out + y * outStride;
+      const uint32_t *s = src + y * src_stride;
+      const uint8_t *m = mask ? mask + y * mask_stride : nullptr;
+      uint8_t *o = out + y * out_stride;
       for (int x = 0; x < w; x++) {
         uint32_t p = s[x];
         int cls = m ? static_cast<int>(m[x]) : static_cast<int>(kPixelDither);
@@ -85,25 +85,25 @@ void Ditherer::apply(const uint32_t *src, size_t srcStride, const uint8_t *mask,
     }
     return;
   }
-  diffuse(src, srcStride, mask, maskStride, w, h, mode, mapper, transparentIndex, table, out,
-          outStride, std::clamp(errorCap, 1, 255));
+  diffuse(src, src_stride, mask, mask_stride, w, h, mode, mapper, transparent_index, table, out,
+          out_stride, std::clamp(error_cap, 1, 255));
 }
 
-void Ditherer::diffuse(const uint32_t *src, size_t srcStride, const uint8_t *mask,
-                       size_t maskStride, int w, int h, DitherMode mode, ColorMapper &mapper,
-                       int transparentIndex, const ColorTable &table, uint8_t *out,
-                       size_t outStride, int errorCap) {
+void Ditherer::diffuse(const uint32_t *src, size_t src_stride, const uint8_t *mask,
+                       size_t mask_stride, int w, int h, DitherMode mode, ColorMapper &mapper,
+                       int transparent_index, const ColorTable &table, uint8_t *out,
+                       size_t out_stride, int error_cap) {
   const Kernel k = kernelFor(mode);
-  const uint8_t tidx = static_cast<uint8_t>(transparentIndex < 0 ? 0 : transparentIndex);
-  const size_t rowLen = static_cast<size_t>(w + 4) * 3;
-  err_.assign(rowLen * 3, 0);  // grows once, then reuses its capacity
-  int *rows[3] = {err_.data(), err_.data() + rowLen, err_.data() + 2 * rowLen};
+  const uint8_t tidx = static_cast<uint8_t>(transparent_index < 0 ? 0 : transparent_index);
+  const size_t row_len = static_cast<size_t>(w + 4) * 3;
+  err_.assign(row_len * 3, 0);  // grows once, then reuses its capacity
+  int *rows[3] = {err_.data(), err_.data() + row_len, err_.data() + 2 * row_len};
   // Error is kept in 1/16ths of a level (1/8ths for Atkinson's 3-bit kernel, scaled to match).
-  const int unitShift = 4;
+  const int unit_shift = 4;
   for (int y = 0; y < h; y++) {
-    const uint32_t *s = src + y * srcStride;
-    const uint8_t *m = mask ? mask + y * maskStride : nullptr;
-    uint8_t *o = out + y * outStride;
+    const uint32_t *s = src + y * src_stride;
+    const uint8_t *m = mask ? mask + y * mask_stride : nullptr;
+    uint8_t *o = out + y * out_stride;
     int *cur = rows[0];
     for (int x = 0; x < w; x++) {
       uint32_t p = s[x];
@@ -118,17 +118,17 @@ void Ditherer::diffuse(const uint32_t *src, size_t srcStride, const uint8_t *mas
         continue;
       }
       // Rounded error in levels; a small error budget cap keeps streaks from running away.
-      int r = clamp255(static_cast<int>(pixR(p)) + ((e[0] + 8) >> unitShift));
-      int g = clamp255(static_cast<int>(pixG(p)) + ((e[1] + 8) >> unitShift));
-      int b = clamp255(static_cast<int>(pixB(p)) + ((e[2] + 8) >> unitShift));
+      int r = clamp255(static_cast<int>(pixR(p)) + ((e[0] + 8) >> unit_shift));
+      int g = clamp255(static_cast<int>(pixG(p)) + ((e[1] + 8) >> unit_shift));
+      int b = clamp255(static_cast<int>(pixB(p)) + ((e[2] + 8) >> unit_shift));
       int idx = mapper.nearest(r, g, b);
       o[x] = static_cast<uint8_t>(idx);
       const Rgb &c = table.entries[idx];
       // Quantisation error scaled to 1/16ths, shared out over the kernel's taps.
       // Capped: where the palette cannot reach a colour, full error would pile up into streaks.
-      int er = std::clamp(r - c.r, -errorCap, errorCap) * (1 << unitShift);
-      int eg = std::clamp(g - c.g, -errorCap, errorCap) * (1 << unitShift);
-      int eb = std::clamp(b - c.b, -errorCap, errorCap) * (1 << unitShift);
+      int er = std::clamp(r - c.r, -error_cap, error_cap) * (1 << unit_shift);
+      int eg = std::clamp(g - c.g, -error_cap, error_cap) * (1 << unit_shift);
+      int eb = std::clamp(b - c.b, -error_cap, error_cap) * (1 << unit_shift);
       for (int t = 0; t < k.count; t++) {
         const Tap &tap = k.taps[t];
         int xx = x + tap.dx;
@@ -144,7 +144,7 @@ void Ditherer::diffuse(const uint32_t *src, size_t srcStride, const uint8_t *mas
     rows[0] = rows[1];
     rows[1] = rows[2];
     rows[2] = done;
-    std::fill(rows[2], rows[2] + rowLen, 0);
+    std::fill(rows[2], rows[2] + row_len, 0);
   }
 }
 

@@ -15,7 +15,7 @@ namespace mk::gif {
 
 enum class DitherMode {
   kNone,
-  kBayer,           // ordered 8x8, strength from bayerScale (FFmpeg's bayer_scale)
+  kBayer,           // ordered 8x8, strength from bayer_scale (FFmpeg's bayer_scale)
   kFloydSteinberg,  // 7/16 3/16 5/16 1/16
   kSierra2,         // two-row Sierra (FFmpeg's sierra2)
   kSierraLite,      // Sierra Lite, a.k.a. Sierra-2-4A (FFmpeg's default sierra2_4a)
@@ -33,13 +33,13 @@ enum PixelClass : uint8_t {
 class Ditherer {
  public:
   // Maps a w x h area of packed pixels (strides in elements) to indices. `mask` may be null (all
-  // kPixelDither). bayerScale 0..5: 0 strongest pattern. Pixels with alpha 0 always become
-  // `transparentIndex`, which must then be >= 0. errorCap (1..255): the largest per-channel error
+  // kPixelDither). bayer_scale 0..5: 0 strongest pattern. Pixels with alpha 0 always become
+  // `transparent_index`, which must then be >= 0. error_cap (1..255): the largest per-channel error
   // a pixel passes on; small caps dither away banding between close entries but leave textures
   // and out-of-palette colours undithered (less noise, smaller files). 255 = classic diffusion.
-  void apply(const uint32_t *src, size_t srcStride, const uint8_t *mask, size_t maskStride, int w,
-             int h, DitherMode mode, int bayerScale, ColorMapper &mapper, int transparentIndex,
-             const ColorTable &table, uint8_t *out, size_t outStride, int errorCap = 255);
+  void apply(const uint32_t *src, size_t src_stride, const uint8_t *mask, size_t mask_stride, int w,
+             int h, DitherMode mode, int bayer_scale, ColorMapper &mapper, int transparent_index,
+             const ColorTable &table, uint8_t *out, size_t out_stride, int error_cap = 255);
 
   // The cap the encoder uses for a palette of `colors` entries: error diffusion passes on at most
   // this many levels per channel (2 at 256 colours; full diffusion for tiny palettes). Measured on
@@ -50,9 +50,9 @@ class Ditherer {
   }
 
  private:
-  void diffuse(const uint32_t *src, size_t srcStride, const uint8_t *mask, size_t maskStride, int w,
-               int h, DitherMode mode, ColorMapper &mapper, int transparentIndex,
-               const ColorTable &table, uint8_t *out, size_t outStride, int errorCap);
+  void diffuse(const uint32_t *src, size_t src_stride, const uint8_t *mask, size_t mask_stride,
+               int w, int h, DitherMode mode, ColorMapper &mapper, int transparent_index,
+               const ColorTable &table, uint8_t *out, size_t out_stride, int error_cap);
   std::vector<int> err_;  // three rows of (w + 4) x 3 channel errors, in 1/16ths
 };
 

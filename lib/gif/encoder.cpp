@@ -11,41 +11,6 @@ namespace mk::gif {
 
 namespace {
 
-struct Layout {
-  int bpp;         // bytes per pixel
-  int r, g, b, a;  // byte offsets; a = -1 without alpha
-};
-
-Layout layoutOf(InputFormat f) {
-  switch (f) {
-    case InputFormat::kRGBA:
-      return {4, 0, 1, 2, 3};
-    case InputFormat::kBGRA:
-      return {4, 2, 1, 0, 3};
-    case InputFormat::kARGB:
-      return {4, 1, 2, 3, 0};
-    case InputFormat::kABGR:
-      return {4, 3, 2, 1, 0};
-    case InputFormat::kRGBx:
-      return {4, 0, 1, 2, -1};
-    case InputFormat::kBGRx:
-      return {4, 2, 1, 0, -1};
-    case InputFormat::kxRGB:
-      return {4, 1, 2, 3, -1};
-    case InputFormat::kxBGR:
-      return {4, 3, 2, 1, -1};
-    case InputFormat::kRGB:
-      return {3, 0, 1, 2, -1};
-    case InputFormat::kBGR:
-      return {3, 2, 1, 0, -1};
-    case InputFormat::kGray8:
-      return {1, 0, 0, 0, -1};
-    case InputFormat::kRGB8P:
-      return {1, 0, 0, 0, -1};
-  }
-  return {4, 0, 1, 2, 3};
-}
-
 Status outOfRange(const char *name, int value, int lo, int hi) {
   return Status(Errc::kOutOfRange, std::string(name) + " " + std::to_string(value) +
                                        " is outside " + std::to_string(lo) + ".." +
@@ -59,19 +24,20 @@ constexpr size_t kErrorSamples = 16384;
 
 Status Encoder::checkSettings(const EncoderSettings &s) {
   if (s.colors < 2 || s.colors > 256) return outOfRange("colors", s.colors, 2, 256);
-  if (s.ditherScale < 0 || s.ditherScale > 5)
-    return outOfRange("dither-scale", s.ditherScale, 0, 5);
-  if (s.alphaThreshold < 0 || s.alphaThreshold > 255)
-    return outOfRange("alpha-threshold", s.alphaThreshold, 0, 255);
+  if (s.dither_scale < 0 || s.dither_scale > 5)
+    return outOfRange("dither-scale", s.dither_scale, 0, 5);
+  if (s.alpha_threshold < 0 || s.alpha_threshold > 255)
+    return outOfRange("alpha-threshold", s.alpha_threshold, 0, 255);
   if (s.speed < 1 || s.speed > 10) return outOfRange("speed", s.speed, 1, 10);
   if (s.lossy < 0 || s.lossy > 200) return outOfRange("lossy", s.lossy, 0, 200);
   return Status::ok();
 }
 
 Result<std::unique_ptr<Encoder>> Encoder::create(const EncoderConfig &config) {
-  if (config.width < 1 || config.width > 65535) return outOfRange("width", config.width, 1, 65535);
-  if (config.height < 1 || config.height > 65535)
-    return outOfRange("height", config.height, 1, 65535);
+  if (config.width < 1 || config.width > kMaxDimension)
+    return outOfRange("width", config.width, 1, kMaxDimension);
+  if (config.height < 1 || config.height > kMaxDimension)
+    return outOfRange("height", config.height, 1, kMaxDimension);
   if (Status s = checkSettings(config.settings); !s) return s;
   std::unique_ptr<Encoder> enc(new (std::nothrow) Encoder(config));
   if (!enc) return Status(Errc::kNoMemory, "no memory for a GIF encoder");
@@ -90,7 +56,7 @@ Status Encoder::allocate() {
     work_.reserve(n);
     mask_.reserve(n);
     indices_.reserve(n);
-    codecData_.reserve(800);
+    codec_data_.reserve(800);
   } catch (const std::bad_alloc &) {
     return Status(Errc::kNoMemory, "no memory for " + std::to_string(config_.width) + "x" +
                                        std::to_string(config_.height) + " frame buffers");
@@ -101,12 +67,12 @@ Status Encoder::allocate() {
 }
 
 bool Encoder::convert(const InputFrame &frame) {
-  const Layout l = layoutOf(config_.format);
-  const uint32_t threshold = static_cast<uint32_t>(config_.settings.alphaThreshold);
+  const PixelLayout l = layoutOf(config_.format);
+  const uint32_t threshold = static_cast<uint32_t>(config_.settings.alpha_threshold);
   const int w = config_.width, h = config_.height;
-  bool anyTransparent = false;
+  bool any_transparent = false;
   uint32_t pal[256];
-  if (config_.format == InputFormat::kRGB8P) {
+  if (config_.format == PixelFormat::kRGB8P) {
     for (int i = 0; i < 256; i++) {
       uint32_t v = frame.palette[i];
       uint32_t a = v >> 24;
@@ -117,35 +83,35 @@ bool Encoder::convert(const InputFrame &frame) {
   for (int y = 0; y < h; y++) {
     const uint8_t *s = frame.data + static_cast<size_t>(y) * frame.stride;
     uint32_t *d = cur_.data() + static_cast<size_t>(y) * w;
-    if (config_.format == InputFormat::kRGB8P) {
+    if (config_.format == PixelFormat::kRGB8P) {
       for (int x = 0; x < w; x++) {
         d[x] = pal[s[x]];
-        anyTransparent |= d[x] == kTransparentPixel;
+        any_transparent |= d[x] == kTransparentPixel;
       }
-    } else if (config_.format == InputFormat::kGray8) {
+    } else if (config_.format == PixelFormat::kGray8) {
       for (int x = 0; x < w; x++) d[x] = packRgba(s[x], s[x], s[x], 255);
     } else if (l.a < 0) {
-      for (int x = 0; x < w; x++, s += l.bpp) d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
+      for (int x = 0; x < w; x++, s += l.bytes) d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
     } else {
-      for (int x = 0; x < w; x++, s += l.bpp) {
+      for (int x = 0; x < w; x++, s += l.bytes) {
         if (s[l.a] < threshold) {
           d[x] = kTransparentPixel;
-          anyTransparent = true;
+          any_transparent = true;
         } else {
           d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
         }
       }
     }
   }
-  return anyTransparent;
+  return any_transparent;
 }
 
 void Encoder::useTable(const ColorTable &table) {
   // Re-sorting is cheap, but a new table invalidates the lookup cache: keep it when we can.
-  if (mapperValid_ && mapperTable_.sameColors(table)) return;
-  mapperTable_ = table;
+  if (mapper_valid_ && mapper_table_.sameColors(table)) return;
+  mapper_table_ = table;
   mapper_.setTable(table);
-  mapperValid_ = true;
+  mapper_valid_ = true;
 }
 
 double Encoder::mappingError(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
@@ -191,56 +157,56 @@ void Encoder::buildPalette(const std::vector<uint32_t> &work, const std::vector<
   (void)mask;
 }
 
-Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delayCs, bool forceKey,
+Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delay_cs, bool force_key,
                                      std::vector<uint8_t> &out) {
   // Working buffers and `out` may grow; running out of memory is an error, not an exception.
   const size_t start = out.size();
   try {
-    return encodeFrame(frame, delayCs, forceKey, out);
+    return encodeFrame(frame, delay_cs, force_key, out);
   } catch (const std::bad_alloc &) {
     out.resize(start);
     return Status(Errc::kNoMemory, "no memory to encode a frame");
   }
 }
 
-Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t delayCs, bool forceKey,
-                                          std::vector<uint8_t> &out) {
+Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t delay_cs,
+                                          bool force_key, std::vector<uint8_t> &out) {
   const EncoderSettings &s = config_.settings;
-  const Layout l = layoutOf(config_.format);
+  const PixelLayout l = layoutOf(config_.format);
   if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
-  if (frame.stride < static_cast<size_t>(config_.width) * l.bpp)
+  if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
     return Status(Errc::kInvalidArgument,
                   "stride " + std::to_string(frame.stride) + " is less than a row of " +
-                      std::to_string(static_cast<size_t>(config_.width) * l.bpp) + " bytes");
-  if (config_.format == InputFormat::kRGB8P && !frame.palette)
+                      std::to_string(static_cast<size_t>(config_.width) * l.bytes) + " bytes");
+  if (config_.format == PixelFormat::kRGB8P && !frame.palette)
     return Status(Errc::kInvalidArgument, "RGB8P frame has no palette");
 
   const bool first = frames_ == 0;
-  const bool key = forceKey || first;
-  const bool anyTransparent = convert(frame);
-  if (anyTransparent && !alphaMode_) {
+  const bool key = force_key || first;
+  const bool any_transparent = convert(frame);
+  if (any_transparent && !alpha_mode_) {
     // From here on every frame clears itself after display, so later frames can show
     // transparency exactly; only this frame, over an opaque canvas, cannot clear what is there.
     if (!first)
       MK_LOG_DEBUG("gif", "input turned transparent at frame %llu",
                    static_cast<unsigned long long>(frames_));
-    alphaMode_ = true;
+    alpha_mode_ = true;
   }
-  const bool canvasWasClear = optimizer_.canvasClear();
+  const bool canvas_was_clear = optimizer_.canvasClear();
 
   // The first frame that clears itself after an opaque canvas covers the whole screen, so its
   // disposal leaves a clear canvas for the next frame.
-  const bool fullFrame = key || (alphaMode_ && !canvasWasClear);
+  const bool full_frame = key || (alpha_mode_ && !canvas_was_clear);
   FramePlan plan;
-  optimizer_.plan(cur_.data(), havePrev_ ? prev_.data() : nullptr, fullFrame, s.optimizeCrop, plan,
-                  mask_, work_);
+  optimizer_.plan(cur_.data(), have_prev_ ? prev_.data() : nullptr, full_frame, s.optimize_crop,
+                  plan, mask_, work_);
   const FrameRect rect = plan.rect;
   const size_t area = static_cast<size_t>(rect.width) * rect.height;
 
   // Transparency costs a palette slot: keep one when the input needs it or when pixels could be
   // skipped; whether skipping them pays is decided below by coding both ways.
-  bool useTransparency =
-      plan.forcedTransparent > 0 || (s.optimizeTransparency && plan.optionalTransparent > 0);
+  bool use_transparency =
+      plan.forced_transparent > 0 || (s.optimize_transparency && plan.optional_transparent > 0);
 
   const ColorTable *table = nullptr;
   bool local = false;
@@ -251,66 +217,66 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
     // transparency may be used and the budget allows.
     bool exact = false;
     const bool reserve =
-        s.optimizeTransparency || alphaMode_ || l.a >= 0 || config_.format == InputFormat::kRGB8P;
-    buildPalette(work_, mask_, rect, plan.forcedTransparent > 0 ? colors - 1 : colors, global_,
+        s.optimize_transparency || alpha_mode_ || l.a >= 0 || config_.format == PixelFormat::kRGB8P;
+    buildPalette(work_, mask_, rect, plan.forced_transparent > 0 ? colors - 1 : colors, global_,
                  exact);
-    if (!exact && reserve && plan.forcedTransparent == 0 && global_.size >= colors)
+    if (!exact && reserve && plan.forced_transparent == 0 && global_.size >= colors)
       buildPalette(work_, mask_, rect, colors - 1, global_, exact);
-    if (global_.size < colors && (reserve || plan.forcedTransparent > 0))
+    if (global_.size < colors && (reserve || plan.forced_transparent > 0))
       global_.transparent = global_.size;
     table = &global_;
     lossless = exact;
     bool dummy = false;
-    globalError_ = exact ? 0 : mappingError(work_, mask_, global_, dummy);
-    codecData_.clear();
-    if (Status st = writeCodecData(codecData_, config_.width, config_.height, &global_); !st)
+    global_error_ = exact ? 0 : mappingError(work_, mask_, global_, dummy);
+    codec_data_.clear();
+    if (Status st = writeCodecData(codec_data_, config_.width, config_.height, &global_); !st)
       return st;
   } else {
-    bool globalUsable = !(useTransparency && global_.transparent < 0);
-    if (!globalUsable && plan.forcedTransparent == 0) {
-      useTransparency = false;  // the skippable pixels get coded plainly instead
-      globalUsable = true;
+    bool global_usable = !(use_transparency && global_.transparent < 0);
+    if (!global_usable && plan.forced_transparent == 0) {
+      use_transparency = false;  // the skippable pixels get coded plainly instead
+      global_usable = true;
     }
-    if (globalUsable && s.scope != PaletteScope::kPerFrame) {
+    if (global_usable && s.scope != PaletteScope::kPerFrame) {
       double err = mappingError(work_, mask_, global_, lossless);
       if (!lossless) {
-        const double limit = s.scope == PaletteScope::kGlobal ? 3.0 * globalError_ + 60.0
-                                                              : 1.5 * globalError_ + 20.0;
+        const double limit = s.scope == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
+                                                              : 1.5 * global_error_ + 20.0;
         if (err > limit) {
-          globalUsable = false;
-        } else if (globalError_ == 0 || s.scope == PaletteScope::kAuto) {
+          global_usable = false;
+        } else if (global_error_ == 0 || s.scope == PaletteScope::kAuto) {
           // Few-colour content (the global palette was exact): stay lossless when the frame's
           // own colours fit a local palette.
           exact_.reset();
-          const int fit = useTransparency ? colors - 1 : colors;
+          const int fit = use_transparency ? colors - 1 : colors;
           if (exact_.add(work_.data(), rect.width, rect.width, rect.height, nullptr, 0, fit))
-            globalUsable = false;
+            global_usable = false;
         }
       }
     } else if (s.scope == PaletteScope::kPerFrame) {
-      globalUsable = false;
+      global_usable = false;
     }
-    if (globalUsable) {
+    if (global_usable) {
       table = &global_;
     } else {
       bool exact = false;
-      buildPalette(work_, mask_, rect, useTransparency ? colors - 1 : colors, local_, exact);
-      if (useTransparency) local_.transparent = local_.size;
+      buildPalette(work_, mask_, rect, use_transparency ? colors - 1 : colors, local_, exact);
+      if (use_transparency) local_.transparent = local_.size;
       lossless = exact;
-      if (!useTransparency && global_.transparent >= 0) {
+      if (!use_transparency && global_.transparent >= 0) {
         // Compare like with like: a local table equal to the global one needs no bytes.
         ColorTable probe = local_;
         probe.transparent = global_.transparent;
         if (probe.sameColors(global_)) table = &global_;
       }
-      if (useTransparency && local_.sameColors(global_)) table = &global_;
+      if (use_transparency && local_.sameColors(global_)) table = &global_;
       if (!table) {
         table = &local_;
         local = true;
       }
     }
   }
-  const int slot = useTransparency ? table->transparent : -1;
+  const int slot = use_transparency ? table->transparent : -1;
 
   // Skippable pixels are coded plainly first (no error in or out, so the dithered pixels are the
   // same either way); then, if a slot is free, also as transparent, and the smaller one wins.
@@ -318,52 +284,53 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   indices_.resize(area);
   const DitherMode mode = lossless ? DitherMode::kNone : s.dither;
   ditherer_.apply(work_.data(), rect.width, mask_.data(), rect.width, rect.width, rect.height, mode,
-                  s.ditherScale, mapper_, slot, *table, indices_.data(), rect.width,
+                  s.dither_scale, mapper_, slot, *table, indices_.data(), rect.width,
                   Ditherer::errorCapFor(s.colors));
-  const int codeSize = LzwEncoder::minCodeSizeFor(table->tableSize());
-  const bool lossyOn = s.lossy > 0 && !lossless;
+  const int code_size = LzwEncoder::minCodeSizeFor(table->tableSize());
+  const bool lossy_on = s.lossy > 0 && !lossless;
   auto code = [&](std::vector<uint8_t> &idx, std::vector<uint8_t> &dst) {
     dst.clear();
-    return lossyOn ? lzw_.encodeLossy(idx.data(), area, codeSize, *table,
-                                      LzwEncoder::lossyDistance(s.lossy), dst)
-                   : lzw_.encode(idx.data(), area, codeSize, dst);
+    return lossy_on ? lzw_.encodeLossy(idx.data(), area, code_size, *table,
+                                       LzwEncoder::lossyDistance(s.lossy), dst)
+                    : lzw_.encode(idx.data(), area, code_size, dst);
   };
-  if (Status st = code(indices_, lzwData_); !st) return st;
+  if (Status st = code(indices_, lzw_data_); !st) return st;
   bool skipped = false;
-  if (slot >= 0 && plan.optionalTransparent > 0) {
-    altIndices_.resize(area);
+  if (slot >= 0 && plan.optional_transparent > 0) {
+    alt_indices_.resize(area);
     for (size_t i = 0; i < area; i++)
-      altIndices_[i] = mask_[i] == kPixelOptional ? static_cast<uint8_t>(slot) : indices_[i];
-    if (Status st = code(altIndices_, altData_); !st) return st;
-    if (altData_.size() < lzwData_.size()) {
+      alt_indices_[i] = mask_[i] == kPixelOptional ? static_cast<uint8_t>(slot) : indices_[i];
+    if (Status st = code(alt_indices_, alt_data_); !st) return st;
+    if (alt_data_.size() < lzw_data_.size()) {
       skipped = true;
-      indices_.swap(altIndices_);
-      lzwData_.swap(altData_);
+      indices_.swap(alt_indices_);
+      lzw_data_.swap(alt_data_);
     }
   }
-  const int transparent = (skipped || plan.forcedTransparent > 0) ? slot : -1;
+  const int transparent = (skipped || plan.forced_transparent > 0) ? slot : -1;
 
   const size_t start = out.size();
-  GraphicControlSpec gce;
-  gce.delayCs = delayCs;
-  gce.disposal = alphaMode_ ? DisposalMethod::kRestoreBackground : DisposalMethod::kKeep;
-  gce.transparentIndex = transparent;
+  GraphicControl gce;
+  gce.delay_cs = delay_cs;
+  gce.disposal = alpha_mode_ ? Disposal::kRestoreBackground : Disposal::kKeep;
+  gce.has_transparency = transparent >= 0;
+  gce.transparent_index = static_cast<uint8_t>(transparent >= 0 ? transparent : 0);
   writeGraphicControl(out, gce);
   writeImageDescriptor(out, rect, local ? table : nullptr);
-  out.insert(out.end(), lzwData_.begin(), lzwData_.end());
+  out.insert(out.end(), lzw_data_.begin(), lzw_data_.end());
   optimizer_.commit(rect, indices_.data(), *table, gce.disposal);
   prev_.swap(cur_);
-  havePrev_ = true;
+  have_prev_ = true;
   frames_++;
 
   EncodedFrame info;
   info.rect = rect;
-  info.localPalette = local;
-  info.transparentIndex = transparent;
+  info.local_palette = local;
+  info.transparent_index = transparent;
   info.disposal = gce.disposal;
   info.bytes = out.size() - start;
-  const bool fullScreen = rect.width == config_.width && rect.height == config_.height;
-  info.key = canvasWasClear || (fullScreen && transparent < 0);
+  const bool full_screen = rect.width == config_.width && rect.height == config_.height;
+  info.key = canvas_was_clear || (full_screen && transparent < 0);
   return info;
 }
 

@@ -16,26 +16,11 @@
 #include "gif/dither.h"
 #include "gif/lzw_encoder.h"
 #include "gif/optimizer.h"
+#include "gif/pixel_format.h"
 #include "gif/quantizer.h"
 #include "gif/writer.h"
 
 namespace mk::gif {
-
-// Input layouts, named as GStreamer names them (byte order in memory).
-enum class InputFormat {
-  kRGBA,   // 4 bytes with alpha
-  kBGRA,   // 4 bytes with alpha
-  kARGB,   // 4 bytes with alpha
-  kABGR,   // 4 bytes with alpha
-  kRGBx,   // 4 bytes, padding ignored
-  kBGRx,   // 4 bytes, padding ignored
-  kxRGB,   // 4 bytes, padding ignored
-  kxBGR,   // 4 bytes, padding ignored
-  kRGB,    // 3 bytes
-  kBGR,    // 3 bytes
-  kGray8,  // 1 byte
-  kRGB8P,  // 1-byte index + 256-entry palette (InputFrame::palette)
-};
 
 enum class PaletteScope {
   kGlobal,    // one palette from the first frame; a local one only when a frame would look bad
@@ -46,19 +31,19 @@ enum class PaletteScope {
 struct EncoderSettings {
   int colors = 256;  // 2..256 palette entries (incl. the transparent one)
   DitherMode dither = DitherMode::kSierraLite;  // FFmpeg paletteuse's default kernel
-  int ditherScale = 2;                          // 0..5, Bayer only; 0 = strongest pattern
+  int dither_scale = 2;                         // 0..5, Bayer only; 0 = strongest pattern
   PaletteScope scope = PaletteScope::kAuto;
-  bool optimizeCrop = true;  // code only the changed rectangle
-  bool optimizeTransparency =
-      true;                  // unchanged pixels may be transparent (when that codes smaller)
-  int alphaThreshold = 128;  // 0..255: alpha below it = transparent
-  int speed = 4;             // 1 (best) .. 10 (fastest)
-  int lossy = 0;             // 0 = off, 1..200: LZW may swap colours lossy/4 apart
+  bool optimize_crop = true;  // code only the changed rectangle
+  bool optimize_transparency =
+      true;                   // unchanged pixels may be transparent (when that codes smaller)
+  int alpha_threshold = 128;  // 0..255: alpha below it = transparent
+  int speed = 4;              // 1 (best) .. 10 (fastest)
+  int lossy = 0;              // 0 = off, 1..200: LZW may swap colours lossy/4 apart
 };
 
 struct EncoderConfig {
   int width = 0, height = 0;  // 1..65535 each
-  InputFormat format = InputFormat::kRGBA;
+  PixelFormat format = PixelFormat::kRGBA;
   EncoderSettings settings;
 };
 
@@ -69,11 +54,11 @@ struct InputFrame {
 };
 
 struct EncodedFrame {
-  bool key = false;           // decodable from a clear canvas: needs no earlier frame
-  FrameRect rect;             // where the record draws
-  bool localPalette = false;  // the record carries its own colour table
-  int transparentIndex = -1;
-  DisposalMethod disposal = DisposalMethod::kKeep;
+  bool key = false;            // decodable from a clear canvas: needs no earlier frame
+  FrameRect rect;              // where the record draws
+  bool local_palette = false;  // the record carries its own colour table
+  int transparent_index = -1;
+  Disposal disposal = Disposal::kKeep;
   size_t bytes = 0;  // record bytes appended to `out`
 };
 
@@ -84,14 +69,14 @@ class Encoder {
   ~Encoder();
 
   // Codes one frame and appends its record (GCE + image descriptor + local palette + LZW data) to
-  // `out`. delayCs: display time in 1/100 s. forceKey: full screen, opaque over nothing earlier
+  // `out`. delay_cs: display time in 1/100 s. force_key: full screen, opaque over nothing earlier
   // (the first frame always is). The first call also produces codecData().
-  [[nodiscard]] Result<EncodedFrame> encode(const InputFrame &frame, uint16_t delayCs,
-                                            bool forceKey, std::vector<uint8_t> &out);
+  [[nodiscard]] Result<EncodedFrame> encode(const InputFrame &frame, uint16_t delay_cs,
+                                            bool force_key, std::vector<uint8_t> &out);
 
   // Header + logical screen descriptor + global palette; empty until the first encode(), because
   // the global palette is learned from the first frame.
-  const std::vector<uint8_t> &codecData() const noexcept { return codecData_; }
+  const std::vector<uint8_t> &codecData() const noexcept { return codec_data_; }
   const EncoderConfig &config() const noexcept { return config_; }
 
   // Validates settings alone (the element can report a bad property before caps arrive).
@@ -100,7 +85,7 @@ class Encoder {
  private:
   explicit Encoder(const EncoderConfig &config);
   Status allocate();
-  Result<EncodedFrame> encodeFrame(const InputFrame &frame, uint16_t delayCs, bool forceKey,
+  Result<EncodedFrame> encodeFrame(const InputFrame &frame, uint16_t delay_cs, bool force_key,
                                    std::vector<uint8_t> &out);
   bool convert(const InputFrame &frame);  // into cur_; true if any pixel is transparent
   void buildPalette(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
@@ -110,16 +95,16 @@ class Encoder {
   void useTable(const ColorTable &table);
 
   EncoderConfig config_;
-  std::vector<uint8_t> codecData_;
+  std::vector<uint8_t> codec_data_;
   std::vector<uint32_t> cur_, prev_, work_;
-  std::vector<uint8_t> mask_, indices_, altIndices_, lzwData_, altData_;
-  bool havePrev_ = false;
-  bool alphaMode_ = false;
+  std::vector<uint8_t> mask_, indices_, alt_indices_, lzw_data_, alt_data_;
+  bool have_prev_ = false;
+  bool alpha_mode_ = false;
   uint64_t frames_ = 0;
 
-  ColorTable global_, local_, mapperTable_;
-  bool mapperValid_ = false;
-  double globalError_ = 0;  // mapping error of the global palette on the frame it came from
+  ColorTable global_, local_, mapper_table_;
+  bool mapper_valid_ = false;
+  double global_error_ = 0;  // mapping error of the global palette on the frame it came from
 
   Quantizer quantizer_;
   ExactColors exact_;

@@ -74,11 +74,11 @@ EncoderSettings EncodeOptions::encoderSettings() const noexcept {
   EncoderSettings s;
   s.colors = colors;
   s.dither = dither;
-  s.ditherScale = dither_scale;
+  s.dither_scale = dither_scale;
   s.scope = palette;
-  s.optimizeCrop = (optimize & kOptimizeCrop) != 0;
-  s.optimizeTransparency = (optimize & kOptimizeTransparency) != 0;
-  s.alphaThreshold = alpha_threshold;
+  s.optimize_crop = (optimize & kOptimizeCrop) != 0;
+  s.optimize_transparency = (optimize & kOptimizeTransparency) != 0;
+  s.alpha_threshold = alpha_threshold;
   s.speed = speed;
   s.lossy = lossy;
   return s;

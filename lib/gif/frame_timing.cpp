@@ -13,13 +13,13 @@ constexpr int64_t kSlackNs = 1'000;
 void DelayAccumulator::reset() noexcept {
   started_ = false;
   origin_ = 0;
-  startCs_ = 0;
+  start_cs_ = 0;
 }
 
 void DelayAccumulator::start(int64_t ns) noexcept {
   started_ = true;
   origin_ = ns;
-  startCs_ = 0;
+  start_cs_ = 0;
 }
 
 int64_t DelayAccumulator::toCs(int64_t ns) const noexcept {
@@ -28,34 +28,34 @@ int64_t DelayAccumulator::toCs(int64_t ns) const noexcept {
   return rel >= 0 ? rel / kNsPerCs : -((-rel + kNsPerCs - 1) / kNsPerCs);
 }
 
-DelayStep DelayAccumulator::close(int64_t endNs, bool last) noexcept {
+DelayStep DelayAccumulator::close(int64_t end_ns, bool last) noexcept {
   DelayStep step;
-  if (!started_) start(endNs);
-  int64_t endCs = toCs(endNs);
-  if (endCs < startCs_) {
-    // Time went backwards: show the frame for the minimum and move the origin so that `endNs`
+  if (!started_) start(end_ns);
+  int64_t end_cs = toCs(end_ns);
+  if (end_cs < start_cs_) {
+    // Time went backwards: show the frame for the minimum and move the origin so that `end_ns`
     // is the next frame's start.
     step.backwards = true;
-    step.delayCs = static_cast<uint16_t>(min_);
-    startCs_ += min_;
-    origin_ = endNs + kSlackNs - startCs_ * kNsPerCs;
+    step.delay_cs = static_cast<uint16_t>(min_);
+    start_cs_ += min_;
+    origin_ = end_ns + kSlackNs - start_cs_ * kNsPerCs;
     return step;
   }
-  int64_t d = endCs - startCs_;
+  int64_t d = end_cs - start_cs_;
   if (d < static_cast<int64_t>(min_)) {
     if (!last) {
       step.merge = true;
       return step;
     }
     d = min_;
-    endCs = startCs_ + d;
+    end_cs = start_cs_ + d;
   }
   if (d > static_cast<int64_t>(kMaxDelayCs)) {
     step.clamped = true;
     d = kMaxDelayCs;
   }
-  step.delayCs = static_cast<uint16_t>(d);
-  startCs_ = endCs;
+  step.delay_cs = static_cast<uint16_t>(d);
+  start_cs_ = end_cs;
   return step;
 }
 

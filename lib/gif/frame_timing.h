@@ -8,10 +8,12 @@
 
 #include <cstdint>
 
+#include "gif/format.h"
+
 namespace mk::gif {
 
 struct DelayStep {
-  uint16_t delayCs = 0;    // the closed frame's delay (when !merge)
+  uint16_t delay_cs = 0;   // the closed frame's delay (when !merge)
   bool merge = false;      // too short: drop the frame; the next one starts in its place
   bool backwards = false;  // the end was before the frame's start: minimum delay, clock re-based
   bool clamped = false;    // longer than 65535 cs: clamped (the excess is not shown)
@@ -19,22 +21,19 @@ struct DelayStep {
 
 class DelayAccumulator {
  public:
-  static constexpr unsigned kMinDelayCs = 2;  // the smallest delay browsers honour
-  static constexpr unsigned kMaxDelayCs = 65535;
-
-  explicit DelayAccumulator(unsigned minDelayCs = kMinDelayCs) noexcept
-      : min_(minDelayCs < 1 ? 1 : minDelayCs) {}
+  explicit DelayAccumulator(unsigned min_delay_cs = kMinDelayCs) noexcept
+      : min_(min_delay_cs < 1 ? 1 : min_delay_cs) {}
 
   void reset() noexcept;
   bool started() const noexcept { return started_; }
   // The first frame's timestamp, in ns: the time origin. The current frame starts there.
   void start(int64_t ns) noexcept;
-  // Closes the current frame, shown until `endNs` (the next frame's timestamp, or the end of the
+  // Closes the current frame, shown until `end_ns` (the next frame's timestamp, or the end of the
   // last frame). `last`: the frame cannot be merged away (end of stream): at least the minimum.
-  // After a non-merge step the next frame starts at `endNs`.
-  DelayStep close(int64_t endNs, bool last) noexcept;
+  // After a non-merge step the next frame starts at `end_ns`.
+  DelayStep close(int64_t end_ns, bool last) noexcept;
   // Centiseconds given out so far (the current frame's start on the grid).
-  int64_t elapsedCs() const noexcept { return startCs_; }
+  int64_t elapsedCs() const noexcept { return start_cs_; }
 
  private:
   int64_t toCs(int64_t ns) const noexcept;
@@ -42,7 +41,7 @@ class DelayAccumulator {
   unsigned min_;
   bool started_ = false;
   int64_t origin_ = 0;
-  int64_t startCs_ = 0;
+  int64_t start_cs_ = 0;
 };
 
 }  // namespace mk::gif

@@ -8,6 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "gif/format.h"
+#include "gif/pixel_format.h"
+
 namespace mk::gif {
 
 // The default cap on logical screen pixels (width * height). 2^25 = 33.5 Mpx covers 8192x4096
@@ -46,28 +49,6 @@ struct ScreenInfo {
   Span codec_data;         // header + logical screen descriptor + global palette
 };
 
-// Disposal values as stored (0..7). 4..7 are not in the spec; see Compositor for their meaning.
-enum Disposal : uint8_t {
-  kDisposalNone = 0,
-  kDisposalKeep = 1,
-  kDisposalBackground = 2,
-  kDisposalPrevious = 3,
-};
-
-struct GraphicControl {
-  bool present = false;
-  uint8_t disposal = 0;  // raw 3-bit field
-  bool user_input = false;
-  bool has_transparency = false;
-  uint8_t transparent_index = 0;
-  uint16_t delay_cs = 0;  // raw, hundredths of a second (no min/default-delay policy applied)
-};
-
-// Restore-previous as browsers treat it: 3, and 4 (Chromium, Wuffs, libnsgif quirk).
-inline bool disposalRestoresPrevious(uint8_t d) noexcept {
-  return d == 3 || d == 4;
-}
-
 struct FrameInfo {
   uint32_t index = 0;          // 0-based image number in the file
   Span record;                 // first extension belonging to the frame .. LZW block terminator
@@ -86,16 +67,5 @@ struct FrameInfo {
   bool key = false;
   bool truncated = false;  // the file ended inside the LZW data (only after Reader::finish())
 };
-
-// Output pixel layouts, named as GStreamer names them (byte order in memory).
-enum class PixelFormat { kRGBA, kBGRA, kARGB, kABGR, kRGBx, kBGRx, kRGB, kBGR };
-
-inline unsigned bytesPerPixel(PixelFormat f) noexcept {
-  return (f == PixelFormat::kRGB || f == PixelFormat::kBGR) ? 3 : 4;
-}
-inline bool hasAlpha(PixelFormat f) noexcept {
-  return f == PixelFormat::kRGBA || f == PixelFormat::kBGRA || f == PixelFormat::kARGB ||
-         f == PixelFormat::kABGR;
-}
 
 }  // namespace mk::gif

@@ -11,15 +11,15 @@ namespace {
 constexpr int kMaxCodes = 4096;
 }
 
-int LzwEncoder::minCodeSizeFor(int tableSize) noexcept {
+int LzwEncoder::minCodeSizeFor(int table_size) noexcept {
   int bits = 2;
-  while (bits < 8 && (1 << bits) < tableSize) bits++;
+  while (bits < 8 && (1 << bits) < table_size) bits++;
   return bits;
 }
 
 void LzwEncoder::resetTable() noexcept {
   std::memset(keys_, 0, sizeof(keys_));
-  codeSize_ = 0;
+  code_size_ = 0;
 }
 
 int LzwEncoder::lookup(uint32_t key) const noexcept {
@@ -39,32 +39,32 @@ void LzwEncoder::insert(uint32_t key, int code) noexcept {
 }
 
 void LzwEncoder::flushBits(std::vector<uint8_t> &out, bool final) noexcept {
-  while (bitCount_ >= 8 || (final && bitCount_ > 0)) {
-    block_[blockLen_++] = static_cast<uint8_t>(bitBuf_ & 0xff);
-    bitBuf_ >>= 8;
-    bitCount_ = bitCount_ >= 8 ? bitCount_ - 8 : 0;
-    if (blockLen_ == 255) {
+  while (bit_count_ >= 8 || (final && bit_count_ > 0)) {
+    block_[block_len_++] = static_cast<uint8_t>(bit_buf_ & 0xff);
+    bit_buf_ >>= 8;
+    bit_count_ = bit_count_ >= 8 ? bit_count_ - 8 : 0;
+    if (block_len_ == 255) {
       out.push_back(255);
       out.insert(out.end(), block_, block_ + 255);
-      blockLen_ = 0;
+      block_len_ = 0;
     }
   }
-  if (final && blockLen_ > 0) {
-    out.push_back(static_cast<uint8_t>(blockLen_));
-    out.insert(out.end(), block_, block_ + blockLen_);
-    blockLen_ = 0;
+  if (final && block_len_ > 0) {
+    out.push_back(static_cast<uint8_t>(block_len_));
+    out.insert(out.end(), block_, block_ + block_len_);
+    block_len_ = 0;
   }
 }
 
 void LzwEncoder::putCode(int code, std::vector<uint8_t> &out) noexcept {
-  bitBuf_ |= static_cast<uint64_t>(code) << bitCount_;
-  bitCount_ += codeSize_;
-  if (bitCount_ >= 32) flushBits(out, false);
+  bit_buf_ |= static_cast<uint64_t>(code) << bit_count_;
+  bit_count_ += code_size_;
+  if (bit_count_ >= 32) flushBits(out, false);
 }
 
-void LzwEncoder::buildNeighbors(const ColorTable &table, int maxDistance) noexcept {
-  const int limit = maxDistance * maxDistance;
-  for (int i = 0; i < 256; i++) neighborCount_[i] = 0;
+void LzwEncoder::buildNeighbors(const ColorTable &table, int max_distance) noexcept {
+  const int limit = max_distance * max_distance;
+  for (int i = 0; i < 256; i++) neighbor_count_[i] = 0;
   for (int i = 0; i < table.size; i++) {
     if (i == table.transparent) continue;
     // Keep the kMaxNeighbors nearest within the limit, sorted by distance then index.
@@ -87,46 +87,47 @@ void LzwEncoder::buildNeighbors(const ColorTable &table, int maxDistance) noexce
       dist[k] = d;
       neighbors_[i][k] = static_cast<uint8_t>(j);
     }
-    neighborCount_[i] = static_cast<uint8_t>(n);
+    neighbor_count_[i] = static_cast<uint8_t>(n);
   }
 }
 
-Status LzwEncoder::run(uint8_t *indices, const uint8_t *constIndices, size_t count, int minCodeSize,
-                       std::vector<uint8_t> &out) {
-  if (minCodeSize < 2 || minCodeSize > 8)
+Status LzwEncoder::run(uint8_t *indices, const uint8_t *const_indices, size_t count,
+                       int min_code_size, std::vector<uint8_t> &out) {
+  if (min_code_size < 2 || min_code_size > 8)
     return Status(Errc::kInvalidArgument,
-                  "LZW minimum code size " + std::to_string(minCodeSize) + " is outside 2..8");
-  const int limit = 1 << minCodeSize;
+                  "LZW minimum code size " + std::to_string(min_code_size) + " is outside 2..8");
+  const int limit = 1 << min_code_size;
   for (size_t i = 0; i < count; i++)
-    if (constIndices[i] >= limit)
+    if (const_indices[i] >= limit)
       return Status(Errc::kInvalidArgument,
-                    "pixel index " + std::to_string(constIndices[i]) + " at " + std::to_string(i) +
-                        " does not fit the LZW code size " + std::to_string(minCodeSize));
+                    "pixel index " + std::to_string(const_indices[i]) + " at " + std::to_string(i) +
+                        " does not fit the LZW code size " + std::to_string(min_code_size));
 
-  clearCode_ = limit;
-  const int endCode = clearCode_ + 1;
-  bitBuf_ = 0;
-  bitCount_ = 0;
-  blockLen_ = 0;
-  out.push_back(static_cast<uint8_t>(minCodeSize));
+  clear_code_ = limit;
+  const int end_code = clear_code_ + 1;
+  bit_buf_ = 0;
+  bit_count_ = 0;
+  block_len_ = 0;
+  out.push_back(static_cast<uint8_t>(min_code_size));
 
   resetTable();
-  codeSize_ = minCodeSize + 1;
-  nextCode_ = endCode + 1;
+  code_size_ = min_code_size + 1;
+  next_code_ = end_code + 1;
   // A leading Clear: some decoders (Wuffs, image-gif) insist on it.
-  putCode(clearCode_, out);
+  putCode(clear_code_, out);
 
   if (count > 0) {
-    int prefix = constIndices[0];
+    int prefix = const_indices[0];
     for (size_t i = 1; i < count; i++) {
-      int c = constIndices[i];
+      int c = const_indices[i];
       uint32_t key = ((static_cast<uint32_t>(prefix) << 8) | static_cast<uint32_t>(c)) + 1;
       int found = lookup(key);
       if (found < 0 && lossy_) {
-        for (int k = 0; k < neighborCount_[c]; k++) {
+        for (int k = 0; k < neighbor_count_[c]; k++) {
           int alt = neighbors_[c][k];
-          uint32_t altKey = ((static_cast<uint32_t>(prefix) << 8) | static_cast<uint32_t>(alt)) + 1;
-          found = lookup(altKey);
+          uint32_t alt_key =
+              ((static_cast<uint32_t>(prefix) << 8) | static_cast<uint32_t>(alt)) + 1;
+          found = lookup(alt_key);
           if (found >= 0) {
             indices[i] = static_cast<uint8_t>(alt);
             break;
@@ -138,43 +139,43 @@ Status LzwEncoder::run(uint8_t *indices, const uint8_t *constIndices, size_t cou
         continue;
       }
       putCode(prefix, out);
-      if (nextCode_ < kMaxCodes) {
+      if (next_code_ < kMaxCodes) {
         // The decoder learns this entry one code later; it needs a wider code once the entry
         // number no longer fits, which is when we widen too.
-        if (nextCode_ == (1 << codeSize_) && codeSize_ < 12) codeSize_++;
-        insert(key, nextCode_++);
+        if (next_code_ == (1 << code_size_) && code_size_ < 12) code_size_++;
+        insert(key, next_code_++);
       } else {
         // Table full: start over rather than keep coding with a stale table.
-        putCode(clearCode_, out);
+        putCode(clear_code_, out);
         resetTable();
-        codeSize_ = minCodeSize + 1;
-        nextCode_ = endCode + 1;
+        code_size_ = min_code_size + 1;
+        next_code_ = end_code + 1;
       }
       prefix = c;
     }
     putCode(prefix, out);
     // The decoder adds an entry after this code too, and widens its codes if that entry
     // reaches the limit; the End code must be written at the width it will read.
-    if (nextCode_ < kMaxCodes && nextCode_ == (1 << codeSize_) && codeSize_ < 12) codeSize_++;
+    if (next_code_ < kMaxCodes && next_code_ == (1 << code_size_) && code_size_ < 12) code_size_++;
   }
-  putCode(endCode, out);
+  putCode(end_code, out);
   flushBits(out, true);
   out.push_back(0);
   return Status::ok();
 }
 
-Status LzwEncoder::encode(const uint8_t *indices, size_t count, int minCodeSize,
+Status LzwEncoder::encode(const uint8_t *indices, size_t count, int min_code_size,
                           std::vector<uint8_t> &out) {
   lossy_ = false;
-  return run(nullptr, indices, count, minCodeSize, out);
+  return run(nullptr, indices, count, min_code_size, out);
 }
 
-Status LzwEncoder::encodeLossy(uint8_t *indices, size_t count, int minCodeSize,
-                               const ColorTable &table, int maxDistance,
+Status LzwEncoder::encodeLossy(uint8_t *indices, size_t count, int min_code_size,
+                               const ColorTable &table, int max_distance,
                                std::vector<uint8_t> &out) {
-  lossy_ = maxDistance > 0;
-  if (lossy_) buildNeighbors(table, maxDistance);
-  return run(indices, indices, count, minCodeSize, out);
+  lossy_ = max_distance > 0;
+  if (lossy_) buildNeighbors(table, max_distance);
+  return run(indices, indices, count, min_code_size, out);
 }
 
 }  // namespace mk::gif

@@ -19,25 +19,25 @@ class LzwEncoder {
   LzwEncoder() = default;
 
   // Appends the image data block for `count` indices to `out`. Every index must be below
-  // 1 << minCodeSize; minCodeSize is 2..8 (GIF's rule: at least 2, even for 1-bit images).
-  [[nodiscard]] Status encode(const uint8_t *indices, size_t count, int minCodeSize,
+  // 1 << min_code_size; min_code_size is 2..8 (GIF's rule: at least 2, even for 1-bit images).
+  [[nodiscard]] Status encode(const uint8_t *indices, size_t count, int min_code_size,
                               std::vector<uint8_t> &out);
 
   // Like encode(), but where the exact string is not in the table it may take a string ending in a
-  // colour of `table` within `maxDistance` (RGB euclidean) of the wanted one, for longer matches
+  // colour of `table` within `max_distance` (RGB euclidean) of the wanted one, for longer matches
   // (gifsicle's --lossy idea, done greedily). The index actually coded is written back into
   // `indices`, so the caller knows what a decoder will show. The transparent index is never
-  // substituted nor substituted for. maxDistance 0 is the same as encode().
-  [[nodiscard]] Status encodeLossy(uint8_t *indices, size_t count, int minCodeSize,
-                                   const ColorTable &table, int maxDistance,
+  // substituted nor substituted for. max_distance 0 is the same as encode().
+  [[nodiscard]] Status encodeLossy(uint8_t *indices, size_t count, int min_code_size,
+                                   const ColorTable &table, int max_distance,
                                    std::vector<uint8_t> &out);
 
   // The colour distance the encoder's `lossy` setting (0..200) allows: lossy / 4, so 20 (gifsicle's
   // default level) trades only near-identical colours.
   static int lossyDistance(int lossy) noexcept { return lossy / 4; }
 
-  // Smallest valid minimum code size for indices below `tableSize` (2..8).
-  static int minCodeSizeFor(int tableSize) noexcept;
+  // Smallest valid minimum code size for indices below `table_size` (2..8).
+  static int minCodeSizeFor(int table_size) noexcept;
 
  private:
   static constexpr int kHashBits = 13;
@@ -49,26 +49,26 @@ class LzwEncoder {
   void insert(uint32_t key, int code) noexcept;
   void putCode(int code, std::vector<uint8_t> &out) noexcept;
   void flushBits(std::vector<uint8_t> &out, bool final) noexcept;
-  Status run(uint8_t *indices, const uint8_t *constIndices, size_t count, int minCodeSize,
+  Status run(uint8_t *indices, const uint8_t *const_indices, size_t count, int min_code_size,
              std::vector<uint8_t> &out);
-  void buildNeighbors(const ColorTable &table, int maxDistance) noexcept;
+  void buildNeighbors(const ColorTable &table, int max_distance) noexcept;
 
   // Open-addressed string table: key = (prefix code << 8 | next index) + 1, 0 = empty slot.
   uint32_t keys_[kHashSize] = {};
   uint16_t codes_[kHashSize] = {};
 
-  uint64_t bitBuf_ = 0;
-  int bitCount_ = 0;
-  int codeSize_ = 0;
-  int nextCode_ = 0;
-  int clearCode_ = 0;
+  uint64_t bit_buf_ = 0;
+  int bit_count_ = 0;
+  int code_size_ = 0;
+  int next_code_ = 0;
+  int clear_code_ = 0;
   uint8_t block_[256] = {};
-  int blockLen_ = 0;
+  int block_len_ = 0;
 
   // Lossy: for each index, the other indices close enough to stand in for it, nearest first.
   bool lossy_ = false;
   uint8_t neighbors_[256][kMaxNeighbors] = {};
-  uint8_t neighborCount_[256] = {};
+  uint8_t neighbor_count_[256] = {};
 };
 
 }  // namespace mk::gif

@@ -5,26 +5,22 @@
 #include <string>
 
 #include "gif/byte_reader.h"
+#include "gif/format.h"
 
 namespace mk::gif {
 
 namespace {
-
-constexpr uint8_t kExtensionIntroducer = 0x21;
-constexpr uint8_t kImageSeparator = 0x2C;
-constexpr uint8_t kControlLabel = 0xF9;
-constexpr size_t kScreenBytes = 13;  // "GIF89a" + logical screen descriptor
 
 constexpr Option kMuxOptions[] = {
     optInt<&MuxSettings::loop_count>(
         "loop-count", "Loop Count",
         "Repeats after the first play: 0 = forever, N = N more times, -1 = no loop extension "
         "(play once), -2 = as the input stream says",
-        kLoopFromCaps, kLoopFromCaps, 65535, kOptionMutableReady),
+        kLoopFromCaps, kLoopFromCaps, kMaxLoopCount, kOptionMutableReady),
     optInt<&MuxSettings::final_delay>(
         "final-delay", "Final Delay",
         "Delay in centiseconds of the last frame before the animation restarts; -1 keeps its own",
-        -1, -1, 65535, kOptionMutableReady),
+        -1, -1, kMaxDelayCs, kOptionMutableReady),
     optInt<&MuxSettings::background_index>(
         "background-index", "Background Index",
         "Colour table index written as the screen's background colour; -1 keeps the stream's", -1,
@@ -57,11 +53,15 @@ const OptionTable &muxOptions() noexcept {
   return kMuxTable;
 }
 
-int resolveLoopCount(int property, int streamLoop, bool haveStream) noexcept {
-  if (property >= kLoopNone) return property > 65535 ? 65535 : property;
-  if (!haveStream) return 0;
-  if (streamLoop < 0) return kLoopNone;
-  return streamLoop > 65535 ? 65535 : streamLoop;
+MuxSettings::MuxSettings() noexcept {
+  muxOptions().setDefaults(this);
+}
+
+int resolveLoopCount(int property, int stream_loop, bool have_stream) noexcept {
+  if (property >= kLoopNone) return property > kMaxLoopCount ? kMaxLoopCount : property;
+  if (!have_stream) return 0;
+  if (stream_loop < 0) return kLoopNone;
+  return stream_loop > kMaxLoopCount ? kMaxLoopCount : stream_loop;
 }
 
 Result<ScreenHeader> parseCodecData(const uint8_t *data, size_t size) {
@@ -88,13 +88,13 @@ Result<ScreenHeader> parseCodecData(const uint8_t *data, size_t size) {
   return h2;
 }
 
-Status setBackgroundIndex(std::vector<uint8_t> &codecData, int index) {
+Status setBackgroundIndex(std::vector<uint8_t> &codec_data, int index) {
   if (index < 0 || index > 255)
     return Status(Errc::kOutOfRange,
                   "background-index " + std::to_string(index) + " is outside 0..255");
-  if (codecData.size() < kScreenBytes)
+  if (codec_data.size() < kScreenBytes)
     return Status(Errc::kTruncated, "codec_data is shorter than a screen descriptor");
-  codecData[11] = static_cast<uint8_t>(index);
+  codec_data[11] = static_cast<uint8_t>(index);
   return Status::ok();
 }
 
@@ -115,12 +115,12 @@ Result<RecordInfo> cleanFrameRecord(const uint8_t *data, size_t size, std::vecto
     size_t body = r.pos() + 1;
     if (!skipSubBlocks(r))
       return Status(Errc::kTruncated, "frame record ends inside an extension" + at(r.pos()));
-    if (label == kControlLabel && len >= 4) {
+    if (label == kLabelGraphicControl && len >= 4) {
       // The last graphic control extension before the image is the one that applies.
       std::memcpy(control, data + body, 4);
-      info.hasControl = true;
+      info.has_control = true;
     } else {
-      info.droppedBlocks++;
+      info.dropped_blocks++;
     }
   }
   size_t descriptor = r.pos() - 1;
@@ -128,10 +128,10 @@ Result<RecordInfo> cleanFrameRecord(const uint8_t *data, size_t size, std::vecto
   if (!r.bytes(desc, 9))
     return Status(Errc::kTruncated, "frame record ends inside the image descriptor");
   size_t table = (desc[8] & 0x80) ? size_t{3} << ((desc[8] & 7) + 1) : 0;
-  uint8_t minCode;
-  if (!r.skip(table) || !r.u8(minCode))
+  uint8_t min_code;
+  if (!r.skip(table) || !r.u8(min_code))
     return Status(Errc::kTruncated, "frame record ends before its image data");
-  size_t dataEnd = r.pos();  // end of the last whole sub-block copied
+  size_t data_end = r.pos();  // end of the last whole sub-block copied
   bool terminated = false;
   for (;;) {
     uint8_t len;
@@ -141,31 +141,31 @@ Result<RecordInfo> cleanFrameRecord(const uint8_t *data, size_t size, std::vecto
       break;
     }
     if (!r.skip(len)) break;
-    dataEnd = r.pos();
+    data_end = r.pos();
   }
 
-  if (info.hasControl) {
-    const uint8_t head[3] = {kExtensionIntroducer, kControlLabel, 4};
+  if (info.has_control) {
+    const uint8_t head[3] = {kExtensionIntroducer, kLabelGraphicControl, 4};
     out.insert(out.end(), head, head + 3);
     out.insert(out.end(), control, control + 4);
     out.push_back(0);
-    info.delayCs = static_cast<uint16_t>(control[1] | (control[2] << 8));
+    info.delay_cs = static_cast<uint16_t>(control[1] | (control[2] << 8));
   }
-  out.insert(out.end(), data + descriptor, data + dataEnd);
+  out.insert(out.end(), data + descriptor, data + data_end);
   out.push_back(0);
   info.truncated = !terminated;
   return info;
 }
 
-void setRecordDelay(std::vector<uint8_t> &record, RecordInfo &info, uint16_t delayCs) {
-  if (!info.hasControl) {
-    const uint8_t gce[8] = {kExtensionIntroducer, kControlLabel, 4, 0, 0, 0, 0, 0};
+void setRecordDelay(std::vector<uint8_t> &record, RecordInfo &info, uint16_t delay_cs) {
+  if (!info.has_control) {
+    const uint8_t gce[8] = {kExtensionIntroducer, kLabelGraphicControl, 4, 0, 0, 0, 0, 0};
     record.insert(record.begin(), gce, gce + 8);
-    info.hasControl = true;
+    info.has_control = true;
   }
-  record[4] = static_cast<uint8_t>(delayCs & 0xff);
-  record[5] = static_cast<uint8_t>(delayCs >> 8);
-  info.delayCs = delayCs;
+  record[4] = static_cast<uint8_t>(delay_cs & 0xff);
+  record[5] = static_cast<uint8_t>(delay_cs >> 8);
+  info.delay_cs = delay_cs;
 }
 
 }  // namespace mk::gif

@@ -24,7 +24,7 @@ Status FrameOptimizer::reset(int width, int height) {
   return Status::ok();
 }
 
-void FrameOptimizer::plan(const uint32_t *cur, const uint32_t *prevSrc, bool key, bool crop,
+void FrameOptimizer::plan(const uint32_t *cur, const uint32_t *prev_src, bool key, bool crop,
                           FramePlan &plan, std::vector<uint8_t> &mask,
                           std::vector<uint32_t> &work) const {
   plan = FramePlan{};
@@ -37,7 +37,7 @@ void FrameOptimizer::plan(const uint32_t *cur, const uint32_t *prevSrc, bool key
     for (int y = 0; y < h; y++) {
       const uint32_t *s = cur + static_cast<size_t>(y) * w;
       const uint32_t *c = canvas_.data() + static_cast<size_t>(y) * w;
-      const uint32_t *p = prevSrc ? prevSrc + static_cast<size_t>(y) * w : nullptr;
+      const uint32_t *p = prev_src ? prev_src + static_cast<size_t>(y) * w : nullptr;
       int first = -1, last = -1;
       for (int x = 0; x < w; x++) {
         uint32_t v = s[x];
@@ -70,7 +70,7 @@ void FrameOptimizer::plan(const uint32_t *cur, const uint32_t *prevSrc, bool key
     const size_t row = static_cast<size_t>(r.y + y) * w + r.x;
     const uint32_t *s = cur + row;
     const uint32_t *c = canvas_.data() + row;
-    const uint32_t *p = prevSrc ? prevSrc + row : nullptr;
+    const uint32_t *p = prev_src ? prev_src + row : nullptr;
     uint8_t *m = mask.data() + static_cast<size_t>(y) * r.width;
     uint32_t *o = work.data() + static_cast<size_t>(y) * r.width;
     for (int x = 0; x < r.width; x++) {
@@ -78,11 +78,11 @@ void FrameOptimizer::plan(const uint32_t *cur, const uint32_t *prevSrc, bool key
       if (pixA(v) == 0) {
         m[x] = kPixelTransparent;
         o[x] = kTransparentPixel;
-        plan.forcedTransparent++;
+        plan.forced_transparent++;
       } else if (!key && (v == c[x] || (p && v == p[x] && pixA(c[x]) != 0))) {
         m[x] = kPixelOptional;
         o[x] = c[x];
-        plan.optionalTransparent++;
+        plan.optional_transparent++;
       } else {
         m[x] = kPixelDither;
         o[x] = v;
@@ -93,9 +93,9 @@ void FrameOptimizer::plan(const uint32_t *cur, const uint32_t *prevSrc, bool key
 }
 
 void FrameOptimizer::commit(const FrameRect &rect, const uint8_t *indices, const ColorTable &table,
-                            DisposalMethod disposal) {
+                            Disposal disposal) {
   const int w = width_;
-  if (disposal == DisposalMethod::kRestoreBackground) {
+  if (disposal == Disposal::kRestoreBackground) {
     // The frame is shown, then its rectangle is cleared: the next frame starts from that.
     for (int y = 0; y < rect.height; y++) {
       uint32_t *c = canvas_.data() + static_cast<size_t>(rect.y + y) * w + rect.x;
@@ -104,7 +104,7 @@ void FrameOptimizer::commit(const FrameRect &rect, const uint8_t *indices, const
     if (rect.x == 0 && rect.y == 0 && rect.width == width_ && rect.height == height_) clear_ = true;
     return;
   }
-  bool drewOpaque = false;
+  bool drew_opaque = false;
   for (int y = 0; y < rect.height; y++) {
     uint32_t *c = canvas_.data() + static_cast<size_t>(rect.y + y) * w + rect.x;
     const uint8_t *idx = indices + static_cast<size_t>(y) * rect.width;
@@ -113,10 +113,10 @@ void FrameOptimizer::commit(const FrameRect &rect, const uint8_t *indices, const
       if (i == table.transparent) continue;
       const Rgb &e = table.entries[i];
       c[x] = packRgba(e.r, e.g, e.b, 255);
-      drewOpaque = true;
+      drew_opaque = true;
     }
   }
-  if (drewOpaque) clear_ = false;
+  if (drew_opaque) clear_ = false;
 }
 
 }  // namespace mk::gif

@@ -21,25 +21,25 @@ constexpr uint8_t kPixelOptional = 3;
 
 struct FramePlan {
   FrameRect rect;
-  size_t forcedTransparent = 0;    // pixels that must be transparent (input alpha)
-  size_t optionalTransparent = 0;  // kPixelOptional pixels
-  size_t changed = 0;              // pixels to quantize
+  size_t forced_transparent = 0;    // pixels that must be transparent (input alpha)
+  size_t optional_transparent = 0;  // kPixelOptional pixels
+  size_t changed = 0;               // pixels to quantize
 };
 
 class FrameOptimizer {
  public:
   [[nodiscard]] Status reset(int width, int height);
 
-  // Plans the next frame from `cur` (width x height packed pixels, stride = width). `prevSrc`, the
+  // Plans the next frame from `cur` (width x height packed pixels, stride = width). `prev_src`, the
   // previous input, may be null. A key frame covers the screen and relies on nothing underneath
   // but what the canvas holds when it is clear. Fills the rect-sized `mask` (PixelClass values or
   // kPixelOptional) and `work` (the colour to code for each pixel).
-  void plan(const uint32_t *cur, const uint32_t *prevSrc, bool key, bool crop, FramePlan &plan,
+  void plan(const uint32_t *cur, const uint32_t *prev_src, bool key, bool crop, FramePlan &plan,
             std::vector<uint8_t> &mask, std::vector<uint32_t> &work) const;
 
   // Puts the coded frame on the canvas, then applies its disposal as a decoder will.
   void commit(const FrameRect &rect, const uint8_t *indices, const ColorTable &table,
-              DisposalMethod disposal);
+              Disposal disposal);
 
   // True while every canvas pixel is transparent (start, and after clearing disposals).
   bool canvasClear() const noexcept { return clear_; }

@@ -36,11 +36,11 @@ void ExactColors::reset() noexcept {
 }
 
 bool ExactColors::add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask,
-                      size_t maskStride, int limit) noexcept {
+                      size_t mask_stride, int limit) noexcept {
   uint32_t last = 0;  // cheap run skip: consecutive equal pixels are common
   for (int y = 0; y < h; y++) {
     const uint32_t *row = px + y * stride;
-    const uint8_t *mrow = mask ? mask + y * maskStride : nullptr;
+    const uint8_t *mrow = mask ? mask + y * mask_stride : nullptr;
     for (int x = 0; x < w; x++) {
       uint32_t p = row[x];
       if (pixA(p) == 0 || (mrow && mrow[x])) continue;
@@ -84,14 +84,14 @@ void Quantizer::reset() noexcept {
 }
 
 void Quantizer::add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask,
-                    size_t maskStride, int speed) noexcept {
+                    size_t mask_stride, int speed) noexcept {
   if (!allocate()) return;
   if (touched_.empty()) bits_ = speed <= 7 ? 6 : 5;
   const int shift = 8 - bits_;
   const int step = sampleStep(speed);
   for (int y = 0; y < h; y += step) {
     const uint32_t *row = px + y * stride;
-    const uint8_t *mrow = mask ? mask + y * maskStride : nullptr;
+    const uint8_t *mrow = mask ? mask + y * mask_stride : nullptr;
     // Offsetting the start on each row sampled keeps the sampling from aliasing with columns.
     for (int x = (y / step) % step; x < w; x += step) {
       uint32_t p = row[x];
@@ -199,14 +199,14 @@ void Quantizer::build(int colors, int speed, ColorTable &table) {
       prefix[i] = left.sse();
     }
     Sums right;
-    double bestCost = -1;
+    double best_cost = -1;
     uint32_t cut = 1;
     for (uint32_t i = len - 1; i >= 1; i--) {
       const Cell &c = cells_[order_[box.begin + i]];
       right.add(c.w, c.r, c.g, c.b);
       double cost = prefix[i - 1] + right.sse();
-      if (bestCost < 0 || cost < bestCost) {
-        bestCost = cost;
+      if (best_cost < 0 || cost < best_cost) {
+        best_cost = cost;
         cut = i;
       }
     }
@@ -234,25 +234,25 @@ void Quantizer::build(int colors, int speed, ColorTable &table) {
     cb[i] = static_cast<float>(s.b / s.w);
   }
   const int passes = kmeansPasses(speed);
-  std::vector<int> &byG = byG_;
-  byG.resize(k);
+  std::vector<int> &by_g = by_g_;
+  by_g.resize(k);
   for (int pass = 0; pass < passes; pass++) {
-    for (int i = 0; i < k; i++) byG[i] = i;
-    std::sort(byG.begin(), byG.end(),
+    for (int i = 0; i < k; i++) by_g[i] = i;
+    std::sort(by_g.begin(), by_g.end(),
               [&](int a, int b) { return cg[a] < cg[b] || (cg[a] == cg[b] && a < b); });
     std::fill(acc.begin(), acc.end(), Sums{});
     for (const Cell &c : cells_) {
       // Nearest centroid: walk out from the cell's green value, stop when green alone is too far.
-      int lo = static_cast<int>(
-          std::lower_bound(byG.begin(), byG.end(), c.g, [&](int a, float v) { return cg[a] < v; }) -
-          byG.begin());
+      int lo = static_cast<int>(std::lower_bound(by_g.begin(), by_g.end(), c.g,
+                                                 [&](int a, float v) { return cg[a] < v; }) -
+                                by_g.begin());
       int hi = lo;
       lo--;
       float best = 1e30f;
       int bi = 0;
       while (lo >= 0 || hi < k) {
         if (hi < k) {
-          int e = byG[hi];
+          int e = by_g[hi];
           float dg = cg[e] - c.g;
           if (dg * dg >= best) {
             hi = k;
@@ -264,7 +264,7 @@ void Quantizer::build(int colors, int speed, ColorTable &table) {
           }
         }
         if (lo >= 0) {
-          int e = byG[lo];
+          int e = by_g[lo];
           float dg = cg[e] - c.g;
           if (dg * dg >= best) {
             lo = -1;
@@ -297,12 +297,12 @@ void Quantizer::build(int colors, int speed, ColorTable &table) {
 
 // ---------------------------------------------------------------------------------------------
 bool ColorMapper::allocate() noexcept {
-  if (!cacheKey_) {
-    cacheKey_.reset(static_cast<uint32_t *>(std::calloc(1u << kCacheBits, sizeof(uint32_t))));
-    cacheVal_.reset(static_cast<uint8_t *>(std::calloc(1u << kCacheBits, 1)));
+  if (!cache_key_) {
+    cache_key_.reset(static_cast<uint32_t *>(std::calloc(1u << kCacheBits, sizeof(uint32_t))));
+    cache_val_.reset(static_cast<uint8_t *>(std::calloc(1u << kCacheBits, 1)));
     generation_ = 0;
   }
-  return cacheKey_ && cacheVal_;
+  return cache_key_ && cache_val_;
 }
 
 void ColorMapper::setTable(const ColorTable &table) noexcept {
@@ -316,8 +316,8 @@ void ColorMapper::setTable(const ColorTable &table) noexcept {
   std::sort(sorted_, sorted_ + n_, [](const Entry &a, const Entry &b) {
     return a.g < b.g || (a.g == b.g && a.index < b.index);
   });
-  if (++generation_ > 255 && cacheKey_) {
-    std::memset(cacheKey_.get(), 0, (1u << kCacheBits) * sizeof(uint32_t));
+  if (++generation_ > 255 && cache_key_) {
+    std::memset(cache_key_.get(), 0, (1u << kCacheBits) * sizeof(uint32_t));
     generation_ = 1;
   }
 }
@@ -374,12 +374,12 @@ int ColorMapper::nearest(int r, int g, int b) noexcept {
   uint32_t rgb =
       static_cast<uint32_t>(r) | (static_cast<uint32_t>(g) << 8) | (static_cast<uint32_t>(b) << 16);
   uint32_t key = rgb | (generation_ << 24);
-  if (!cacheKey_ || !cacheVal_) return search(r, g, b);
+  if (!cache_key_ || !cache_val_) return search(r, g, b);
   uint32_t slot = (rgb * 2654435761u) >> (32 - kCacheBits);
-  if (cacheKey_[slot] == key) return cacheVal_[slot];
+  if (cache_key_[slot] == key) return cache_val_[slot];
   int idx = search(r, g, b);
-  cacheKey_[slot] = key;
-  cacheVal_[slot] = static_cast<uint8_t>(idx);
+  cache_key_[slot] = key;
+  cache_val_[slot] = static_cast<uint8_t>(idx);
   return idx;
 }
 

@@ -21,7 +21,7 @@ class ExactColors {
   void reset() noexcept;
   // Adds opaque pixels of a w x h area (stride in pixels); with a mask, only pixels whose mask
   // byte is 0 count. Returns false (and stops) once more than `limit` distinct colours are seen.
-  bool add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask, size_t maskStride,
+  bool add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask, size_t mask_stride,
            int limit) noexcept;
   int count() const noexcept { return count_; }
   // Writes the colours, sorted by value, to entries [0, count()) of `table`.
@@ -43,7 +43,7 @@ class Quantizer {
   void reset() noexcept;
   // Adds opaque pixels (alpha != 0) of a w x h area to the histogram; with a mask, only pixels
   // whose mask byte is 0. speed 1..10: higher samples fewer pixels and uses coarser bins.
-  void add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask, size_t maskStride,
+  void add(const uint32_t *px, size_t stride, int w, int h, const uint8_t *mask, size_t mask_stride,
            int speed) noexcept;
   bool empty() const noexcept { return touched_.empty(); }
   // Builds at most `colors` (1..256) entries into table.entries[0..size); leaves `transparent`
@@ -85,7 +85,7 @@ class Quantizer {
   std::vector<double> prefix_;
   std::vector<Sums> acc_;
   std::vector<float> cr_, cg_, cb_;
-  std::vector<int> byG_;
+  std::vector<int> by_g_;
   std::vector<uint32_t> touched_;
   std::vector<Cell> cells_;
   std::vector<uint32_t> order_;
@@ -115,8 +115,8 @@ class ColorMapper {
   struct Free {
     void operator()(void *p) const noexcept { std::free(p); }
   };
-  std::unique_ptr<uint32_t[], Free> cacheKey_;  // rgb | generation << 24
-  std::unique_ptr<uint8_t[], Free> cacheVal_;
+  std::unique_ptr<uint32_t[], Free> cache_key_;  // rgb | generation << 24
+  std::unique_ptr<uint8_t[], Free> cache_val_;
   uint32_t generation_ = 0;
 };
 

@@ -13,14 +13,6 @@ namespace mk::gif {
 
 namespace {
 
-constexpr uint8_t kExtensionIntroducer = 0x21;
-constexpr uint8_t kImageSeparator = 0x2C;
-constexpr uint8_t kTrailer = 0x3B;
-constexpr uint8_t kLabelGraphicControl = 0xF9;
-constexpr uint8_t kLabelComment = 0xFE;
-constexpr uint8_t kLabelApplication = 0xFF;
-constexpr uint8_t kLabelPlainText = 0x01;
-
 std::string format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string format(const char *fmt, ...) {
   char buf[256];
@@ -314,7 +306,7 @@ Reader::Step Reader::stepExtension() {
         if (len >= 4) {
           // Several GCEs before one image: the last one wins (FFmpeg, Wuffs).
           pending_gce_.present = true;
-          pending_gce_.disposal = (p[0] >> 2) & 7;
+          pending_gce_.disposal = static_cast<Disposal>((p[0] >> 2) & 7);
           pending_gce_.user_input = (p[0] & 2) != 0;
           pending_gce_.has_transparency = (p[0] & 1) != 0;
           pending_gce_.delay_cs = static_cast<uint16_t>(p[1] | (p[2] << 8));
@@ -423,12 +415,12 @@ void Reader::finishFrame() noexcept {
   f.record.size = pos_ - f.record.offset;
   const bool covers =
       f.left == 0 && f.top == 0 && f.width >= screen_.width && f.height >= screen_.height;
-  const uint8_t d = f.control.disposal;
+  const Disposal d = f.control.disposal;
   const bool before_transparent = f.index == 0 || before_transparent_;
   f.key =
       before_transparent || (covers && !f.control.has_transparency && !disposalRestoresPrevious(d));
-  before_transparent_ =
-      (d == kDisposalBackground && covers) || (disposalRestoresPrevious(d) && before_transparent);
+  before_transparent_ = (d == Disposal::kRestoreBackground && covers) ||
+                        (disposalRestoresPrevious(d) && before_transparent);
   pending_gce_ = GraphicControl();
   frame_count_++;
   in_record_ = false;

@@ -149,7 +149,7 @@ bool looksLikeGif(const uint8_t *data, size_t size) noexcept;
 struct IndexEntry {
   Span record;
   uint16_t delay_cs = 0;
-  uint8_t disposal = 0;
+  Disposal disposal = Disposal::kUnspecified;
   bool key = false;
 };
 

@@ -5,21 +5,21 @@ namespace mk::gif {
 
 namespace {
 
-constexpr int64_t kMaxCanvasLimit = int64_t{65535} * 65535;
+constexpr int64_t kMaxCanvasLimit = int64_t{kMaxDimension} * kMaxDimension;
 
 constexpr Option kDemuxOptions[] = {
     optUint<&DemuxSettings::min_delay>(
         "min-delay", "Minimum Delay",
         "Frame delays below this many centiseconds are replaced by default-delay (browsers treat "
         "0 and 1 this way)",
-        2, 0, 65535, kOptionMutableReady),
+        kMinDelayCs, 0, kMaxDelayCs, kOptionMutableReady),
     optUint<&DemuxSettings::default_delay>(
         "default-delay", "Default Delay",
-        "Delay in centiseconds given to frames whose delay is below min-delay", 10, 0, 65535,
-        kOptionMutableReady),
+        "Delay in centiseconds given to frames whose delay is below min-delay", kDefaultDelayCs, 0,
+        kMaxDelayCs, kOptionMutableReady),
     optUint<&DemuxSettings::max_delay>("max-delay", "Maximum Delay",
                                        "Frame delays above this many centiseconds are clamped",
-                                       65535, 1, 65535, kOptionMutableReady),
+                                       kMaxDelayCs, 1, kMaxDelayCs, kOptionMutableReady),
     optBool<&DemuxSettings::honor_loop>(
         "honor-loop", "Honor Loop",
         "Replay the animation as browsers do: as many times as its loop extension says (a count "
@@ -58,6 +58,14 @@ const OptionTable &demuxOptions() noexcept {
 }
 const OptionTable &decodeOptions() noexcept {
   return kDecodeTable;
+}
+
+DemuxSettings::DemuxSettings() noexcept {
+  demuxOptions().setDefaults(this);
+}
+
+DecodeSettings::DecodeSettings() noexcept {
+  decodeOptions().setDefaults(this);
 }
 
 }  // namespace mk::gif

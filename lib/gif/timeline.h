@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "gif/format.h"
+
 namespace mk::gif {
 
 constexpr uint64_t kNsPerCentisecond = 10'000'000;
@@ -18,9 +20,9 @@ constexpr uint64_t kNsPerCentisecond = 10'000'000;
 // (min_delay 2, default_delay 10), so animations authored with delay 0 play at the speed their
 // authors saw.
 struct DelayPolicy {
-  uint32_t min_cs = 2;
-  uint32_t default_cs = 10;
-  uint32_t max_cs = 65535;
+  uint32_t min_cs = kMinDelayCs;
+  uint32_t default_cs = kDefaultDelayCs;
+  uint32_t max_cs = kMaxDelayCs;
 
   uint32_t apply(uint32_t raw_cs) const noexcept {
     uint32_t cs = raw_cs < min_cs ? default_cs : raw_cs;

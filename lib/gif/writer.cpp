@@ -28,11 +28,12 @@ void putTable(std::vector<uint8_t> &out, const ColorTable &t) {
 
 Status writeCodecData(std::vector<uint8_t> &out, int width, int height, const ColorTable *global,
                       int background) {
-  if (width < 1 || width > 65535 || height < 1 || height > 65535)
+  if (width < 1 || width > kMaxDimension || height < 1 || height > kMaxDimension)
     return Status(Errc::kOutOfRange, "GIF screen size " + std::to_string(width) + "x" +
-                                         std::to_string(height) + " is outside 1..65535");
+                                         std::to_string(height) + " is outside 1.." +
+                                         std::to_string(kMaxDimension));
   static const char kSig[] = "GIF89a";
-  out.insert(out.end(), kSig, kSig + 6);
+  out.insert(out.end(), kSig, kSig + kSignatureBytes);
   put16(out, static_cast<unsigned>(width));
   put16(out, static_cast<unsigned>(height));
   uint8_t flags = 0;
@@ -48,22 +49,24 @@ Status writeCodecData(std::vector<uint8_t> &out, int width, int height, const Co
   return Status::ok();
 }
 
-void writeLoopExtension(std::vector<uint8_t> &out, uint16_t loopCount) {
-  static const uint8_t kHead[] = {0x21, 0xFF, 0x0B, 'N', 'E', 'T', 'S',
-                                  'C',  'A',  'P',  'E', '2', '.', '0'};
-  out.insert(out.end(), kHead, kHead + sizeof(kHead));
+void writeLoopExtension(std::vector<uint8_t> &out, uint16_t loop_count) {
+  static const char kId[] = "NETSCAPE2.0";
+  out.push_back(kExtensionIntroducer);
+  out.push_back(kLabelApplication);
+  out.push_back(static_cast<uint8_t>(kApplicationIdBytes));
+  out.insert(out.end(), kId, kId + kApplicationIdBytes);
   out.push_back(3);
   out.push_back(1);
-  put16(out, loopCount);
+  put16(out, loop_count);
   out.push_back(0);
 }
 
 void writeComment(std::vector<uint8_t> &out, std::string_view text) {
-  out.push_back(0x21);
-  out.push_back(0xFE);
+  out.push_back(kExtensionIntroducer);
+  out.push_back(kLabelComment);
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t n = std::min<size_t>(255, text.size() - pos);
+    size_t n = std::min(kMaxSubBlockBytes, text.size() - pos);
     out.push_back(static_cast<uint8_t>(n));
     out.insert(out.end(), text.begin() + pos, text.begin() + pos + n);
     pos += n;
@@ -71,21 +74,22 @@ void writeComment(std::vector<uint8_t> &out, std::string_view text) {
   out.push_back(0);
 }
 
-void writeGraphicControl(std::vector<uint8_t> &out, const GraphicControlSpec &gce) {
-  out.push_back(0x21);
-  out.push_back(0xF9);
-  out.push_back(4);
+void writeGraphicControl(std::vector<uint8_t> &out, const GraphicControl &gce) {
+  out.push_back(kExtensionIntroducer);
+  out.push_back(kLabelGraphicControl);
+  out.push_back(static_cast<uint8_t>(kGraphicControlBodyBytes));
   uint8_t flags = static_cast<uint8_t>((static_cast<unsigned>(gce.disposal) & 7) << 2);
-  if (gce.transparentIndex >= 0) flags |= 1;
+  if (gce.user_input) flags |= 2;
+  if (gce.has_transparency) flags |= 1;
   out.push_back(flags);
-  put16(out, gce.delayCs);
-  out.push_back(static_cast<uint8_t>(gce.transparentIndex >= 0 ? gce.transparentIndex : 0));
+  put16(out, gce.delay_cs);
+  out.push_back(gce.has_transparency ? gce.transparent_index : 0);
   out.push_back(0);
 }
 
 void writeImageDescriptor(std::vector<uint8_t> &out, const FrameRect &rect,
                           const ColorTable *local) {
-  out.push_back(0x2C);
+  out.push_back(kImageSeparator);
   put16(out, static_cast<unsigned>(rect.x));
   put16(out, static_cast<unsigned>(rect.y));
   put16(out, static_cast<unsigned>(rect.width));
@@ -97,7 +101,7 @@ void writeImageDescriptor(std::vector<uint8_t> &out, const FrameRect &rect,
 }
 
 void writeTrailer(std::vector<uint8_t> &out) {
-  out.push_back(0x3B);
+  out.push_back(kTrailer);
 }
 
 }  // namespace mk::gif

@@ -13,24 +13,12 @@
 
 #include "core/result.h"
 #include "gif/color_table.h"
+#include "gif/format.h"
 
 namespace mk::gif {
 
-enum class DisposalMethod : uint8_t {
-  kUnspecified = 0,
-  kKeep = 1,               // leave the frame on the canvas
-  kRestoreBackground = 2,  // clear the frame's rectangle (to transparent, as browsers do)
-  kRestorePrevious = 3,
-};
-
 struct FrameRect {
   int x = 0, y = 0, width = 0, height = 0;
-};
-
-struct GraphicControlSpec {
-  uint16_t delayCs = 0;
-  DisposalMethod disposal = DisposalMethod::kKeep;
-  int transparentIndex = -1;  // -1: none
 };
 
 // "GIF89a", the logical screen descriptor and, when `global` is not null, the global colour table
@@ -38,14 +26,14 @@ struct GraphicControlSpec {
 [[nodiscard]] Status writeCodecData(std::vector<uint8_t> &out, int width, int height,
                                     const ColorTable *global, int background = 0);
 
-// NETSCAPE2.0 application extension. loopCount 0 = loop forever, N = repeat N times (0..65535).
-void writeLoopExtension(std::vector<uint8_t> &out, uint16_t loopCount);
+// NETSCAPE2.0 application extension. loop_count 0 = loop forever, N = repeat N times (0..65535).
+void writeLoopExtension(std::vector<uint8_t> &out, uint16_t loop_count);
 
 // Comment extension; text longer than 255 bytes is split over several sub-blocks.
 void writeComment(std::vector<uint8_t> &out, std::string_view text);
 
-// Graphic control extension.
-void writeGraphicControl(std::vector<uint8_t> &out, const GraphicControlSpec &gce);
+// Graphic control extension (`present` is not looked at).
+void writeGraphicControl(std::vector<uint8_t> &out, const GraphicControl &gce);
 
 // Image descriptor plus, when `local` is not null, the local colour table. Interlacing is not
 // written (the flag stays 0).

@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t seed = size ? data[size - 1] : 0;
   const size_t chunk = 1 + (seed * 7u) % 61;
   DecoderOptions options;
-  options.format = static_cast<PixelFormat>(seed % 8);
+  options.format = static_cast<PixelFormat>(seed % mk::gif::kDecoderPixelFormatCount);
   options.background_rgb = 0x123456;
   options.max_canvas_pixels = kMaxPixels;
   FrameDecoder decoder;

@@ -28,15 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.width = 1 + data[0] % 48;
   cfg.height = 1 + data[1] % 48;
   const int frames = 1 + data[2] % 4;
-  cfg.format = static_cast<InputFormat>(data[3] % 12);
+  cfg.format = static_cast<PixelFormat>(data[3] % mk::gif::kPixelFormatCount);
   EncoderSettings &s = cfg.settings;
   s.colors = 2 + data[4] % 255;
   s.dither = static_cast<DitherMode>(data[5] % 6);
-  s.ditherScale = data[6] % 6;
+  s.dither_scale = data[6] % 6;
   s.scope = static_cast<PaletteScope>(data[7] % 3);
-  s.optimizeCrop = data[8] & 1;
-  s.optimizeTransparency = data[8] & 2;
-  s.alphaThreshold = data[9];
+  s.optimize_crop = data[8] & 1;
+  s.optimize_transparency = data[8] & 2;
+  s.alpha_threshold = data[9];
   s.speed = 1 + data[10] % 10;
   s.lossy = data[11] % 201;
   const uint8_t keyBits = data[8] >> 2;
@@ -45,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   auto enc = Encoder::create(cfg);
   if (!enc) die("create", enc.status().message().c_str());
-  static const int kBpp[12] = {4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 1, 1};
-  const size_t stride = static_cast<size_t>(cfg.width) * kBpp[static_cast<int>(cfg.format)];
+  const size_t stride = static_cast<size_t>(cfg.width) * bytesPerPixel(cfg.format);
   std::vector<uint8_t> frame(stride * cfg.height);
   uint32_t palette[256];
   for (int i = 0; i < 256; i++)
@@ -81,6 +80,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!gifenc_test::decode(file.data(), file.size(), d)) die("decode", d.error.c_str());
   if (d.width != cfg.width || d.height != cfg.height) die("decode", "screen size");
   if (static_cast<int>(d.canvases.size()) != frames) die("decode", "frame count");
-  if (d.loopCount != data[2] || d.comments.size() != 1) die("decode", "extensions");
+  if (d.loop_count != data[2] || d.comments.size() != 1) die("decode", "extensions");
   return 0;
 }

@@ -69,8 +69,8 @@ int main(int argc, char **argv) {
       const auto &f = reader.frame();
       if (!quiet)
         std::fprintf(stderr, "frame %u %ux%u+%u+%u disp %u delay %u key %d: %s\n", f.index, f.width,
-                     f.height, f.left, f.top, f.control.disposal, f.control.delay_cs, f.key,
-                     st ? "ok" : st.message().c_str());
+                     f.height, f.left, f.top, static_cast<unsigned>(f.control.disposal),
+                     f.control.delay_cs, f.key, st ? "ok" : st.message().c_str());
       if (!st) rc = 1;
       if (rep.output_written && (st || keep_broken)) {
         std::fwrite(canvas.data(), 1, canvas.size(), out);

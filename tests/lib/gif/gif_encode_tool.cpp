@@ -16,7 +16,7 @@ using namespace mk::gif;
 
 int main(int argc, char **argv) {
   EncoderConfig cfg;
-  cfg.format = InputFormat::kRGB;
+  cfg.format = PixelFormat::kRGB;
   int delay = 5, loop = 0;
   std::vector<const char *> files;
   for (int i = 1; i < argc; i++) {
@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
     if (a == "-s") {
       if (std::sscanf(next(), "%dx%d", &cfg.width, &cfg.height) != 2) return 2;
     } else if (a == "-f") {
-      cfg.format = std::string(next()) == "rgba" ? InputFormat::kRGBA : InputFormat::kRGB;
+      cfg.format = std::string(next()) == "rgba" ? PixelFormat::kRGBA : PixelFormat::kRGB;
     } else if (a == "--colors") {
       cfg.settings.colors = std::atoi(next());
     } else if (a == "--dither") {
@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
                             : d == "atkinson" ? DitherMode::kAtkinson
                                               : DitherMode::kSierraLite;
     } else if (a == "--scale") {
-      cfg.settings.ditherScale = std::atoi(next());
+      cfg.settings.dither_scale = std::atoi(next());
     } else if (a == "--scope") {
       std::string s = next();
       cfg.settings.scope = s == "global"      ? PaletteScope::kGlobal
@@ -48,11 +48,11 @@ int main(int argc, char **argv) {
     } else if (a == "--lossy") {
       cfg.settings.lossy = std::atoi(next());
     } else if (a == "--no-crop") {
-      cfg.settings.optimizeCrop = false;
+      cfg.settings.optimize_crop = false;
     } else if (a == "--no-transparency") {
-      cfg.settings.optimizeTransparency = false;
+      cfg.settings.optimize_transparency = false;
     } else if (a == "--alpha-threshold") {
-      cfg.settings.alphaThreshold = std::atoi(next());
+      cfg.settings.alpha_threshold = std::atoi(next());
     } else if (a == "--delay") {
       delay = std::atoi(next());
     } else if (a == "--loop") {
@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
   FILE *in = std::fopen(files[0], "rb");
   FILE *out = std::fopen(files[1], "wb");
   if (!in || !out) return 1;
-  const int bpp = cfg.format == InputFormat::kRGBA ? 4 : 3;
+  const int bpp = cfg.format == PixelFormat::kRGBA ? 4 : 3;
   std::vector<uint8_t> frame(static_cast<size_t>(cfg.width) * cfg.height * bpp);
   std::vector<uint8_t> records, head;
   size_t n = 0;

@@ -14,7 +14,7 @@ namespace gifenc_test {
 
 struct Decoded {
   int width = 0, height = 0;
-  int loopCount = -1;  // -1: no NETSCAPE2.0 extension
+  int loop_count = -1;  // -1: no NETSCAPE2.0 extension
   std::vector<std::string> comments;
   std::vector<std::vector<uint32_t>> canvases;  // one composed canvas a frame
   std::vector<int> delays, disposals, transparent;
@@ -47,16 +47,16 @@ inline bool lzwDecode(const uint8_t *data, size_t size, size_t &pos, size_t coun
   std::vector<uint16_t> prefix(4096);
   std::vector<uint8_t> suffix(4096), first(4096);
   std::vector<uint8_t> stack;
-  int codeSize = minSize + 1, next = end + 1, prev = -1;
+  int code_size = minSize + 1, next = end + 1, prev = -1;
   size_t bit = 0;
   out.clear();
   bool sawEnd = false;
   while (true) {
-    if (bit + codeSize > bytes.size() * 8) return err = "LZW data ended without End code", false;
+    if (bit + code_size > bytes.size() * 8) return err = "LZW data ended without End code", false;
     int code = 0;
-    for (int i = 0; i < codeSize; i++, bit++) code |= ((bytes[bit >> 3] >> (bit & 7)) & 1) << i;
+    for (int i = 0; i < code_size; i++, bit++) code |= ((bytes[bit >> 3] >> (bit & 7)) & 1) << i;
     if (code == clear) {
-      codeSize = minSize + 1;
+      code_size = minSize + 1;
       next = end + 1;
       prev = -1;
       continue;
@@ -91,7 +91,7 @@ inline bool lzwDecode(const uint8_t *data, size_t size, size_t &pos, size_t coun
       suffix[next] = firstByte;
       first[next] = prev < clear ? static_cast<uint8_t>(prev) : first[prev];
       next++;
-      if (next == (1 << codeSize) && codeSize < 12) codeSize++;
+      if (next == (1 << code_size) && code_size < 12) code_size++;
     }
     prev = code;
     if (out.size() > count) return err = "more pixels than the frame holds", false;
@@ -160,7 +160,7 @@ inline bool decode(const uint8_t *d, size_t size, Decoded &g) {
         if (blocks.size() == 2 && blocks[0].size() == 11 &&
             std::memcmp(blocks[0].data(), "NETSCAPE2.0", 11) == 0 && blocks[1].size() == 3 &&
             blocks[1][0] == 1)
-          g.loopCount = blocks[1][1] | blocks[1][2] << 8;
+          g.loop_count = blocks[1][1] | blocks[1][2] << 8;
       }
       continue;
     }

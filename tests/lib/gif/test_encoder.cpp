@@ -28,7 +28,7 @@ mk::gif::EncoderConfig config(int w, int h) {
   EncoderConfig c;
   c.width = w;
   c.height = h;
-  c.format = InputFormat::kRGBA;
+  c.format = PixelFormat::kRGBA;
   return c;
 }
 
@@ -62,12 +62,12 @@ START_TEST(test_lossless_when_it_fits) {
       EncoderConfig c = config(37, 23);
       c.settings.scope = scope;
       c.settings.dither = DitherMode::kFloydSteinberg;  // exact palettes must bypass dither
-      c.settings.optimizeCrop = opt & 1;
-      c.settings.optimizeTransparency = opt & 2;
+      c.settings.optimize_crop = opt & 1;
+      c.settings.optimize_transparency = opt & 2;
       auto e = gifenc_test::encodeClip(c, frames);
       Decoded d = decodeOk(e.file);
       assertExact(d, frames);
-      ck_assert_int_eq(d.loopCount, 0);
+      ck_assert_int_eq(d.loop_count, 0);
       if (opt & 1) {
         // The moving square is all that changes: later frames are small rectangles.
         ck_assert_int_lt(e.infos[3].rect.width * e.infos[3].rect.height, 37 * 23 / 4);
@@ -153,7 +153,7 @@ START_TEST(test_alpha_threshold) {
   }
   for (int threshold : {0, 1, 128, 255}) {
     EncoderConfig c = config(w, h);
-    c.settings.alphaThreshold = threshold;
+    c.settings.alpha_threshold = threshold;
     auto e = gifenc_test::encodeClip(c, frames);
     Decoded d = decodeOk(e.file);
     for (size_t f = 0; f < frames.size(); f++)
@@ -196,7 +196,7 @@ START_TEST(test_key_frames_stand_alone) {
     ck_assert(!e.infos[3].key);  // cropped, leans on the canvas
     ck_assert_int_eq(e.infos[5].rect.width, 40);
     ck_assert_int_eq(e.infos[5].rect.height, 30);
-    ck_assert_int_eq(e.infos[5].transparentIndex, -1);
+    ck_assert_int_eq(e.infos[5].transparent_index, -1);
     Decoded full = decodeOk(e.file);
     // codec data + records from the key frame on, decoded from a clear canvas: same pictures.
     std::vector<uint8_t> cut(e.file.begin(), e.file.begin() + e.headerSize);
@@ -212,15 +212,15 @@ START_TEST(test_pixel_formats) {
   const int w = 13, h = 7;
   auto rgba = gifenc_test::makeFrame(w, h, 1, false);
   struct Case {
-    InputFormat fmt;
+    PixelFormat fmt;
     int bpp, r, g, b, a;
   };
   const Case cases[] = {
-      {InputFormat::kRGBA, 4, 0, 1, 2, 3},  {InputFormat::kBGRA, 4, 2, 1, 0, 3},
-      {InputFormat::kARGB, 4, 1, 2, 3, 0},  {InputFormat::kABGR, 4, 3, 2, 1, 0},
-      {InputFormat::kRGBx, 4, 0, 1, 2, -1}, {InputFormat::kBGRx, 4, 2, 1, 0, -1},
-      {InputFormat::kxRGB, 4, 1, 2, 3, -1}, {InputFormat::kxBGR, 4, 3, 2, 1, -1},
-      {InputFormat::kRGB, 3, 0, 1, 2, -1},  {InputFormat::kBGR, 3, 2, 1, 0, -1},
+      {PixelFormat::kRGBA, 4, 0, 1, 2, 3},  {PixelFormat::kBGRA, 4, 2, 1, 0, 3},
+      {PixelFormat::kARGB, 4, 1, 2, 3, 0},  {PixelFormat::kABGR, 4, 3, 2, 1, 0},
+      {PixelFormat::kRGBx, 4, 0, 1, 2, -1}, {PixelFormat::kBGRx, 4, 2, 1, 0, -1},
+      {PixelFormat::kxRGB, 4, 1, 2, 3, -1}, {PixelFormat::kxBGR, 4, 3, 2, 1, -1},
+      {PixelFormat::kRGB, 3, 0, 1, 2, -1},  {PixelFormat::kBGR, 3, 2, 1, 0, -1},
   };
   for (const Case &cs : cases) {
     const size_t stride = static_cast<size_t>(w) * cs.bpp + 5;  // padded rows
@@ -266,7 +266,7 @@ START_TEST(test_pixel_formats) {
     palRgba[i * 4 + 2] = v & 0xff;
     palRgba[i * 4 + 3] = v >> 24;
   }
-  for (InputFormat fmt : {InputFormat::kGray8, InputFormat::kRGB8P}) {
+  for (PixelFormat fmt : {PixelFormat::kGray8, PixelFormat::kRGB8P}) {
     EncoderConfig c = config(w, h);
     c.format = fmt;
     auto enc = Encoder::create(c);
@@ -277,7 +277,7 @@ START_TEST(test_pixel_formats) {
     file.insert(file.end(), rec.begin(), rec.end());
     writeTrailer(file);
     Decoded d = decodeOk(file);
-    const auto &want = fmt == InputFormat::kGray8 ? grayRgba : palRgba;
+    const auto &want = fmt == PixelFormat::kGray8 ? grayRgba : palRgba;
     for (size_t i = 0; i < gray.size(); i++) {
       uint32_t expect = want[i * 4 + 3] == 0 ? 0u : gifenc_test::px(want, i);
       ck_assert_msg(d.canvases[0][i] == expect, "format %d pixel %zu", static_cast<int>(fmt), i);
@@ -310,7 +310,7 @@ START_TEST(test_codec_data_and_writer) {
   file.insert(file.end(), rec.begin(), rec.end());
   writeTrailer(file);
   Decoded d = decodeOk(file);
-  ck_assert_int_eq(d.loopCount, 3);
+  ck_assert_int_eq(d.loop_count, 3);
   ck_assert_uint_eq(d.comments.size(), 2);
   ck_assert_str_eq(d.comments[0].c_str(), "hello");
   ck_assert(d.comments[1] == longText);
@@ -335,7 +335,7 @@ START_TEST(test_settings_checked) {
   c.settings.colors = 257;
   ck_assert(!Encoder::create(c).isOk());
   c = config(10, 10);
-  c.settings.ditherScale = 6;
+  c.settings.dither_scale = 6;
   ck_assert(!Encoder::create(c).isOk());
   c = config(10, 10);
   c.settings.speed = 0;

@@ -87,7 +87,7 @@ START_TEST(test_ffmpeg_quantized) {
   EncoderConfig c;
   c.width = w;
   c.height = h;
-  c.format = InputFormat::kRGBA;
+  c.format = PixelFormat::kRGBA;
   auto e = gifenc_test::encodeClip(c, frames);
   std::string path = writeTemp(e.file, "quantized.gif");
   auto raw = ffmpegDecode(path);

@@ -26,11 +26,11 @@ START_TEST(test_defaults_match_encoder) {
   EncoderSettings def;
   ck_assert_int_eq(from.colors, def.colors);
   ck_assert_int_eq(static_cast<int>(from.dither), static_cast<int>(def.dither));
-  ck_assert_int_eq(from.ditherScale, def.ditherScale);
+  ck_assert_int_eq(from.dither_scale, def.dither_scale);
   ck_assert_int_eq(static_cast<int>(from.scope), static_cast<int>(def.scope));
-  ck_assert(from.optimizeCrop == def.optimizeCrop);
-  ck_assert(from.optimizeTransparency == def.optimizeTransparency);
-  ck_assert_int_eq(from.alphaThreshold, def.alphaThreshold);
+  ck_assert(from.optimize_crop == def.optimize_crop);
+  ck_assert(from.optimize_transparency == def.optimize_transparency);
+  ck_assert_int_eq(from.alpha_threshold, def.alpha_threshold);
   ck_assert_int_eq(from.speed, def.speed);
   ck_assert_int_eq(from.lossy, def.lossy);
 }
@@ -46,19 +46,19 @@ START_TEST(test_parse_maps_to_settings) {
   EncoderSettings e = o.encoderSettings();
   ck_assert_int_eq(e.colors, 64);
   ck_assert(e.dither == DitherMode::kBayer);
-  ck_assert_int_eq(e.ditherScale, 0);
+  ck_assert_int_eq(e.dither_scale, 0);
   ck_assert(e.scope == PaletteScope::kPerFrame);
-  ck_assert(e.optimizeCrop);
-  ck_assert(!e.optimizeTransparency);
+  ck_assert(e.optimize_crop);
+  ck_assert(!e.optimize_transparency);
   ck_assert_int_eq(e.speed, 10);
   ck_assert_int_eq(e.lossy, 40);
-  ck_assert_int_eq(e.alphaThreshold, 1);
+  ck_assert_int_eq(e.alpha_threshold, 1);
   ck_assert(Encoder::checkSettings(e).isOk());
 
   ck_assert(encoderOptions().parse(&o, "dither=sierra2-4a:optimize=0").isOk());
   e = o.encoderSettings();
   ck_assert(e.dither == DitherMode::kSierraLite);
-  ck_assert(!e.optimizeCrop && !e.optimizeTransparency);
+  ck_assert(!e.optimize_crop && !e.optimize_transparency);
 }
 END_TEST
 

@@ -24,8 +24,8 @@ START_TEST(test_30fps_pattern) {
   for (int n = 1; n <= 300; n++) {
     DelayStep s = acc.close(frameTime(n, 30, 1), false);
     ck_assert(!s.merge && !s.backwards);
-    got.push_back(s.delayCs);
-    sum += s.delayCs;
+    got.push_back(s.delay_cs);
+    sum += s.delay_cs;
   }
   ck_assert_int_eq(got[0], 3);
   ck_assert_int_eq(got[1], 3);
@@ -41,7 +41,7 @@ START_TEST(test_ntsc_no_drift) {
   acc.start(0);
   int64_t sum = 0;
   const int n = 10000;
-  for (int i = 1; i <= n; i++) sum += acc.close(frameTime(i, 30000, 1001), false).delayCs;
+  for (int i = 1; i <= n; i++) sum += acc.close(frameTime(i, 30000, 1001), false).delay_cs;
   int64_t realCs = frameTime(n, 30000, 1001) / 10000000;
   ck_assert(sum <= realCs && sum >= realCs - 1);
 }
@@ -52,8 +52,8 @@ START_TEST(test_offset_origin) {
   DelayAccumulator acc;
   int64_t base = 5003000000LL;
   acc.start(base);
-  ck_assert_int_eq(acc.close(base + 100000000, false).delayCs, 10);
-  ck_assert_int_eq(acc.close(base + 150000000, false).delayCs, 5);
+  ck_assert_int_eq(acc.close(base + 100000000, false).delay_cs, 10);
+  ck_assert_int_eq(acc.close(base + 150000000, false).delay_cs, 5);
   ck_assert_int_eq(acc.elapsedCs(), 15);
 }
 END_TEST
@@ -71,8 +71,8 @@ START_TEST(test_short_frames_merge) {
       continue;
     }
     kept++;
-    ck_assert_int_eq(s.delayCs, 2);
-    sum += s.delayCs;
+    ck_assert_int_eq(s.delay_cs, 2);
+    sum += s.delay_cs;
   }
   ck_assert_int_eq(kept, 50);
   ck_assert_int_eq(merged, 50);
@@ -85,21 +85,21 @@ START_TEST(test_last_frame_minimum) {
   acc.start(0);
   DelayStep s = acc.close(5000000, true);  // 0.5 cs, but it is the last frame
   ck_assert(!s.merge);
-  ck_assert_int_eq(s.delayCs, 2);
+  ck_assert_int_eq(s.delay_cs, 2);
 }
 END_TEST
 
 START_TEST(test_backwards) {
   DelayAccumulator acc;
   acc.start(1000000000);
-  ck_assert_int_eq(acc.close(1100000000, false).delayCs, 10);
+  ck_assert_int_eq(acc.close(1100000000, false).delay_cs, 10);
   DelayStep s = acc.close(500000000, false);  // jumps back 0.6 s
   ck_assert(s.backwards);
-  ck_assert_int_eq(s.delayCs, 2);
+  ck_assert_int_eq(s.delay_cs, 2);
   // Time runs on from the new timestamps.
   s = acc.close(600000000, false);
   ck_assert(!s.backwards && !s.merge);
-  ck_assert_int_eq(s.delayCs, 10);
+  ck_assert_int_eq(s.delay_cs, 10);
 }
 END_TEST
 
@@ -108,7 +108,7 @@ START_TEST(test_clamped) {
   acc.start(0);
   DelayStep s = acc.close(int64_t{700} * 1000000000, false);  // 700 s
   ck_assert(s.clamped);
-  ck_assert_int_eq(s.delayCs, 65535);
+  ck_assert_int_eq(s.delay_cs, 65535);
 }
 END_TEST
 
@@ -119,7 +119,7 @@ START_TEST(test_reset) {
   acc.reset();
   ck_assert(!acc.started());
   acc.start(7000000000LL);
-  ck_assert_int_eq(acc.close(7040000000LL, false).delayCs, 4);
+  ck_assert_int_eq(acc.close(7040000000LL, false).delay_cs, 4);
 }
 END_TEST
 

@@ -75,7 +75,7 @@ mk::gif::EncoderConfig config(int w, int h) {
   mk::gif::EncoderConfig cfg;
   cfg.width = w;
   cfg.height = h;
-  cfg.format = mk::gif::InputFormat::kRGBA;
+  cfg.format = mk::gif::PixelFormat::kRGBA;
   return cfg;
 }
 

@@ -62,7 +62,7 @@ inline Encoded encodeClip(const mk::gif::EncoderConfig &cfg,
   std::vector<uint8_t> records;
   std::vector<size_t> starts;
   Encoded e;
-  const int bpp = cfg.format == mk::gif::InputFormat::kRGB ? 3 : 4;
+  const int bpp = cfg.format == mk::gif::PixelFormat::kRGB ? 3 : 4;
   for (size_t i = 0; i < frames.size(); i++) {
     mk::gif::InputFrame in;
     in.data = frames[i].data();

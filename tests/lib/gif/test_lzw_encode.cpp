@@ -17,11 +17,11 @@ namespace {
 
 using mk::gif::LzwEncoder;
 
-std::vector<uint8_t> roundTrip(LzwEncoder &enc, const std::vector<uint8_t> &in, int codeSize) {
+std::vector<uint8_t> roundTrip(LzwEncoder &enc, const std::vector<uint8_t> &in, int code_size) {
   std::vector<uint8_t> out;
-  mk::Status st = enc.encode(in.data(), in.size(), codeSize, out);
+  mk::Status st = enc.encode(in.data(), in.size(), code_size, out);
   ck_assert_msg(st.isOk(), "%s", st.message().c_str());
-  ck_assert_int_eq(out[0], codeSize);
+  ck_assert_int_eq(out[0], code_size);
   // Walk the sub-blocks: each at most 255 bytes, then the terminator ends the output.
   size_t pos = 1;
   while (out[pos] != 0) {
@@ -42,14 +42,14 @@ std::vector<uint8_t> roundTrip(LzwEncoder &enc, const std::vector<uint8_t> &in, 
 START_TEST(test_random_all_code_sizes) {
   LzwEncoder enc;
   std::mt19937 rng(1234);
-  for (int codeSize = 2; codeSize <= 8; codeSize++) {
+  for (int code_size = 2; code_size <= 8; code_size++) {
     for (size_t len : {size_t(1), size_t(2), size_t(7), size_t(300), size_t(5000), size_t(70000)}) {
       std::vector<uint8_t> in(len);
       // Mix of noise and runs so that both short and long strings occur.
       for (size_t i = 0; i < len; i++)
-        in[i] = (i / 17) % 3 == 0 ? static_cast<uint8_t>(rng() % (1u << codeSize))
-                                  : static_cast<uint8_t>((i / 5) % (1u << codeSize));
-      ck_assert(roundTrip(enc, in, codeSize) == in);
+        in[i] = (i / 17) % 3 == 0 ? static_cast<uint8_t>(rng() % (1u << code_size))
+                                  : static_cast<uint8_t>((i / 5) % (1u << code_size));
+      ck_assert(roundTrip(enc, in, code_size) == in);
     }
   }
 }

@@ -103,9 +103,9 @@ START_TEST(test_strip_extensions) {
   Bytes out = {0xAA};  // appended after what is there
   Result<RecordInfo> info = cleanFrameRecord(rec.data(), rec.size(), out);
   ck_assert(info.isOk());
-  ck_assert(info->hasControl);
-  ck_assert_int_eq(info->delayCs, 7);
-  ck_assert_int_eq(info->droppedBlocks, 3);
+  ck_assert(info->has_control);
+  ck_assert_int_eq(info->delay_cs, 7);
+  ck_assert_int_eq(info->dropped_blocks, 3);
   ck_assert(!info->truncated);
   Bytes want = {0xAA};
   Bytes gce = control(7);
@@ -124,8 +124,8 @@ START_TEST(test_last_control_wins) {
   Bytes out;
   Result<RecordInfo> info = cleanFrameRecord(rec.data(), rec.size(), out);
   ck_assert(info.isOk());
-  ck_assert_int_eq(info->delayCs, 9);
-  ck_assert_int_eq(info->droppedBlocks, 0);
+  ck_assert_int_eq(info->delay_cs, 9);
+  ck_assert_int_eq(info->dropped_blocks, 0);
   Bytes want = second;
   want.insert(want.end(), img.begin(), img.end());
   ck_assert(out == want);
@@ -137,7 +137,7 @@ START_TEST(test_no_control_and_set_delay) {
   Bytes out;
   Result<RecordInfo> info = cleanFrameRecord(img.data(), img.size(), out);
   ck_assert(info.isOk());
-  ck_assert(!info->hasControl);
+  ck_assert(!info->has_control);
   ck_assert(out == img);
 
   RecordInfo ri = *info;
@@ -145,7 +145,7 @@ START_TEST(test_no_control_and_set_delay) {
   Bytes want = control(300, 0);
   want.insert(want.end(), img.begin(), img.end());
   ck_assert(out == want);
-  ck_assert(ri.hasControl);
+  ck_assert(ri.has_control);
 
   // With a GCE already there, only the delay bytes change.
   setRecordDelay(out, ri, 0x1234);

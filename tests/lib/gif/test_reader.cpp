@@ -14,6 +14,7 @@
 
 using gif_test::GifBuilder;
 using gif_test::Image;
+using mk::gif::Disposal;
 using mk::gif::Event;
 using mk::gif::ExtensionKind;
 using mk::gif::Reader;
@@ -165,7 +166,7 @@ START_TEST(test_records_and_ranges) {
   ck_assert_uint_eq(f.record.end(), s.frame0_end);
   ck_assert(f.control.present);
   ck_assert_uint_eq(f.control.delay_cs, 10);
-  ck_assert_uint_eq(f.control.disposal, 1);
+  ck_assert(f.control.disposal == Disposal::kKeep);
   ck_assert_uint_eq(f.width, 8);
   ck_assert_uint_eq(f.lzw_min_code_size, 2);
   ck_assert_uint_eq(s.bytes[f.descriptor_offset], 0x2C);
