@@ -1060,15 +1060,13 @@ gst_ascend_venc_dispatch_properties_changed (
     GObject *object, guint n_pspecs, GParamSpec **pspecs)
 {
   GstAscendVenc *self = GST_ASCEND_VENC (object);
-  const mk::OptionTable &table = mk::dvpp::encoderOptions ();
   bool live = false;
   for (guint i = 0; i < n_pspecs; i++) {
-    if (pspecs[i]->owner_type != GST_TYPE_ASCEND_VENC ||
-        pspecs[i]->param_id < PROP_FIRST_OPTION)
+    if (pspecs[i]->owner_type != GST_TYPE_ASCEND_VENC)
       continue;
-    guint index = pspecs[i]->param_id - PROP_FIRST_OPTION;
-    if (index < table.size () &&
-        (table[index].flags & mk::kOptionMutablePlaying) != 0)
+    const mk::Option *option = gst_mk_options_lookup (
+        mk::dvpp::encoderOptions (), PROP_FIRST_OPTION, pspecs[i]->param_id);
+    if (option && (option->flags & mk::kOptionMutablePlaying) != 0)
       live = true;
   }
   {

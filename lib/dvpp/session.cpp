@@ -23,7 +23,6 @@ constexpr const char *kLog = "dvpp";
 constexpr int kSendSliceMs = 20;          // one send_frame wait; the loop enforces the deadline
 constexpr int kMaxConsecutiveErrors = 3;  // then the channel is declared dead
 constexpr int kStreamsPerWakeup = 8;      // keep the looper responsive to quit/remove
-constexpr std::uint32_t kMaxBitrate = 614400;
 
 std::size_t align(std::size_t value, std::size_t to) {
   return (value + to - 1) / to * to;
@@ -72,6 +71,9 @@ std::uint32_t frameRate(const EncoderSettings &s) {
   return std::clamp<std::uint32_t>(fps, 1, 240);
 }
 
+// The rules encoderOptions() cannot state, create() having checked every option's range against
+// it: the chip's (sizes, channel count), those between options, and those of the fields that
+// come from caps.
 Status validate(const EncoderSettings &s, const Runtime &runtime) {
   std::uint32_t min_size = runtime.chip() == Chip::k310B ? 114 : 128;
   std::uint32_t max_size = runtime.chip() == Chip::k310B ? 8192 : 4096;
@@ -84,34 +86,22 @@ Status validate(const EncoderSettings &s, const Runtime &runtime) {
       std::uint64_t{s.width} * s.height > 4096ull * 2304)
     return outOfRange("width x height", std::int64_t{s.width} * s.height,
                       "at most 4096 x 2304 pixels for H.264");
-  if (s.channel_id < -1 || s.channel_id >= runtime.maxChannels())
+  if (s.channel_id >= runtime.maxChannels())
     return outOfRange("channel-id", s.channel_id,
-                      "-1 or 0 to " + std::to_string(runtime.maxChannels() - 1));
-  if (s.bitrate < 2 || s.bitrate > kMaxBitrate)
-    return outOfRange("bitrate", s.bitrate, "2 to 614400 kbit/s");
-  if (s.max_bitrate > kMaxBitrate)
-    return outOfRange("max-bitrate", s.max_bitrate, "0 to 614400 kbit/s");
+                      "-1 or 0 to " + std::to_string(runtime.maxChannels() - 1) + " on this chip");
   // Only the modes with a peak rate read max-bitrate: in cbr and fixqp any value is fine.
   bool has_peak = s.rc_mode != RcMode::kCbr && s.rc_mode != RcMode::kFixQp;
   if (has_peak && s.max_bitrate != 0 && s.max_bitrate < s.bitrate)
     return outOfRange("max-bitrate", s.max_bitrate,
                       "0, or at least bitrate (" + std::to_string(s.bitrate) + " kbit/s)");
-  if (s.gop_size > 65536) return outOfRange("gop-size", s.gop_size, "0 to 65536");
-  if (s.qp_min < -1 || s.qp_min > 51) return outOfRange("qp-min", s.qp_min, "-1 or 0 to 51");
-  if (s.qp_max < -1 || s.qp_max > 51) return outOfRange("qp-max", s.qp_max, "-1 or 0 to 51");
   if (s.qp_min >= 0 && s.qp_max >= 0 && s.qp_min > s.qp_max)
     return outOfRange("qp-min", s.qp_min, "at most qp-max");
-  if (s.i_qp > 51) return outOfRange("i-qp", s.i_qp, "0 to 51");
-  if (s.p_qp > 51) return outOfRange("p-qp", s.p_qp, "0 to 51");
-  if (s.input_buffers < 1 || s.input_buffers > 64)
-    return outOfRange("input-buffers", s.input_buffers, "1 to 64");
   int max_profile = s.codec == Codec::kH264 ? 2 : 0;
   if (s.profile < -1 || s.profile > max_profile)
     return outOfRange(
         "profile", s.profile,
         s.codec == Codec::kH264 ? "-1 or 0 (baseline) to 2 (high)" : "-1 or 0 (main)");
   if (s.fps_n == 0 || s.fps_d == 0) return outOfRange("framerate", s.fps_n, "a positive fraction");
-  if (s.send_timeout_ms < 1) return outOfRange("send-timeout", s.send_timeout_ms, "at least 1 ms");
   if (s.level != "auto") {
     auto level = findLevel(s.codec, s.level);
     if (!level) return level.status();
@@ -123,6 +113,10 @@ Status validate(const EncoderSettings &s, const Runtime &runtime) {
 
 }  // namespace
 
+EncoderSettings::EncoderSettings() noexcept {
+  encoderOptions().setDefaults(this);
+}
+
 EncoderSession::EncoderSession(const EncoderSettings &settings,
                                const EncoderCallbacks &callbacks) noexcept
     : settings_(settings), callbacks_(callbacks) {}
@@ -131,6 +125,9 @@ Result<std::unique_ptr<EncoderSession>> EncoderSession::create(
     const EncoderSettings &settings, const EncoderCallbacks &callbacks) noexcept {
   if (!callbacks.output || !callbacks.error)
     return Status(Errc::kInvalidArgument, "the session needs output and error callbacks");
+  // The ranges: the table's, with the message a set of the value would give.
+  Status checked = encoderOptions().check(&settings);
+  if (!checked) return checked;
   std::unique_ptr<EncoderSession> session(new (std::nothrow) EncoderSession(settings, callbacks));
   if (!session) return Status(Errc::kNoMemory, "out of memory");
   Status status = session->open();

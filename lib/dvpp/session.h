@@ -39,23 +39,25 @@ enum class IntraRefresh { kOff, kRows, kColumns };
 // of the chip (validate() in session.cpp); a violation is kOutOfRange naming the option as the
 // element spells it ("bitrate", "gop-size" ...).
 struct EncoderSettings {
+  EncoderSettings() noexcept;  // encoderOptions()' defaults; the caps fields' below
+
   // options
-  int device_id = 0;
-  int channel_id = -1;  // -1: the first free id; otherwise the first id tried (then upward)
-  RcMode rc_mode = RcMode::kCbr;
-  std::uint32_t bitrate = 2000;   // kbit/s
-  std::uint32_t max_bitrate = 0;  // kbit/s, read by the modes with a peak rate; 0: bitrate
-  std::uint32_t gop_size = 30;    // frames from one IDR to the next; 0: IDRs on request only
-  int qp_min = -1;                // cbr and vbr; -1: the driver's default
-  int qp_max = -1;
-  std::uint32_t i_qp = 30;  // fixqp
-  std::uint32_t p_qp = 32;
-  std::uint32_t input_buffers = 8;  // frames of DVPP memory
-  int send_timeout_ms = 10000;      // longest back-pressure wait in sendFrame/acquireInputBuffer
-  SceneMode scene_mode = SceneMode::kStill;
-  std::string level = "auto";  // a name of levels.h, written into the parameter sets
-  IntraRefresh intra_refresh = IntraRefresh::kOff;  // an optional vendor call (hi_mpi.h)
-  std::uint32_t intra_refresh_period = 30;          // frames to refresh the whole picture
+  int device_id;
+  int channel_id;  // -1: the first free id; otherwise the first id tried (then upward)
+  RcMode rc_mode;
+  std::uint32_t bitrate;      // kbit/s
+  std::uint32_t max_bitrate;  // kbit/s, read by the modes with a peak rate; 0: bitrate
+  std::uint32_t gop_size;     // frames from one IDR to the next; 0: IDRs on request only
+  int qp_min;                 // cbr and vbr; -1: the driver's default
+  int qp_max;
+  std::uint32_t i_qp;  // fixqp
+  std::uint32_t p_qp;
+  std::uint32_t input_buffers;  // frames of DVPP memory
+  int send_timeout_ms;  // longest back-pressure wait in sendFrame/acquireInputBuffer
+  SceneMode scene_mode;
+  std::string level;  // a name of levels.h ("4.1") written into the parameter sets, or "auto"
+  IntraRefresh intra_refresh;  // an optional vendor call (hi_mpi.h)
+  std::uint32_t intra_refresh_period;  // frames to refresh the whole picture
 
   // from caps
   Codec codec = Codec::kH264;

@@ -6,6 +6,8 @@
 // Every test ends with nothing leaked in the simulator.
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "dvpp/venc_options.h"
 #include "dvpp_test_util.h"
 
 namespace {
@@ -503,6 +506,58 @@ START_TEST(rejects_bad_settings) {
 }
 END_TEST
 
+// Every option just outside its range: create() refuses it with the very message the option
+// table gives for setting that value (the table is the one place a range is stated; the GObject
+// door is tests/gst/test_option_ranges.cpp).
+START_TEST(ranges_are_the_tables) {
+  const mk::OptionTable &table = mk::dvpp::encoderOptions();
+  Collector collector;
+  int probed = 0;
+  for (const mk::Option &o : table) {
+    std::vector<long long> values;
+    switch (o.type) {
+      case mk::OptionType::kInt:
+        if (o.int_min > INT_MIN) values.push_back(o.int_min - 1);
+        if (o.int_max < INT_MAX) values.push_back(o.int_max + 1);
+        break;
+      case mk::OptionType::kUint:
+        if (o.int_min > 0) values.push_back(o.int_min - 1);
+        if (o.int_max < UINT_MAX) values.push_back(o.int_max + 1);
+        break;
+      case mk::OptionType::kEnum: {
+        long long top = 0;
+        for (std::size_t i = 0; i < o.constant_count; i++)
+          top = std::max<long long>(top, o.constants[i].value);
+        values.push_back(top + 1);
+        break;
+      }
+      default:
+        break;  // level, the one string, is checked by validate() (level_checked)
+    }
+    for (long long v : values) {
+      EncoderSettings set_here = smallSettings();
+      mk::Status refused = table.setInteger(&set_here, o, v);
+      ck_assert(!refused.isOk());
+      EncoderSettings s = smallSettings();
+      if (o.type == mk::OptionType::kUint) {
+        unsigned u = static_cast<unsigned>(v);
+        o.store(&s, &u);
+      } else {
+        int i = static_cast<int>(v);
+        o.store(&s, &i);
+      }
+      auto session = mk::dvpp::EncoderSession::create(s, collector.callbacks());
+      ck_assert_msg(!session.isOk(), "%s = %lld accepted", o.name, v);
+      ck_assert_int_eq((int)session.status().code(), (int)mk::Errc::kOutOfRange);
+      ck_assert_str_eq(session.status().message().c_str(), refused.message().c_str());
+      probed++;
+    }
+  }
+  ck_assert_int_ge(probed, 15);
+  assertNothingLeaked();
+}
+END_TEST
+
 START_TEST(rate_control_modes) {
   const mk::dvpp::RcMode modes[] = {mk::dvpp::RcMode::kCbr,  mk::dvpp::RcMode::kVbr,
                                     mk::dvpp::RcMode::kAvbr, mk::dvpp::RcMode::kQvbr,
@@ -559,6 +614,7 @@ Suite *sessionSuite() {
   tcase_add_test(tc, zero_copy_input);
   tcase_add_test(tc, parallel_sessions);
   tcase_add_test(tc, rejects_bad_settings);
+  tcase_add_test(tc, ranges_are_the_tables);
   tcase_add_test(tc, rate_control_modes);
   tcase_add_test(tc, refuses_310);
   suite_add_tcase(s, tc);
