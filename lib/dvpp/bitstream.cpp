@@ -5,6 +5,8 @@
 // removed) with a bounds-checked bit reader and escapes it again after the one-bit change.
 #include "dvpp/bitstream.h"
 
+#include "dvpp/rbsp.h"
+
 extern "C" {
 #include <libavcodec/bsf.h>
 #include <libavutil/error.h>
@@ -36,84 +38,7 @@ std::string avError(int err) {
   return text;
 }
 
-// Reads bits of an RBSP, most significant first; reading past the end sets `failed`.
-class BitReader {
- public:
-  BitReader(const std::uint8_t *data, std::size_t size) : data_(data), size_(size) {}
-
-  std::uint32_t bits(int n) {
-    std::uint32_t v = 0;
-    for (int i = 0; i < n; i++) v = (v << 1) | bit();
-    return v;
-  }
-  std::uint32_t bit() {
-    if (pos_ >= size_ * 8) {
-      failed = true;
-      return 0;
-    }
-    std::uint32_t b = (data_[pos_ / 8] >> (7 - pos_ % 8)) & 1u;
-    pos_++;
-    return b;
-  }
-  // ue(v): Exp-Golomb, at most 32 leading zeros.
-  std::uint32_t ue() {
-    int zeros = 0;
-    while (!failed && bit() == 0) {
-      if (++zeros > 31) {
-        failed = true;
-        return 0;
-      }
-    }
-    if (failed) return 0;
-    return ((1u << zeros) - 1) + bits(zeros);
-  }
-  std::int32_t se() {
-    std::uint32_t k = ue();
-    return (k & 1) ? static_cast<std::int32_t>((k + 1) / 2) : -static_cast<std::int32_t>(k / 2);
-  }
-  std::size_t position() const { return pos_; }
-
-  bool failed = false;
-
- private:
-  const std::uint8_t *data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
-
-// Escaped NAL payload -> RBSP (00 00 03 -> 00 00).
-std::vector<std::uint8_t> unescape(const std::uint8_t *data, std::size_t size) {
-  std::vector<std::uint8_t> rbsp;
-  rbsp.reserve(size);
-  int zeros = 0;
-  for (std::size_t i = 0; i < size; i++) {
-    if (zeros >= 2 && data[i] == 3) {
-      zeros = 0;
-      continue;
-    }
-    zeros = data[i] == 0 ? zeros + 1 : 0;
-    rbsp.push_back(data[i]);
-  }
-  return rbsp;
-}
-
-// RBSP -> escaped payload (an 03 after 00 00 before a byte <= 3).
-std::vector<std::uint8_t> escape(const std::vector<std::uint8_t> &rbsp) {
-  std::vector<std::uint8_t> out;
-  out.reserve(rbsp.size() + rbsp.size() / 64 + 2);
-  int zeros = 0;
-  for (std::uint8_t b : rbsp) {
-    if (zeros >= 2 && b <= 3) {
-      out.push_back(3);
-      zeros = 0;
-    }
-    zeros = b == 0 ? zeros + 1 : 0;
-    out.push_back(b);
-  }
-  return out;
-}
-
-void skipScalingList(BitReader &r, int size) {
+void skipScalingList(RbspReader &r, int size) {
   int last = 8, next = 8;
   for (int j = 0; j < size && !r.failed; j++) {
     if (next != 0) next = (last + r.se() + 256) % 256;
@@ -124,7 +49,7 @@ void skipScalingList(BitReader &r, int size) {
 // Walks an H.264 SPS RBSP (after the header byte) to fixed_frame_rate_flag; returns its bit
 // position, or -1 without VUI timing info.
 long fixedFrameRateBit(const std::vector<std::uint8_t> &rbsp) {
-  BitReader r(rbsp.data(), rbsp.size());
+  RbspReader r(rbsp);
   std::uint32_t profile = r.bits(8);
   r.bits(16);  // constraint flags, level_idc
   r.ue();      // seq_parameter_set_id
@@ -226,11 +151,11 @@ bool hasKeyframeNal(const std::uint8_t *data, std::size_t size, Codec codec) {
 
 bool setH264FixedFrameRate(std::vector<std::uint8_t> *nal) noexcept {
   if (nal->size() < 2) return false;
-  std::vector<std::uint8_t> rbsp = unescape(nal->data() + 1, nal->size() - 1);
+  std::vector<std::uint8_t> rbsp = unescapeRbsp(nal->data() + 1, nal->size() - 1);
   long at = fixedFrameRateBit(rbsp);
   if (at < 0) return false;
   rbsp[static_cast<std::size_t>(at) / 8] |= static_cast<std::uint8_t>(0x80u >> (at % 8));
-  std::vector<std::uint8_t> escaped = escape(rbsp);
+  std::vector<std::uint8_t> escaped = escapeRbsp(rbsp);
   nal->resize(1);
   nal->insert(nal->end(), escaped.begin(), escaped.end());
   return true;

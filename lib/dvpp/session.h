@@ -53,10 +53,10 @@ struct EncoderSettings {
   std::uint32_t i_qp;  // fixqp
   std::uint32_t p_qp;
   std::uint32_t input_buffers;  // frames of DVPP memory
-  int send_timeout_ms;  // longest back-pressure wait in sendFrame/acquireInputBuffer
+  int send_timeout_ms;          // longest back-pressure wait in sendFrame/acquireInputBuffer
   SceneMode scene_mode;
   std::string level;  // a name of levels.h ("4.1") written into the parameter sets, or "auto"
-  IntraRefresh intra_refresh;  // an optional vendor call (hi_mpi.h)
+  IntraRefresh intra_refresh;          // an optional vendor call (hi_mpi.h)
   std::uint32_t intra_refresh_period;  // frames to refresh the whole picture
 
   // from caps

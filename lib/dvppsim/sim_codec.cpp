@@ -15,6 +15,8 @@
 #include <cstring>
 #include <utility>
 
+#include "dvpp/rbsp.h"
+
 namespace dvppsim {
 
 namespace {
@@ -76,7 +78,7 @@ class SliceQpReader {
       std::size_t end = i + 3;
       while (end + 2 < au.size() && !(au[end] == 0 && au[end + 1] == 0 && au[end + 2] == 1)) end++;
       if (end + 2 >= au.size()) end = au.size();
-      std::vector<std::uint8_t> rbsp = unescape(au.data() + i + 4, end - (i + 4));
+      std::vector<std::uint8_t> rbsp = mk::dvpp::unescapeRbsp(au.data() + i + 4, end - (i + 4));
       int type = au[i + 3] & 0x1F, ref_idc = (au[i + 3] >> 5) & 3;
       if (type == 7) readSps(rbsp);
       if (type == 8) readPps(rbsp);
@@ -87,50 +89,10 @@ class SliceQpReader {
   }
 
  private:
-  struct Bits {
-    const std::vector<std::uint8_t> &d;
-    std::size_t pos = 0;
-    bool bad = false;
-    std::uint32_t bit() {
-      if (pos >= d.size() * 8) return bad = true, 0;
-      std::uint32_t b = (d[pos / 8] >> (7 - pos % 8)) & 1u;
-      pos++;
-      return b;
-    }
-    std::uint32_t u(int n) {
-      std::uint32_t v = 0;
-      while (n-- > 0) v = (v << 1) | bit();
-      return v;
-    }
-    std::uint32_t ue() {
-      int zeros = 0;
-      while (!bad && bit() == 0 && zeros < 32) zeros++;
-      return ((1u << zeros) - 1) + u(zeros);
-    }
-    std::int32_t se() {
-      std::uint32_t k = ue();
-      return (k & 1) ? static_cast<std::int32_t>((k + 1) / 2) : -static_cast<std::int32_t>(k / 2);
-    }
-  };
-
-  static std::vector<std::uint8_t> unescape(const std::uint8_t *p, std::size_t n) {
-    std::vector<std::uint8_t> out;
-    int zeros = 0;
-    for (std::size_t i = 0; i < n; i++) {
-      if (zeros >= 2 && p[i] == 3) {
-        zeros = 0;
-        continue;
-      }
-      zeros = p[i] == 0 ? zeros + 1 : 0;
-      out.push_back(p[i]);
-    }
-    return out;
-  }
-
   void readSps(const std::vector<std::uint8_t> &rbsp) {
-    Bits b{rbsp};
-    std::uint32_t profile = b.u(8);
-    b.u(16);
+    mk::dvpp::RbspReader b(rbsp);
+    std::uint32_t profile = b.bits(8);
+    b.bits(16);
     b.ue();
     if (profile == 100 || profile == 110 || profile == 122 || profile == 244) {
       if (b.ue() == 3) b.bit();
@@ -151,7 +113,7 @@ class SliceQpReader {
   }
 
   void readPps(const std::vector<std::uint8_t> &rbsp) {
-    Bits b{rbsp};
+    mk::dvpp::RbspReader b(rbsp);
     b.ue();
     b.ue();
     cabac_ = b.bit() != 0;
@@ -159,7 +121,7 @@ class SliceQpReader {
     if (b.ue() != 0) return;  // slice groups: not written by openh264
     b.ue();
     b.ue();
-    weighted_ = b.bit() != 0 || b.u(2) != 0;
+    weighted_ = b.bit() != 0 || b.bits(2) != 0;
     pic_init_qp_ = 26 + b.se();
     b.se();
     b.se();
@@ -170,14 +132,14 @@ class SliceQpReader {
 
   int readSliceQp(const std::vector<std::uint8_t> &rbsp, bool idr, int ref_idc) {
     if (log2_max_frame_num_ == 0 || !frame_mbs_only_ || weighted_) return -1;
-    Bits b{rbsp};
+    mk::dvpp::RbspReader b(rbsp);
     b.ue();  // first_mb_in_slice
     std::uint32_t slice_type = b.ue() % 5;
     b.ue();  // pic_parameter_set_id
-    b.u(log2_max_frame_num_);
+    b.bits(log2_max_frame_num_);
     if (idr) b.ue();
     if (poc_type_ == 0) {
-      b.u(log2_max_poc_lsb_);
+      b.bits(log2_max_poc_lsb_);
       if (bottom_field_poc_) b.se();
     }
     if (redundant_pic_cnt_) b.ue();
@@ -186,14 +148,14 @@ class SliceQpReader {
     if (p) {
       if (b.bit()) b.ue();  // num_ref_idx_active_override_flag
       if (b.bit()) {        // ref_pic_list_modification_flag_l0
-        for (std::uint32_t idc = b.ue(); idc != 3 && !b.bad; idc = b.ue()) b.ue();
+        for (std::uint32_t idc = b.ue(); idc != 3 && !b.failed; idc = b.ue()) b.ue();
       }
     }
     if (ref_idc) {
       if (idr) {
-        b.u(2);
+        b.bits(2);
       } else if (b.bit()) {  // adaptive_ref_pic_marking_mode_flag
-        for (std::uint32_t op = b.ue(); op != 0 && !b.bad; op = b.ue()) {
+        for (std::uint32_t op = b.ue(); op != 0 && !b.failed; op = b.ue()) {
           if (op == 1 || op == 3) b.ue();
           if (op == 2) b.ue();
           if (op == 3 || op == 6) b.ue();
@@ -203,7 +165,7 @@ class SliceQpReader {
     }
     if (cabac_ && p) b.ue();  // cabac_init_idc
     int qp = pic_init_qp_ + b.se();
-    return b.bad ? -1 : qp;
+    return b.failed ? -1 : qp;
   }
 
   int log2_max_frame_num_ = 0;

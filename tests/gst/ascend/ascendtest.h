@@ -225,3 +225,29 @@ push_frames (GstHarness *h, int first, int count)
     fail_unless_equals_int (
         gst_harness_push (h, make_frame (h, 320, 240, i)), GST_FLOW_OK);
 }
+
+/* Runs "videotestsrc num-buffers=2 ! video/x-raw,format=NV12,<caps> ! ascendvenc name=enc
+ * <props> ! fakesink": the first error must be ascendvenc's, RESOURCE/SETTINGS, with `text` in
+ * its message; the simulator holds nothing after. */
+static inline void
+expect_settings_error (
+    const std::string &caps, const std::string &props, const char *text)
+{
+  GstElement *p =
+      parse_pipeline ("videotestsrc num-buffers=2 ! video/x-raw,format=NV12," +
+                      caps + " ! ascendvenc name=enc " + props + " ! fakesink");
+  GstMessage *msg = mk_run_pipeline (p);
+  fail_unless (
+      msg != nullptr, "%s %s: no error", caps.c_str (), props.c_str ());
+  fail_unless_equals_string (GST_MESSAGE_SRC_NAME (msg), "enc");
+  GError *err = nullptr;
+  gst_message_parse_error (msg, &err, nullptr);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
+      "%s", err->message);
+  fail_unless (strstr (err->message, text) != nullptr, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (p);
+  assert_sim_clean ();
+}
