@@ -4,6 +4,8 @@
 // thread, from itself, from a handler of the same batch, with the fd number reused); quit() wakes
 // a looper that would wait forever; hooks run on the named looper thread; post() keeps order.
 #include <check.h>
+
+#include "../check_main.h"
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -653,9 +655,5 @@ static Suite *looper_suite() {
 }
 
 int main() {
-  SRunner *sr = srunner_create(looper_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return mktest::runSuite(looper_suite());
 }

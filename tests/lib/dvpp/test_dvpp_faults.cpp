@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dvpp_test_util.h"
+#include "../check_main.h"
 
 namespace {
 
@@ -351,10 +352,6 @@ Suite *faultSuite() {
 
 int main() {
   if (!haveSimulator()) return skipWithoutSimulator();
-  SRunner *sr = srunner_create(faultSuite());
-  srunner_set_fork_status(sr, CK_FORK);  // faults are read per process, at hi_mpi_sys_init
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  // faults are read per process, at hi_mpi_sys_init
+  return mktest::runSuite(faultSuite(), mktest::Fork::kAlways);
 }

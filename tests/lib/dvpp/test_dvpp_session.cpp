@@ -17,6 +17,7 @@
 
 #include "dvpp/venc_options.h"
 #include "dvpp_test_util.h"
+#include "../check_main.h"
 
 namespace {
 
@@ -625,10 +626,6 @@ Suite *sessionSuite() {
 
 int main() {
   if (!haveSimulator()) return skipWithoutSimulator();
-  SRunner *sr = srunner_create(sessionSuite());
-  srunner_set_fork_status(sr, CK_FORK);  // each test gets a fresh runtime and environment
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  // each test gets a fresh runtime and environment
+  return mktest::runSuite(sessionSuite(), mktest::Fork::kAlways);
 }

@@ -13,6 +13,7 @@
 
 #include "dvpp/bitstream.h"
 #include "dvpp_test_util.h"
+#include "../check_main.h"
 
 namespace {
 
@@ -406,10 +407,5 @@ Suite *streamSuite() {
 
 int main() {
   if (!haveSimulator()) return skipWithoutSimulator();
-  SRunner *sr = srunner_create(streamSuite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(streamSuite(), mktest::Fork::kAlways);
 }
