@@ -952,19 +952,17 @@ drop:
   return ret;
 
   /* ERRORS */
-not_negotiated : {
+not_negotiated:
   GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_NOT_NEGOTIATED),
       ("frame before caps"));
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_NOT_NEGOTIATED;
-}
-map_failed : {
+map_failed:
   GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_MAP_FAILED),
       ("could not map the input frame"));
   st->last_flow.store (GST_FLOW_ERROR);
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;
-}
 }
 
 static GstFlowReturn
