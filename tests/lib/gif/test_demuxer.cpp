@@ -18,6 +18,8 @@
 
 #include <check.h>  // last: its fail() macro breaks headers that use the name
 
+#include "../check_main.h"
+
 using gif_test::GifBuilder;
 using gif_test::Image;
 using mk::gif::Demuxer;
@@ -523,9 +525,5 @@ int main() {
   tcase_add_test(tc, test_loop_takes_no_time);
   tcase_add_test(tc, test_comments_bounded);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }
