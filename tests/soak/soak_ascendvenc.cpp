@@ -76,13 +76,7 @@ main (int argc, char **argv)
           "(default 8192)",
           "KB"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  GOptionContext *ctx = g_option_context_new ("- ascendvenc load soak");
-  g_option_context_add_main_entries (ctx, entries, nullptr);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  GError *err = nullptr;
-  if (!g_option_context_parse (ctx, &argc, &argv, &err))
-    soak_fail ("%s", err->message);
-  g_option_context_free (ctx);
+  soak_parse_options (&argc, &argv, entries, "- ascendvenc load soak");
   if (frames < 1 || encoders < 1)
     soak_fail ("--frames and --encoders must be >= 1");
   soak_init (&argc, &argv);

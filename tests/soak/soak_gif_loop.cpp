@@ -196,13 +196,7 @@ main (int argc, char **argv)
       {"max-heap-growth-kb", 0, 0, G_OPTION_ARG_INT64, &max_heap_growth_kb,
           "Growth of the heap in use allowed likewise (default 1024)", "KB"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  GOptionContext *ctx = g_option_context_new ("- GIF decode/encode/mux soak");
-  g_option_context_add_main_entries (ctx, entries, nullptr);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  GError *err = nullptr;
-  if (!g_option_context_parse (ctx, &argc, &argv, &err))
-    soak_fail ("%s", err->message);
-  g_option_context_free (ctx);
+  soak_parse_options (&argc, &argv, entries, "- GIF decode/encode/mux soak");
   if (frames_wanted < 1 || cycles < 2)
     soak_fail ("--frames must be >= 1 and --cycles >= 2");
   soak_init (&argc, &argv);

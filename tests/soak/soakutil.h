@@ -200,6 +200,21 @@ soak_assert_sim_clean (void)
         s.streams_lost_at_destroy, s.epoll_instances, s.contexts);
 }
 
+/* Parses the program's options (entries, ending with a null entry) and GStreamer's, or fails
+ * with GLib's message. */
+static inline void
+soak_parse_options (
+    int *argc, char ***argv, GOptionEntry *entries, const char *summary)
+{
+  GOptionContext *ctx = g_option_context_new (summary);
+  g_option_context_add_main_entries (ctx, entries, nullptr);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  GError *err = nullptr;
+  if (!g_option_context_parse (ctx, argc, argv, &err))
+    soak_fail ("%s", err->message);
+  g_option_context_free (ctx);
+}
+
 /* Warnings and criticals abort, as under gst-check, so that the leaks tracer's report at
  * gst_deinit() ("Leaks detected") fails the program. */
 static inline void
