@@ -50,17 +50,6 @@ record_out (GstPad *, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-static void
-add_probe (GstElement *bin, const char *element, const char *pad_name,
-    GstPadProbeCallback cb, gpointer data)
-{
-  GstElement *el = gst_bin_get_by_name (GST_BIN (bin), element);
-  GstPad *pad = gst_element_get_static_pad (el, pad_name);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, data, nullptr);
-  gst_object_unref (pad);
-  gst_object_unref (el);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -103,8 +92,8 @@ main (int argc, char **argv)
     e->bus = gst_element_get_bus (e->pipeline);
     e->in_pts.reserve (frames);
     e->out_pts.reserve (frames);
-    add_probe (e->pipeline, "enc", "sink", record_in, e.get ());
-    add_probe (e->pipeline, "sink", "sink", record_out, e.get ());
+    soak_add_probe (e->pipeline, "enc", "sink", record_in, e.get ());
+    soak_add_probe (e->pipeline, "sink", "sink", record_out, e.get ());
     encs.push_back (std::move (e));
   }
 

@@ -200,6 +200,18 @@ soak_assert_sim_clean (void)
         s.streams_lost_at_destroy, s.epoll_instances, s.contexts);
 }
 
+/* A buffer probe on the pad `pad_name` of the element named `element` in `bin`. */
+static inline void
+soak_add_probe (GstElement *bin, const char *element, const char *pad_name,
+    GstPadProbeCallback cb, gpointer data)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (bin), element);
+  GstPad *pad = gst_element_get_static_pad (e, pad_name);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, data, nullptr);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+}
+
 /* Parses the program's options (entries, ending with a null entry) and GStreamer's, or fails
  * with GLib's message. */
 static inline void
