@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from gifcheck import check_gif, fail  # noqa: E402
+from gifcheck import check_gif, fail, need  # noqa: E402
 
 SKIP = 77
 # The typelibs each example imports.
@@ -152,6 +152,7 @@ def check_gif_from_app(command, tmp):
 
 
 def check_gif_transcode(command, tmp):
+    need("ffmpeg")
     video = os.path.join(tmp, "in.avi")
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
                     "testsrc2=size=96x72:rate=30", "-frames:v", "30", "-c:v", "mjpeg", video],
