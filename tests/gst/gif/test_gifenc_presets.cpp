@@ -147,7 +147,8 @@ GST_START_TEST (test_screen_recording)
 {
   GstElement *enc = gst_element_factory_make ("gifenc", nullptr);
   fail_unless (gst_preset_load_preset (GST_PRESET (enc), "screen-recording"));
-  fail_unless_equals_string (property_string (enc, "dither").c_str (), "none");
+  std::string dither = property_string (enc, "dither");
+  fail_unless_equals_string (dither.c_str (), "none");
   guint optimize = 0;
   g_object_get (enc, "optimize", &optimize, nullptr);
   GFlagsClass *flags = G_FLAGS_CLASS (
