@@ -40,12 +40,14 @@ def run(cmd, env=None, ok=True):
 
 
 def installed(build):
-    """Our files' install paths: {file name: path} for the two data files and the plugins."""
+    """Our files' install paths: {file name: path} for the two data files and the plugin, and
+    every installed shared library under "*.so"."""
     paths = json.loads(run(["meson", "introspect", build, "--installed"]).stdout).values()
     want = list(FILES) + ["libgstgifkit.so"]
     found = {os.path.basename(p): p for p in paths if os.path.basename(p) in want}
     if sorted(found) != sorted(want):
         fail("meson introspect --installed of %s lists %s, expected %s" % (build, found, want))
+    found["*.so"] = [p for p in paths if p.endswith(".so")]
     return found
 
 
@@ -104,9 +106,13 @@ def check_destdir(build, source, tmp):
         if not str(path.parent).endswith("/gstreamer-1.0/" + sub):
             fail("%s is installed outside a gstreamer-1.0/%s folder" % (path, sub))
     share = str(pathlib.Path(dest + paths["GstGifEnc.prs"]).parents[2])
-    # The installed plugins and the system's; nothing from the build or source tree.
-    env = dict(os.environ, XDG_DATA_HOME=share,
-               GST_PLUGIN_PATH_1_0=os.path.dirname(dest + paths["libgstgifkit.so"]),
+    # The installed plugins and the system's; nothing from the build or source tree. The
+    # plugins find the project's private libraries through a RUNPATH naming the real prefix, not
+    # the destdir: the dynamic linker is told where they are instead.
+    plugins = os.path.dirname(dest + paths["libgstgifkit.so"])
+    libs = sorted({os.path.dirname(dest + p) for p in paths["*.so"]} - {plugins})
+    env = dict(os.environ, XDG_DATA_HOME=share, GST_PLUGIN_PATH_1_0=plugins,
+               LD_LIBRARY_PATH=":".join(libs),
                GST_REGISTRY_1_0=os.path.join(tmp, "installed.registry"))
     for var in ("GST_PLUGIN_SYSTEM_PATH_1_0", "GST_PRESET_PATH", "GST_ENCODING_TARGET_PATH"):
         env.pop(var, None)
