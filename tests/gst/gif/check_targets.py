@@ -6,7 +6,8 @@ GIF made is checked by FFmpeg (frame count, size) and gifsicle --info (no warnin
 - gst-inspect-1.0 gifenc lists the four presets, with their comments;
 - encodebin profile=gif, gif/small, gif/best and gif/default/file-extension (gst-launch-1.0);
 - the profile as a caps string, image/gif,parsed=false:image/gif,parsed=true;
-- each preset named in a profile string (caps+preset), each giving a different file;
+- each preset named in a profile string (caps+preset), each giving a different file, and the
+  same preset set on gifenc with gst-launch-1.0's `gifenc @preset=…` giving the same bytes;
 - the profiles keep their promise on a clip of gradients (FFmpeg's mandelbrot): small < default
   < best in bytes, best closer to the source than default (FFmpeg's SSIM);
 - ges-launch-1.0 -o out.gif picks the target by the file's extension.
@@ -37,13 +38,14 @@ def run(cmd, expect_ok=True):
     return proc
 
 
-def encode(tmp, clip, profile, name):
-    """The clip through encodebin profile=`profile` into a file; returns its path and size."""
+def encode(tmp, clip, profile, name, encoder=None):
+    """The clip through encodebin profile=`profile` (or the elements `encoder`, a list) into a
+    file; returns its path and size."""
     out = os.path.join(tmp, name + ".gif")
     run(["gst-launch-1.0", "-q", "filesrc", "location=" + clip, "!", "rawvideoparse",
          "use-sink-caps=false", "format=rgb", "width=%d" % W, "height=%d" % H,
-         "framerate=%d/1" % FPS, "!", "encodebin", "profile=" + profile, "!", "filesink",
-         "location=" + out])
+         "framerate=%d/1" % FPS, "!"] + (encoder or ["encodebin", "profile=" + profile]) +
+        ["!", "filesink", "location=" + out])
     return out, os.path.getsize(out)
 
 
@@ -95,7 +97,15 @@ def check_presets(tmp, clip):
         profile = "%s+%s" % (GIF_CAPS, preset)
         path, sizes[preset] = encode(tmp, clip, profile, "preset-" + preset)
         check_gif(path, FRAMES, (W, H), "preset " + preset)
-        print("ok: preset %s: %d bytes" % (preset, sizes[preset]))
+        # gst-launch-1.0's own syntax for a preset, on gifenc ! gifmux written by hand
+        direct, _ = encode(tmp, clip, None, "at-preset-" + preset,
+                           ["gifenc", "@preset=" + preset, "!", "gifmux"])
+        check_gif(direct, FRAMES, (W, H), "gifenc @preset=" + preset)
+        if open(direct, "rb").read() != open(path, "rb").read():
+            fail("gifenc @preset=%s and encodebin profile=...+%s made different files"
+                 % (preset, preset))
+        print("ok: preset %s: %d bytes, the same through gifenc @preset=%s"
+              % (preset, sizes[preset], preset))
     if len(set(sizes.values())) != len(PRESETS):
         fail("two presets made files of the same size, so one was not applied: %s" % sizes)
     if not sizes["web-small"] < sizes["web"] < sizes["faithful"]:
