@@ -154,59 +154,109 @@ void Compositor::applyDisposal(CanvasView canvas) {
   }
 }
 
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+
+// 8 indexes in one word: all of them `tt` (a byte repeated), none of them, or some.
+enum class Run { kAll, kNone, kSome };
+inline Run classify(const uint8_t *idx, uint64_t tt) noexcept {
+  uint64_t x;
+  std::memcpy(&x, idx, 8);
+  const uint64_t d = x ^ tt;  // zero bytes where the index is tt
+  if (d == 0) return Run::kAll;
+  return ((d - kOnes) & ~d & kHighs) ? Run::kSome : Run::kNone;
+}
+
+// One row segment of a frame in a 4-byte format. With transparency, runs of 8 transparent
+// indexes (what frame-difference GIFs are made of) are passed over without touching the canvas,
+// runs of 8 opaque ones are stored without reading it, and mixed runs are merged branch-free
+// (a mask: whether a pixel is transparent is what a predictor cannot guess there).
+template <bool kTransparency>
+void drawRow4(uint8_t *dst, const uint8_t *idx, unsigned n, const uint32_t *lut,
+              uint8_t t) noexcept {
+  const uint64_t tt = kOnes * t;
+  unsigned i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const Run run = kTransparency ? classify(idx + i, tt) : Run::kNone;
+    if (run == Run::kAll) continue;
+    uint8_t *d = dst + 4 * i;
+    if (run == Run::kNone) {
+      for (unsigned k = 0; k < 8; k++) store32(d + 4 * k, lut[idx[i + k]]);
+      continue;
+    }
+    for (unsigned k = 0; k < 8; k++) {
+      const uint8_t v = idx[i + k];
+      const uint32_t keep = 0u - static_cast<uint32_t>(v == t);
+      store32(d + 4 * k, (load32(d + 4 * k) & keep) | (lut[v] & ~keep));
+    }
+  }
+  for (; i < n; i++) {
+    const uint8_t v = idx[i];
+    if (!kTransparency || v != t) store32(dst + 4 * i, lut[v]);
+  }
+}
+
+// The same in a 3-byte format: 4-byte stores whose 4th byte lands on the next pixel, which is
+// written next or kept as it was (merged in); the last pixel of a run of 8 and of the row is
+// stored with 3 bytes, so nothing outside the opaque pixels changes.
+template <bool kTransparency>
+void drawRow3(uint8_t *dst, const uint8_t *idx, unsigned n, const uint32_t *lut,
+              uint8_t t) noexcept {
+  uint32_t next_byte;  // the mask of a word's 4th memory byte
+  {
+    const uint8_t m[4] = {0, 0, 0, 0xFF};
+    std::memcpy(&next_byte, m, 4);
+  }
+  const uint64_t tt = kOnes * t;
+  unsigned i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const Run run = kTransparency ? classify(idx + i, tt) : Run::kNone;
+    if (run == Run::kAll) continue;
+    uint8_t *d = dst + 3 * i;
+    if (run == Run::kNone) {
+      for (unsigned k = 0; k < 7; k++) store32(d + 3 * k, lut[idx[i + k]]);
+      std::memcpy(d + 21, &lut[idx[i + 7]], 3);
+      continue;
+    }
+    for (unsigned k = 0; k < 8; k++) {
+      const uint8_t v = idx[i + k];
+      const uint32_t keep = (0u - static_cast<uint32_t>(v == t)) | next_byte;
+      if (k < 7) {
+        store32(d + 3 * k, (load32(d + 3 * k) & keep) | (lut[v] & ~keep));
+      } else if (v != t) {
+        std::memcpy(d + 21, &lut[v], 3);
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const uint8_t v = idx[i];
+    if (!kTransparency || v != t) std::memcpy(dst + 3 * i, &lut[v], 3);
+  }
+}
+
+}  // namespace
+
 void Compositor::drawRow(CanvasView canvas, unsigned row, const uint8_t *indexes,
                          unsigned count) const noexcept {
   const unsigned y = static_cast<unsigned>(frame_top_) + row;
   if (y >= frame_.y1 || frame_.empty()) return;
   unsigned n = frame_.x1 - frame_.x0;
   if (count < n) n = count;
-  if (n == 0) return;
   uint8_t *dst = canvas.data + y * canvas.stride + size_t{frame_.x0} * bpp_;
-  const uint32_t *lut = lut_;
+  const uint8_t t = transparent_index_;
   if (bpp_ == 4) {
-    if (!has_transparency_) {
-      unsigned i = 0;
-      for (; i + 4 <= n; i += 4) {
-        const uint32_t a = lut[indexes[i]], b = lut[indexes[i + 1]];
-        const uint32_t c = lut[indexes[i + 2]], d = lut[indexes[i + 3]];
-        store32(dst + 4 * i, a);
-        store32(dst + 4 * i + 4, b);
-        store32(dst + 4 * i + 8, c);
-        store32(dst + 4 * i + 12, d);
-      }
-      for (; i < n; i++) store32(dst + 4 * i, lut[indexes[i]]);
-    } else {
-      // Branch-free (a mask, which compilers keep, where a ?: becomes a branch again): whether
-      // a pixel is transparent is what a predictor cannot guess in frame-difference GIFs.
-      const uint8_t t = transparent_index_;
-      for (unsigned i = 0; i < n; i++) {
-        const uint8_t v = indexes[i];
-        const uint32_t keep = 0u - static_cast<uint32_t>(v == t);
-        store32(dst + 4 * i, (load32(dst + 4 * i) & keep) | (lut[v] & ~keep));
-      }
-    }
-    return;
-  }
-  // 3 bytes a pixel: 4-byte stores whose 4th byte is the next pixel's first, kept as it was (or
-  // written next); the last pixel of the row is stored with 3 bytes so nothing past it changes.
-  uint32_t next_byte;  // the mask of a word's 4th memory byte
-  {
-    const uint8_t m[4] = {0, 0, 0, 0xFF};
-    std::memcpy(&next_byte, m, 4);
-  }
-  const unsigned last = n - 1;
-  if (!has_transparency_) {
-    for (unsigned i = 0; i < last; i++) store32(dst + 3 * i, lut[indexes[i]]);
+    if (has_transparency_)
+      drawRow4<true>(dst, indexes, n, lut_, t);
+    else
+      drawRow4<false>(dst, indexes, n, lut_, t);
   } else {
-    const uint8_t t = transparent_index_;
-    for (unsigned i = 0; i < last; i++) {
-      const uint8_t v = indexes[i];
-      const uint32_t keep = (0u - static_cast<uint32_t>(v == t)) | next_byte;
-      store32(dst + 3 * i, (load32(dst + 3 * i) & keep) | (lut[v] & ~keep));
-    }
+    if (has_transparency_)
+      drawRow3<true>(dst, indexes, n, lut_, t);
+    else
+      drawRow3<false>(dst, indexes, n, lut_, t);
   }
-  const uint8_t v = indexes[last];
-  if (!has_transparency_ || v != transparent_index_) std::memcpy(dst + 3 * last, &lut[v], 3);
 }
 
 void Compositor::endFrame() noexcept {
