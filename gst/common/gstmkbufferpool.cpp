@@ -54,39 +54,13 @@ struct _GstMkBufferPool
   State *state;
 };
 
-static gpointer parent_class = NULL;
-static void gst_mk_buffer_pool_class_init (GstMkBufferPoolClass *klass);
-static void gst_mk_buffer_pool_init (GstMkBufferPool *self);
-
-static void
-gst_mk_buffer_pool_class_intern_init (gpointer klass, gpointer)
-{
-  parent_class = g_type_class_peek_parent (klass);
-  gst_mk_buffer_pool_class_init ((GstMkBufferPoolClass *)klass);
-}
-
-/* Not G_DEFINE_TYPE: gstmkcommon is a static library, so every plugin (and
- * test) that links it carries a copy of this type. The first copy to run
- * registers it; the others use that registration, whose code is the same. */
-GType
-gst_mk_buffer_pool_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id)) {
+/* gst/common is a shared library: this type is registered once per process, by this code,
+ * whichever plugins use it. */
+#define gst_mk_buffer_pool_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstMkBufferPool, gst_mk_buffer_pool,
+    GST_TYPE_BUFFER_POOL,
     GST_DEBUG_CATEGORY_INIT (gst_mk_buffer_pool_debug, "mkbufferpool", 0,
-        "GstBufferPool over mk::BufferPool");
-    GType type = g_type_from_name ("GstMkBufferPool");
-    if (!type)
-      type = g_type_register_static_simple (GST_TYPE_BUFFER_POOL,
-          g_intern_static_string ("GstMkBufferPool"),
-          sizeof (GstMkBufferPoolClass), gst_mk_buffer_pool_class_intern_init,
-          sizeof (GstMkBufferPool), (GInstanceInitFunc)gst_mk_buffer_pool_init,
-          (GTypeFlags)0);
-    g_once_init_leave (&type_id, type);
-  }
-  return type_id;
-}
+        "GstBufferPool over mk::BufferPool"));
 
 static const gchar **
 gst_mk_buffer_pool_get_options (GstBufferPool *)

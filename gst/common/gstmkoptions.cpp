@@ -159,43 +159,54 @@ gst_mk_options_install_properties (
   }
 }
 
-gboolean
-gst_mk_options_set_property (const mk::OptionTable &table, void *settings,
-    guint first_prop_id, guint prop_id, const GValue *value)
+const mk::Option *
+gst_mk_options_lookup (
+    const mk::OptionTable &table, guint first_prop_id, guint prop_id)
 {
   /* ids below first_prop_id wrap around to large indices */
   const guint index = prop_id - first_prop_id;
   if (prop_id < first_prop_id || index >= table.size ())
+    return nullptr;
+  return &table[index];
+}
+
+gboolean
+gst_mk_options_set_property (const mk::OptionTable &table, void *settings,
+    guint first_prop_id, guint prop_id, const GValue *value)
+{
+  const mk::Option *option =
+      gst_mk_options_lookup (table, first_prop_id, prop_id);
+  if (!option)
     return FALSE;
 
-  const mk::Option &o = table[index];
+  const mk::Option &o = *option;
   mk::Status st;
   switch (o.type) {
     case mk::OptionType::kBool:
-      st = table.setBool (settings, o.name, g_value_get_boolean (value));
+      st = table.setBool (settings, o, g_value_get_boolean (value));
       break;
     case mk::OptionType::kInt:
-      st = table.setInt (settings, o.name, g_value_get_int (value));
+      st = table.setInteger (settings, o, g_value_get_int (value));
       break;
     case mk::OptionType::kInt64:
-      st = table.setInt64 (settings, o.name, g_value_get_int64 (value));
+      st = table.setInteger (settings, o, g_value_get_int64 (value));
       break;
     case mk::OptionType::kUint:
-      st = table.setUint (settings, o.name, g_value_get_uint (value));
+      st = table.setInteger (settings, o, g_value_get_uint (value));
       break;
     case mk::OptionType::kDouble:
-      st = table.setDouble (settings, o.name, g_value_get_double (value));
+      st = table.setDouble (settings, o, g_value_get_double (value));
       break;
     case mk::OptionType::kString: {
       const gchar *s = g_value_get_string (value);
-      st = table.setString (settings, o.name, s ? s : "");
+      st = table.setString (settings, o, s ? s : "");
       break;
     }
     case mk::OptionType::kEnum:
-      st = table.setInt (settings, o.name, g_value_get_enum (value));
+      st = table.setInteger (settings, o, g_value_get_enum (value));
       break;
     case mk::OptionType::kFlags:
-      st = table.setUint (settings, o.name, g_value_get_flags (value));
+      st = table.setInteger (settings, o, g_value_get_flags (value));
       break;
   }
   if (!st) {
@@ -209,12 +220,13 @@ gboolean
 gst_mk_options_get_property (const mk::OptionTable &table, const void *settings,
     guint first_prop_id, guint prop_id, GValue *value)
 {
-  const guint index = prop_id - first_prop_id;
-  if (prop_id < first_prop_id || index >= table.size ())
+  const mk::Option *option =
+      gst_mk_options_lookup (table, first_prop_id, prop_id);
+  if (!option)
     return FALSE;
 
   /* Option::load writes the option type's value type (see core/options.h). */
-  const mk::Option &o = table[index];
+  const mk::Option &o = *option;
   switch (o.type) {
     case mk::OptionType::kBool: {
       bool v = false;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mk::OptionTable -> GObject properties. An element declares its options once, as a table in
  * lib/, and this bridge turns each option into a GParamSpec (name, nick, blurb, range, default,
- * enum/flags GTypes) and routes set_property/get_property through the table, so gst-inspect-1.0
- * and gst-launch-1.0 see ordinary properties. C++ only (takes an mk::OptionTable). */
+ * enum/flags GTypes) and routes set_property/get_property through the table (by option, never
+ * by name), so gst-inspect-1.0 and gst-launch-1.0 see ordinary properties. C++ only (takes an
+ * mk::OptionTable). */
 #pragma once
 
 #include <gst/gst.h>
@@ -19,6 +20,12 @@
  * mk::OptionTable::validate) is logged as an error and installs nothing. */
 void gst_mk_options_install_properties (
     GObjectClass *klass, const mk::OptionTable &table, guint first_prop_id);
+
+/* The option behind property id prop_id (installed with first_prop_id), or NULL when prop_id is
+ * not one of the table's. An element reads its flags (kOptionMutablePlaying...) to know whether
+ * a change may reach a running stream. */
+const mk::Option *gst_mk_options_lookup (
+    const mk::OptionTable &table, guint first_prop_id, guint prop_id);
 
 /* For set_property / get_property: FALSE when prop_id is not one of the table's, so the element
  * handles its own properties (or warns about an invalid id) after these return FALSE.

@@ -550,67 +550,115 @@ Result<const Option *> lookup(const OptionTable &table, std::string_view name, b
   return Status(Errc::kNotFound, "unknown option " + quoted(name) + " (known: " + known + ")");
 }
 
-Status setInteger(const OptionTable &table, void *settings, std::string_view name, int64_t v) {
-  auto o = lookup(table, name, true);
-  if (!o) return o.status();
-  const Option &opt = **o;
-  if (!isIntegerType(opt.type)) return typeMismatch(opt, "an integer");
-  Status st = checkInteger(opt, v, std::to_string(v));
-  if (!st) return st;
-  Pending p;
-  p.i = v;
-  commit(opt, settings, p);
+Status writable(const Option &o) {
+  if (o.flags & kOptionReadOnly)
+    return Status(Errc::kInvalidArgument, "option " + quoted(o.name) + " is read-only");
+  return Status::ok();
+}
+
+// The checks of a set, without storing: shared by the setters and check().
+Status checkDouble(const Option &o, double value) {
+  if (std::isnan(value))
+    return Status(Errc::kInvalidArgument, prefix(o) + "expected a number, got nan");
+  if (value < o.double_min || value > o.double_max)
+    return Status(Errc::kOutOfRange, prefix(o) + "value " + formatDouble(value) +
+                                         " out of range [" + formatDouble(o.double_min) + ", " +
+                                         formatDouble(o.double_max) + "]");
   return Status::ok();
 }
 
 }  // namespace
 
-Status OptionTable::setBool(void *settings, std::string_view name, bool value) const {
-  auto o = lookup(*this, name, true);
-  if (!o) return o.status();
-  if ((*o)->type != OptionType::kBool) return typeMismatch(**o, "a boolean");
+Status OptionTable::setBool(void *settings, const Option &o, bool value) const {
+  if (Status st = writable(o); !st) return st;
+  if (o.type != OptionType::kBool) return typeMismatch(o, "a boolean");
   Pending p;
   p.i = value ? 1 : 0;
-  commit(**o, settings, p);
+  commit(o, settings, p);
   return Status::ok();
 }
 
+Status OptionTable::setInteger(void *settings, const Option &o, int64_t value) const {
+  if (Status st = writable(o); !st) return st;
+  if (!isIntegerType(o.type)) return typeMismatch(o, "an integer");
+  Status st = checkInteger(o, value, std::to_string(value));
+  if (!st) return st;
+  Pending p;
+  p.i = value;
+  commit(o, settings, p);
+  return Status::ok();
+}
+
+Status OptionTable::setDouble(void *settings, const Option &o, double value) const {
+  if (Status st = writable(o); !st) return st;
+  if (o.type != OptionType::kDouble) return typeMismatch(o, "a number");
+  if (Status st = checkDouble(o, value); !st) return st;
+  Pending p;
+  p.d = value;
+  commit(o, settings, p);
+  return Status::ok();
+}
+
+Status OptionTable::setString(void *settings, const Option &o, std::string_view value) const {
+  if (Status st = writable(o); !st) return st;
+  if (o.type != OptionType::kString) return typeMismatch(o, "a string");
+  Pending p;
+  p.s.assign(value.data(), value.size());
+  commit(o, settings, p);
+  return Status::ok();
+}
+
+Status OptionTable::setBool(void *settings, std::string_view name, bool value) const {
+  auto o = lookup(*this, name, true);
+  return o ? setBool(settings, **o, value) : o.status();
+}
+
 Status OptionTable::setInt(void *settings, std::string_view name, int value) const {
-  return setInteger(*this, settings, name, value);
+  auto o = lookup(*this, name, true);
+  return o ? setInteger(settings, **o, value) : o.status();
 }
 
 Status OptionTable::setInt64(void *settings, std::string_view name, int64_t value) const {
-  return setInteger(*this, settings, name, value);
+  auto o = lookup(*this, name, true);
+  return o ? setInteger(settings, **o, value) : o.status();
 }
 
 Status OptionTable::setUint(void *settings, std::string_view name, unsigned value) const {
-  return setInteger(*this, settings, name, value);
+  auto o = lookup(*this, name, true);
+  return o ? setInteger(settings, **o, value) : o.status();
 }
 
 Status OptionTable::setDouble(void *settings, std::string_view name, double value) const {
   auto o = lookup(*this, name, true);
-  if (!o) return o.status();
-  const Option &opt = **o;
-  if (opt.type != OptionType::kDouble) return typeMismatch(opt, "a number");
-  if (std::isnan(value))
-    return Status(Errc::kInvalidArgument, prefix(opt) + "expected a number, got nan");
-  if (value < opt.double_min || value > opt.double_max)
-    return Status(Errc::kOutOfRange, prefix(opt) + "value " + formatDouble(value) +
-                                         " out of range [" + formatDouble(opt.double_min) + ", " +
-                                         formatDouble(opt.double_max) + "]");
-  Pending p;
-  p.d = value;
-  commit(opt, settings, p);
-  return Status::ok();
+  return o ? setDouble(settings, **o, value) : o.status();
 }
 
 Status OptionTable::setString(void *settings, std::string_view name, std::string_view value) const {
   auto o = lookup(*this, name, true);
-  if (!o) return o.status();
-  if ((*o)->type != OptionType::kString) return typeMismatch(**o, "a string");
-  Pending p;
-  p.s.assign(value.data(), value.size());
-  commit(**o, settings, p);
+  return o ? setString(settings, **o, value) : o.status();
+}
+
+Status OptionTable::check(const void *settings) const {
+  for (const Option &o : *this) {
+    Status st;
+    switch (o.type) {
+      case OptionType::kBool:
+      case OptionType::kString:
+        break;
+      case OptionType::kDouble: {
+        double v = 0;
+        o.load(settings, &v);
+        st = checkDouble(o, v);
+        break;
+      }
+      default: {
+        const int64_t v = loadInteger(o, settings);
+        st = checkInteger(o, v, std::to_string(v));
+        break;
+      }
+    }
+    if (!st) return st;
+  }
   return Status::ok();
 }
 

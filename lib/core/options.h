@@ -233,8 +233,16 @@ class OptionTable {
   // among the constants, flag values in 32 bits). Tests call it once per table.
   [[nodiscard]] Status validate() const;
 
-  // Writes every option's default, read-only ones included.
+  // Writes every option's default, read-only ones included. The table is the only place a
+  // default is stated: a settings struct's default constructor calls this instead of giving its
+  // members initialisers (see gif/settings.h).
   void setDefaults(void *settings) const noexcept;
+
+  // Checks every option's current value as a set would (range, enum constant, known flag bits)
+  // and returns the first failure, with the same message a set of that value gives. Components
+  // call it on a settings struct filled by hand before using it, so that the table's ranges are
+  // the only ones; their own checks keep only rules between options.
+  [[nodiscard]] Status check(const void *settings) const;
 
   // Typed sets. The integer setters accept int, int64, uint, enum (the value must be a constant)
   // and flags (the bits must be known) options; the others only their own type.
@@ -244,6 +252,13 @@ class OptionTable {
   Status setUint(void *settings, std::string_view name, unsigned value) const;
   Status setDouble(void *settings, std::string_view name, double value) const;
   Status setString(void *settings, std::string_view name, std::string_view value) const;
+
+  // The same by option (one of this table's, e.g. found by find() or by index): no name lookup.
+  // setInteger takes any integer-kind option (int, int64, uint, enum, flags).
+  Status setBool(void *settings, const Option &option, bool value) const;
+  Status setInteger(void *settings, const Option &option, int64_t value) const;
+  Status setDouble(void *settings, const Option &option, double value) const;
+  Status setString(void *settings, const Option &option, std::string_view value) const;
 
   // Typed gets. getInt reads int and enum options, getUint uint and flags, getInt64 any integer
   // option; the others only their own type.

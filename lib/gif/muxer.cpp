@@ -53,6 +53,10 @@ const OptionTable &muxOptions() noexcept {
   return kMuxTable;
 }
 
+MuxSettings::MuxSettings() noexcept {
+  muxOptions().setDefaults(this);
+}
+
 int resolveLoopCount(int property, int stream_loop, bool have_stream) noexcept {
   if (property >= kLoopNone) return property > kMaxLoopCount ? kMaxLoopCount : property;
   if (!have_stream) return 0;

@@ -19,11 +19,14 @@ namespace mk::gif {
 inline constexpr int kLoopFromCaps = -2;  // loop-count: use the stream's (caps) loop count
 inline constexpr int kLoopNone = -1;      // no loop extension: the animation plays once
 
+// The members have no initialisers: muxOptions() states the defaults and ranges, once.
 struct MuxSettings {
-  int loop_count = kLoopFromCaps;  // -2 from caps, -1 none, 0 forever, N repeats
-  int final_delay = -1;            // cs for the last frame; -1 keeps its own
-  int background_index = -1;       // the screen's background colour index; -1 keeps the header's
-  std::string comment;             // written before the stream's comments; "" = none
+  MuxSettings() noexcept;  // muxOptions()' defaults
+
+  int loop_count;        // -2 from caps, -1 none, 0 forever, N repeats
+  int final_delay;       // cs for the last frame; -1 keeps its own
+  int background_index;  // the screen's background colour index; -1 keeps the header's
+  std::string comment;   // written before the stream's comments; "" = none
 };
 
 const OptionTable &muxOptions() noexcept;

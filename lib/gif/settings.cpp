@@ -60,4 +60,12 @@ const OptionTable &decodeOptions() noexcept {
   return kDecodeTable;
 }
 
+DemuxSettings::DemuxSettings() noexcept {
+  demuxOptions().setDefaults(this);
+}
+
+DecodeSettings::DecodeSettings() noexcept {
+  decodeOptions().setDefaults(this);
+}
+
 }  // namespace mk::gif

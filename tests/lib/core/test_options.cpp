@@ -457,6 +457,70 @@ START_TEST(test_round_trip) {
 }
 END_TEST
 
+START_TEST(test_check) {
+  // check() reads a struct filled by hand and gives the message a set of the same value gives.
+  Settings s = defaults();
+  ck_assert(kTable.check(&s).isOk());
+  s.colors = 257;
+  assertError(kTable.check(&s), mk::Errc::kOutOfRange,
+              "option 'colors': value 257 out of range [2, 256]");
+  assertError(kTable.setInt(&s, "colors", 257), mk::Errc::kOutOfRange,
+              "option 'colors': value 257 out of range [2, 256]");
+  s = defaults();
+  s.gamma = 0.05;
+  assertError(kTable.check(&s), mk::Errc::kOutOfRange,
+              "option 'gamma': value 0.05 out of range [0.1, 10]");
+  s.gamma = std::nan("");
+  assertError(kTable.check(&s), mk::Errc::kInvalidArgument,
+              "option 'gamma': expected a number, got nan");
+  s = defaults();
+  s.dither = static_cast<Dither>(7);
+  assertError(kTable.check(&s), mk::Errc::kOutOfRange,
+              "option 'dither': value 7 is not one of none (0), bayer (1), floyd-steinberg (2)");
+  s = defaults();
+  s.features = 8;
+  assertContains(kTable.check(&s), "option 'features': value 8 has bits outside");
+  s = defaults();
+  s.quality = 101;
+  assertError(kTable.check(&s), mk::Errc::kOutOfRange,
+              "option 'quality': value 101 out of range [0, 100]");
+  // Read-only options are checked too: their range is a fact like any other.
+  s = defaults();
+  s.version = 101;
+  assertError(kTable.check(&s), mk::Errc::kOutOfRange,
+              "option 'version': value 101 out of range [0, 100]");
+  // The first failing option in table order is reported.
+  s = defaults();
+  s.quality = 200;
+  s.colors = 1;
+  assertContains(kTable.check(&s), "option 'colors'");
+}
+END_TEST
+
+START_TEST(test_set_by_option) {
+  // The by-option setters are the by-name ones without the lookup: same checks, same texts.
+  Settings s = defaults();
+  const mk::Option &colors = *kTable.find("colors");
+  ck_assert(kTable.setInteger(&s, colors, 64).isOk());
+  ck_assert_int_eq(s.colors, 64);
+  assertError(kTable.setInteger(&s, colors, 1), mk::Errc::kOutOfRange,
+              "option 'colors': value 1 out of range [2, 256]");
+  ck_assert_int_eq(s.colors, 64);
+  assertError(kTable.setInteger(&s, *kTable.find("version"), 5), mk::Errc::kInvalidArgument,
+              "option 'version' is read-only");
+  assertError(kTable.setBool(&s, colors, true), mk::Errc::kInvalidArgument,
+              "option 'colors': is int and cannot be used as a boolean");
+  assertError(kTable.setDouble(&s, *kTable.find("gamma"), 11), mk::Errc::kOutOfRange,
+              "option 'gamma': value 11 out of range [0.1, 10]");
+  ck_assert(kTable.setString(&s, *kTable.find("comment"), "x").isOk());
+  ck_assert_str_eq(s.comment.c_str(), "x");
+  assertError(kTable.setInteger(&s, *kTable.find("dither"), 3), mk::Errc::kOutOfRange,
+              "option 'dither': value 3 is not one of none (0), bayer (1), floyd-steinberg (2)");
+  ck_assert(kTable.setInteger(&s, *kTable.find("features"), 5).isOk());
+  ck_assert_uint_eq(s.features, 5);
+}
+END_TEST
+
 START_TEST(test_describe) {
   std::string d = kTable.describe();
   ck_assert_msg(d.find("  colors <int>  Palette size in colours. [2, 256] (default '256')\n") !=
@@ -486,6 +550,8 @@ int main() {
   tcase_add_test(tc, test_unknown_and_read_only);
   tcase_add_test(tc, test_parse);
   tcase_add_test(tc, test_round_trip);
+  tcase_add_test(tc, test_check);
+  tcase_add_test(tc, test_set_by_option);
   tcase_add_test(tc, test_describe);
   suite_add_tcase(suite, tc);
   SRunner *runner = srunner_create(suite);
