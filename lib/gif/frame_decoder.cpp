@@ -108,9 +108,8 @@ void FrameDecoder::reset() noexcept {
   current_ = Where::kTransparent;
 }
 
-Status FrameDecoder::decodeFrame(const uint8_t *record, size_t size, uint8_t *out, size_t stride,
-                                 FrameReport *report) {
-  if (!configured_) return Status(Errc::kInvalidArgument, "decodeFrame() before setCodecData()");
+Status FrameDecoder::readRecord(const uint8_t *record, size_t size) {
+  if (!configured_) return Status(Errc::kInvalidArgument, "a frame before setCodecData()");
   reader_.resetBody(screen_);
   Status st = reader_.push(record, size);
   if (!st) return st;
@@ -118,8 +117,7 @@ Status FrameDecoder::decodeFrame(const uint8_t *record, size_t size, uint8_t *ou
   for (;;) {
     Result<Event> ev = reader_.next();
     if (!ev) return ev.status();
-    if (*ev == Event::kFrame)
-      return decodeParsed(reader_.frame(), reader_.eventData(), out, stride, report);
+    if (*ev == Event::kFrame) return Status::ok();
     if (*ev == Event::kEnd)
       return Status(Errc::kCorruptData,
                     "the buffer of " + std::to_string(size) + " bytes holds no image");
@@ -127,22 +125,18 @@ Status FrameDecoder::decodeFrame(const uint8_t *record, size_t size, uint8_t *ou
   }
 }
 
+Status FrameDecoder::decodeFrame(const uint8_t *record, size_t size, uint8_t *out, size_t stride,
+                                 FrameReport *report) {
+  Status st = readRecord(record, size);
+  if (!st) return st;
+  return decodeParsed(reader_.frame(), reader_.eventData(), out, stride, report);
+}
+
 Status FrameDecoder::decodeInto(const uint8_t *record, size_t size, const CanvasTarget &target,
                                 const CanvasView *source, FrameReport *report) {
-  if (!configured_) return Status(Errc::kInvalidArgument, "decodeInto() before setCodecData()");
-  reader_.resetBody(screen_);
-  Status st = reader_.push(record, size);
+  Status st = readRecord(record, size);
   if (!st) return st;
-  reader_.finish();
-  for (;;) {
-    Result<Event> ev = reader_.next();
-    if (!ev) return ev.status();
-    if (*ev == Event::kFrame)
-      return decodeParsedInto(reader_.frame(), reader_.eventData(), target, source, report);
-    if (*ev == Event::kEnd)
-      return Status(Errc::kCorruptData,
-                    "the buffer of " + std::to_string(size) + " bytes holds no image");
-  }
+  return decodeParsedInto(reader_.frame(), reader_.eventData(), target, source, report);
 }
 
 Status FrameDecoder::decodeParsed(const FrameInfo &info, const uint8_t *record, uint8_t *out,
@@ -178,7 +172,7 @@ Status FrameDecoder::decodeParsedInto(const FrameInfo &info, const uint8_t *reco
   FrameReport &rep = report ? *report : local;
   rep = FrameReport();
   rep.info = info;
-  if (!configured_) return Status(Errc::kInvalidArgument, "decodeFrame() before setCodecData()");
+  if (!configured_) return Status(Errc::kInvalidArgument, "a frame before setCodecData()");
   if (target.data && target.stride < minStride())
     return Status(Errc::kInvalidArgument, "output stride " + std::to_string(target.stride) +
                                               " is smaller than a row (" +
@@ -352,10 +346,15 @@ Status FrameDecoder::decodePixels(const FrameInfo &info, FrameReport &rep) {
   if (indexes_.size() < want) indexes_.resize(static_cast<size_t>(want));
   const uint64_t got = lzw_.decode(indexes_.data(), static_cast<size_t>(want));
   rep.pixels_decoded = got;
+  return pixelsStatus(info, rep);
+}
+
+Status FrameDecoder::pixelsStatus(const FrameInfo &info, const FrameReport &rep) const {
   if (lzw_.state() == LzwDecoder::State::kInvalidCode) return lzw_.error();
+  const uint64_t got = rep.pixels_decoded;
   const bool stopped_early = lzw_.state() != LzwDecoder::State::kRunning;
   if (stopped_early && got < rep.pixels_expected &&
-      (info.interlaced || got < uint64_t{w} * vis_end)) {
+      (info.interlaced || got < uint64_t{info.width} * compositor_.visibleRowEnd())) {
     // Too few pixels (end code or data ran out): shown with the rest of the canvas unchanged.
     return Status(Errc::kTruncated, "LZW data ended after " + std::to_string(got) + " of " +
                                         std::to_string(rep.pixels_expected) + " pixels");
@@ -401,15 +400,7 @@ Status FrameDecoder::decodeRowByRow(const FrameInfo &info, CanvasView canvas, Fr
     return k == w - cols;
   });
   rep.pixels_decoded = got;
-  if (lzw_.state() == LzwDecoder::State::kInvalidCode) return lzw_.error();
-  const bool stopped_early = lzw_.state() != LzwDecoder::State::kRunning;
-  if (stopped_early && got < rep.pixels_expected &&
-      (info.interlaced || got < uint64_t{w} * vis_end)) {
-    // Too few pixels (end code or data ran out): shown with the rest of the canvas unchanged.
-    return Status(Errc::kTruncated, "LZW data ended after " + std::to_string(got) + " of " +
-                                        std::to_string(rep.pixels_expected) + " pixels");
-  }
-  return Status::ok();
+  return pixelsStatus(info, rep);
 }
 
 }  // namespace mk::gif

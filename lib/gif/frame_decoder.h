@@ -113,7 +113,12 @@ class FrameDecoder {
   enum class Where : uint8_t { kTransparent, kOwn, kCaller };
   static constexpr unsigned kHistory = 16;  // frames whose changed rectangles are remembered
 
+  // Parses one frame record: then reader_.frame() and reader_.eventData() are the frame.
+  Status readRecord(const uint8_t *record, size_t size);
   Status decodePixels(const FrameInfo &info, FrameReport &rep);
+  // How the LZW data ended for the frame: ok, kCorruptData (a bad code) or kTruncated (visible
+  // pixels missing).
+  Status pixelsStatus(const FrameInfo &info, const FrameReport &rep) const;
   Status decodeRowByRow(const FrameInfo &info, CanvasView canvas, FrameReport &rep);
   // Brings `canvas` (holding canvas `holds`) to the canvas after the previous frame, except
   // inside `covered`, which this frame overwrites.

@@ -96,6 +96,28 @@ Decoded decodeFile(const std::vector<uint8_t> &file, PixelFormat fmt = PixelForm
   return d;
 }
 
+struct Record {
+  std::vector<uint8_t> bytes;
+  bool key = false;
+};
+
+void splitRecords(const std::vector<uint8_t> &file, std::vector<uint8_t> &codec,
+                  std::vector<Record> &records) {
+  mk::gif::Reader reader;
+  ck_assert(reader.push(file.data(), file.size()).isOk());
+  reader.finish();
+  for (;;) {
+    mk::Result<mk::gif::Event> ev = reader.next();
+    ck_assert(ev.isOk());
+    if (*ev == mk::gif::Event::kEnd) break;
+    if (*ev == mk::gif::Event::kHeader)
+      codec.assign(reader.eventData(), reader.eventData() + reader.eventSize());
+    if (*ev == mk::gif::Event::kFrame)
+      records.push_back(
+          {{reader.eventData(), reader.eventData() + reader.eventSize()}, reader.frame().key});
+  }
+}
+
 uint32_t px(const Decoded &d, size_t frame, unsigned x, unsigned y) {
   const uint8_t *p = d.canvases[frame].data() + (size_t{y} * d.width + x) * 4;
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
@@ -328,21 +350,14 @@ START_TEST(test_record_buffers_reset_and_no_steady_allocation) {
   }
   b.trailer();
   Decoded whole = decodeFile(b.bytes);
-  mk::gif::Reader reader;
-  ck_assert(reader.push(b.bytes.data(), b.bytes.size()).isOk());
-  std::vector<std::vector<uint8_t>> records;
   std::vector<uint8_t> codec;
+  std::vector<Record> recs;
+  splitRecords(b.bytes, codec, recs);
+  std::vector<std::vector<uint8_t>> records;
   std::vector<bool> keys;
-  for (;;) {
-    mk::Result<mk::gif::Event> ev = reader.next();
-    ck_assert(ev.isOk());
-    if (*ev == mk::gif::Event::kEnd) break;
-    if (*ev == mk::gif::Event::kHeader)
-      codec.assign(reader.eventData(), reader.eventData() + reader.eventSize());
-    if (*ev == mk::gif::Event::kFrame) {
-      records.emplace_back(reader.eventData(), reader.eventData() + reader.eventSize());
-      keys.push_back(reader.frame().key);
-    }
+  for (Record &r : recs) {
+    records.push_back(r.bytes);
+    keys.push_back(r.key);
   }
   ck_assert_uint_eq(records.size(), 40);
   FrameDecoder dec;
@@ -488,28 +503,6 @@ Animation randomAnimation(unsigned w, unsigned h, unsigned count, unsigned seed)
   }
   a.bytes = b.trailer().bytes;
   return a;
-}
-
-struct Record {
-  std::vector<uint8_t> bytes;
-  bool key = false;
-};
-
-void splitRecords(const std::vector<uint8_t> &file, std::vector<uint8_t> &codec,
-                  std::vector<Record> &records) {
-  mk::gif::Reader reader;
-  ck_assert(reader.push(file.data(), file.size()).isOk());
-  reader.finish();
-  for (;;) {
-    mk::Result<mk::gif::Event> ev = reader.next();
-    ck_assert(ev.isOk());
-    if (*ev == mk::gif::Event::kEnd) break;
-    if (*ev == mk::gif::Event::kHeader)
-      codec.assign(reader.eventData(), reader.eventData() + reader.eventSize());
-    if (*ev == mk::gif::Event::kFrame)
-      records.push_back(
-          {{reader.eventData(), reader.eventData() + reader.eventSize()}, reader.frame().key});
-  }
 }
 
 // `rgba` in `format`, as gifdec writes it (transparent: the background colour without alpha).
@@ -665,56 +658,45 @@ START_TEST(test_decode_into_copies_only_changes) {
   std::vector<uint8_t> m0(8 * 8 * 4), m1(8 * 8 * 4);
   using mk::gif::CanvasUpdate;
   mk::gif::FrameReport rep;
+  // Frame f into `into` (holding canvas `holds`), the canvas being in `from` (null: nowhere).
+  const auto decode = [&](FrameDecoder &d, size_t f, std::vector<uint8_t> &into, uint64_t holds,
+                          std::vector<uint8_t> *from) {
+    const mk::gif::CanvasView src{from ? from->data() : nullptr, 32};
+    return d.decodeInto(records[f].bytes.data(), records[f].bytes.size(), {into.data(), 32, holds},
+                        from ? &src : nullptr, &rep);
+  };
   // 0 into unknown memory: it covers everything, nothing to copy.
-  ck_assert(dec.decodeInto(records[0].bytes.data(), records[0].bytes.size(), {m0.data(), 32, 0},
-                           nullptr, &rep)
-                .isOk());
+  ck_assert(decode(dec, 0, m0, 0, nullptr).isOk());
   ck_assert(rep.update == CanvasUpdate::kOverwritten);
   ck_assert_uint_eq(rep.bytes_copied, 0);
   const uint64_t id0 = rep.canvas_id;
   // 1 into unknown memory: the whole canvas is copied (it has transparent pixels).
-  mk::gif::CanvasView src{m0.data(), 32};
-  ck_assert(dec.decodeInto(records[1].bytes.data(), records[1].bytes.size(), {m1.data(), 32, 0},
-                           &src, &rep)
-                .isOk());
+  ck_assert(decode(dec, 1, m1, 0, &m0).isOk());
   ck_assert(rep.update == CanvasUpdate::kCopied);
   ck_assert_uint_eq(rep.bytes_copied, 64 * 4);
   const uint64_t id1 = rep.canvas_id;
   // 2 into m0, which holds canvas 0: only frame 1's 2x2 rectangle is copied.
-  src = {m1.data(), 32};
-  ck_assert(dec.decodeInto(records[2].bytes.data(), records[2].bytes.size(), {m0.data(), 32, id0},
-                           &src, &rep)
-                .isOk());
+  ck_assert(decode(dec, 2, m0, id0, &m1).isOk());
   ck_assert(rep.update == CanvasUpdate::kUpdated);
   ck_assert_uint_eq(rep.bytes_copied, 4 * 4);
   const uint64_t id2 = rep.canvas_id;
   // 3 into m1 (canvas 1): frame 2's 3x3 and the clearing of it (the same rectangle), except
   // the row frame 3 covers with opaque pixels: 3x3 - 3x1 = 6 pixels.
-  src = {m0.data(), 32};
-  ck_assert(dec.decodeInto(records[3].bytes.data(), records[3].bytes.size(), {m1.data(), 32, id1},
-                           &src, &rep)
-                .isOk());
+  ck_assert(decode(dec, 3, m1, id1, &m0).isOk());
   ck_assert(rep.update == CanvasUpdate::kUpdated);
   ck_assert_uint_eq(rep.bytes_copied, 6 * 4);
   ck_assert_uint_ne(rep.canvas_id, id2);
   // The same record again into m1, which holds the latest canvas: in place.
   const uint64_t id3 = rep.canvas_id;
-  ck_assert(dec.decodeInto(records[3].bytes.data(), records[3].bytes.size(), {m1.data(), 32, id3},
-                           nullptr, &rep)
-                .isOk());
+  ck_assert(decode(dec, 3, m1, id3, nullptr).isOk());
   ck_assert(rep.update == CanvasUpdate::kInPlace);
   ck_assert_uint_eq(rep.bytes_copied, 0);
   // Caller memory holds the canvas: a target that does not, without a source, is refused.
-  ck_assert(dec.decodeInto(records[3].bytes.data(), records[3].bytes.size(), {m0.data(), 32, id2},
-                           nullptr, &rep)
-                .code() == mk::Errc::kInvalidArgument);
+  ck_assert(decode(dec, 3, m0, id2, nullptr).code() == mk::Errc::kInvalidArgument);
   // Ids of another decoder mean nothing here.
   FrameDecoder other;
   ck_assert(other.setCodecData(codec.data(), codec.size()).isOk());
-  ck_assert(other
-                .decodeInto(records[1].bytes.data(), records[1].bytes.size(), {m1.data(), 32, id3},
-                            nullptr, &rep)
-                .isOk());
+  ck_assert(decode(other, 1, m1, id3, nullptr).isOk());
   ck_assert(rep.update == CanvasUpdate::kCopied);
 }
 END_TEST
