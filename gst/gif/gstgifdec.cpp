@@ -81,6 +81,11 @@ struct GifDecState
   std::atomic<guint64> frames_copied{0};
   std::atomic<guint64> frames_direct{0};
   std::atomic<guint64> bytes_copied{0};
+  /* Damaged frames: the first is posted as a warning, the others are counted and summed up in
+   * one warning at the end of the stream. */
+  bool damage_reported = false;
+  guint64 damaged_unreported = 0;
+  bool no_buffers_said = false; /* GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS was posted */
 };
 
 struct _GstGifDec
@@ -102,6 +107,7 @@ static void gst_gif_dec_get_property (
 static gboolean gst_gif_dec_start (GstVideoDecoder *dec);
 static gboolean gst_gif_dec_stop (GstVideoDecoder *dec);
 static gboolean gst_gif_dec_flush (GstVideoDecoder *dec);
+static GstFlowReturn gst_gif_dec_finish (GstVideoDecoder *dec);
 static gboolean gst_gif_dec_set_format (
     GstVideoDecoder *dec, GstVideoCodecState *state);
 static GstFlowReturn gst_gif_dec_handle_frame (
@@ -142,6 +148,7 @@ gst_gif_dec_class_init (GstGifDecClass *klass)
   dec_class->start = GST_DEBUG_FUNCPTR (gst_gif_dec_start);
   dec_class->stop = GST_DEBUG_FUNCPTR (gst_gif_dec_stop);
   dec_class->flush = GST_DEBUG_FUNCPTR (gst_gif_dec_flush);
+  dec_class->finish = GST_DEBUG_FUNCPTR (gst_gif_dec_finish);
   dec_class->set_format = GST_DEBUG_FUNCPTR (gst_gif_dec_set_format);
   dec_class->handle_frame = GST_DEBUG_FUNCPTR (gst_gif_dec_handle_frame);
   dec_class->decide_allocation =
@@ -173,6 +180,9 @@ gst_gif_dec_start (GstVideoDecoder *dec)
 {
   GstGifDec *self = GST_GIF_DEC (dec);
   self->state->need_reset = true;
+  self->state->damage_reported = false;
+  self->state->damaged_unreported = 0;
+  self->state->no_buffers_said = false;
   return TRUE;
 }
 
@@ -192,6 +202,22 @@ gst_gif_dec_flush (GstVideoDecoder *dec)
   GstGifDec *self = GST_GIF_DEC (dec);
   self->state->need_reset = true;
   return TRUE;
+}
+
+/* End of stream: the damaged frames that were only counted, in one warning. */
+static GstFlowReturn
+gst_gif_dec_finish (GstVideoDecoder *dec)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  GifDecState *st = self->state;
+  if (st->damaged_unreported > 0)
+    GST_MK_POST (self,
+        gst_gif_message (
+            GST_GIF_MSG_DEC_DAMAGED_FRAMES, st->damaged_unreported + 1),
+        ("the first was reported on its own"));
+  st->damage_reported = false;
+  st->damaged_unreported = 0;
+  return GST_FLOW_OK;
 }
 
 static bool
@@ -320,7 +346,11 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
 
   /* ERRORS */
 bad_codec_data : {
-  if (status.code () == mk::Errc::kUnsupported)
+  if (status.code () == mk::Errc::kNoMemory)
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_DEC_NO_MEMORY, status.message ()),
+        ("setting up the canvas"));
+  else if (status.code () == mk::Errc::kUnsupported)
     GST_MK_POST (self,
         gst_gif_message (GST_GIF_MSG_DEC_TOO_LARGE, status.message ()),
         ("raise the max-canvas-pixels property to accept it"));
@@ -504,6 +534,22 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
     if (ret != GST_FLOW_OK) {
       gst_buffer_unmap (frame->input_buffer, &in);
       gst_video_decoder_drop_frame (dec, frame);
+      /* The pool could not grow (downstream holds every buffer it has, and memory for
+       * another canvas is not there): an error nobody else posts. */
+      if (ret == GST_FLOW_ERROR && !st->no_buffers_said) {
+        GstVideoCodecState *out_state =
+            gst_video_decoder_get_output_state (dec);
+        gchar *what = g_strdup_printf ("%" G_GSIZE_FORMAT
+                                       " bytes each, one more than downstream "
+                                       "gave back",
+            GST_VIDEO_INFO_SIZE (&out_state->info));
+        gst_video_codec_state_unref (out_state);
+        st->no_buffers_said = true;
+        GST_MK_POST (self,
+            gst_gif_message (GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, what),
+            ("the output buffer pool could not give a buffer"));
+        g_free (what);
+      }
       return ret;
     }
     GstMemory *out_mem = reusable_memory (frame->output_buffer);
@@ -542,13 +588,26 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
   }
   gst_buffer_unmap (frame->input_buffer, &in);
 
+  if (status.code () == mk::Errc::kNoMemory) {
+    gst_video_decoder_drop_frame (dec, frame);
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_DEC_NO_MEMORY, status.message ()),
+        ("decoding a frame"));
+    return GST_FLOW_ERROR;
+  }
   if (!status) {
     /* Drawn as far as the data went (damaged LZW), or nothing written at all (a buffer
-     * holding no image): only the former may go out. */
+     * holding no image): only the former may go out. A file may damage every frame: past the
+     * first, the warnings are counted, not posted (the errors past max-errors still are). */
     bool drawn = report.update != mk::gif::CanvasUpdate::kNone;
-    GST_MK_DECODER_ERROR (self, 1,
+    bool warn = !st->damage_reported;
+    st->damage_reported = true;
+    if (!warn)
+      st->damaged_unreported++;
+    GST_MK_DECODER_ERROR_FULL (self, 1,
         gst_gif_message (GST_GIF_MSG_DEC_DAMAGED_FRAME),
-        ("frame %u: %s", report.info.index, status.message ().c_str ()), ret);
+        ("frame %u: %s", report.info.index, status.message ().c_str ()), warn,
+        ret);
     if (ret != GST_FLOW_OK || !drawn || !output) {
       gst_video_decoder_drop_frame (dec, frame);
       return ret;
@@ -581,9 +640,11 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
   GstVideoInfo info;
   if (caps && gst_video_info_from_caps (&info, caps)) {
     if (gst_query_get_n_allocation_pools (query) == 0) {
-      /* Downstream offers no pool: use ours, backed by an mk::BufferPool. */
+      /* Downstream offers no pool: use ours, backed by an mk::BufferPool. One canvas is
+       * allocated up front (more only while downstream holds buffers), one canvas less than two
+       * for a sink that releases each buffer at once (8192x4096: 128 MiB). */
       pool = gst_gif_dec_new_pool ();
-      gst_query_add_allocation_pool (query, pool, (guint)info.size, 2, 0);
+      gst_query_add_allocation_pool (query, pool, (guint)info.size, 1, 0);
       gst_object_unref (pool);
     } else {
       /* A plain system-memory pool (a video filter's proposal) brings nothing ours lacks, and
@@ -594,7 +655,7 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
         gst_object_unref (pool);
         pool = gst_gif_dec_new_pool ();
         gst_query_set_nth_allocation_pool (
-            query, 0, pool, MAX (size, (guint)info.size), MAX (min, 2u), max);
+            query, 0, pool, MAX (size, (guint)info.size), min, max);
       }
       g_clear_object (&pool);
     }
@@ -604,14 +665,25 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
     return FALSE;
 
   gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
-  if (pool) {
-    GstStructure *config = gst_buffer_pool_get_config (pool);
-    if (gst_query_find_allocation_meta (
-            query, GST_VIDEO_META_API_TYPE, nullptr))
-      gst_buffer_pool_config_add_option (
-          config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-    gst_buffer_pool_set_config (pool, config);
-    gst_object_unref (pool);
+  if (!pool)
+    return TRUE;
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+  if (gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE, nullptr))
+    gst_buffer_pool_config_add_option (
+        config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_set_config (pool, config);
+  /* GstVideoDecoder 1.22 activates the pool without looking at the result: a pool that cannot
+   * start (its first buffers cannot be allocated) would answer every frame with FLUSHING, and
+   * the pipeline would wait for ever. Start it here, where a failure can be said. */
+  gboolean active = gst_buffer_pool_set_active (pool, TRUE);
+  gst_object_unref (pool);
+  if (!active) {
+    GST_GIF_DEC (dec)->state->no_buffers_said = true;
+    gchar *what = g_strdup_printf ("%u bytes each, %u at the start", size, min);
+    GST_MK_POST (dec, gst_gif_message (GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, what),
+        ("the output buffer pool did not start"));
+    g_free (what);
+    return FALSE;
   }
   return TRUE;
 }

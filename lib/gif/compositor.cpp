@@ -3,6 +3,7 @@
 
 #include <cinttypes>
 #include <cstring>
+#include <new>
 #include <string>
 
 namespace mk::gif {
@@ -127,7 +128,7 @@ Rect Compositor::disposalRect() const noexcept {
   return Rect();
 }
 
-void Compositor::applyDisposal(CanvasView canvas) {
+Status Compositor::applyDisposal(CanvasView canvas) {
   // The previous frame's disposal happens now, just before this frame is drawn.
   if (pending_) {
     if (pending_disposal_ == Disposal::kRestoreBackground) {
@@ -146,12 +147,22 @@ void Compositor::applyDisposal(CanvasView canvas) {
   if (disposalRestoresPrevious(disposal_) && !frame_.empty()) {
     const Rect &r = frame_;
     const size_t row = size_t{r.x1 - r.x0} * bpp_;
-    saved_.resize(row * (r.y1 - r.y0));  // bounded by the canvas size
+    const size_t bytes = row * (r.y1 - r.y0);  // bounded by the canvas size
+    try {
+      saved_.resize(bytes);
+    } catch (const std::bad_alloc &) {
+      // Nothing of the frame is drawn; the canvas stays as the previous disposal left it.
+      frame_ = Rect{frame_.x0, frame_.y0, frame_.x0, frame_.y0};
+      vis_row_end_ = 0;
+      return Status(Errc::kNoMemory, "no memory to keep the " + std::to_string(bytes) +
+                                         " bytes under a restore-previous frame");
+    }
     for (unsigned y = r.y0; y < r.y1; y++)
       std::memcpy(saved_.data() + (y - r.y0) * row,
                   canvas.data + y * canvas.stride + size_t{r.x0} * bpp_, row);
     saved_valid_ = true;
   }
+  return Status::ok();
 }
 
 namespace {

@@ -62,8 +62,9 @@ class Compositor {
   Rect disposalRect() const noexcept;
   Rect frameRect() const noexcept { return frame_; }
   // On `canvas`, which holds the canvas after the previous frame: applies that frame's disposal
-  // and saves what this frame's restore-previous will need.
-  void applyDisposal(CanvasView canvas);
+  // and saves what this frame's restore-previous will need. kNoMemory when that cannot be
+  // allocated: the frame then draws nothing (its rectangle becomes empty).
+  Status applyDisposal(CanvasView canvas);
   // Draws `count` indexes as the start of frame row `row` (display order, 0 = frame top).
   void drawRow(CanvasView canvas, unsigned row, const uint8_t *indexes,
                unsigned count) const noexcept;

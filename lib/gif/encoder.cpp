@@ -23,14 +23,7 @@ constexpr size_t kErrorSamples = 16384;
 }  // namespace
 
 Status Encoder::checkSettings(const EncoderSettings &s) {
-  if (s.colors < 2 || s.colors > 256) return outOfRange("colors", s.colors, 2, 256);
-  if (s.dither_scale < 0 || s.dither_scale > 5)
-    return outOfRange("dither-scale", s.dither_scale, 0, 5);
-  if (s.alpha_threshold < 0 || s.alpha_threshold > 255)
-    return outOfRange("alpha-threshold", s.alpha_threshold, 0, 255);
-  if (s.speed < 1 || s.speed > 10) return outOfRange("speed", s.speed, 1, 10);
-  if (s.lossy < 0 || s.lossy > 200) return outOfRange("lossy", s.lossy, 0, 200);
-  return Status::ok();
+  return encoderOptions().check(&s);
 }
 
 Result<std::unique_ptr<Encoder>> Encoder::create(const EncoderConfig &config) {
@@ -172,6 +165,8 @@ Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delay_cs,
 Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t delay_cs,
                                           bool force_key, std::vector<uint8_t> &out) {
   const EncoderSettings &s = config_.settings;
+  const bool crop = (s.optimize & kOptimizeCrop) != 0;
+  const bool skip_unchanged = (s.optimize & kOptimizeTransparency) != 0;
   const PixelLayout l = layoutOf(config_.format);
   if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
   if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
@@ -198,15 +193,15 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   // disposal leaves a clear canvas for the next frame.
   const bool full_frame = key || (alpha_mode_ && !canvas_was_clear);
   FramePlan plan;
-  optimizer_.plan(cur_.data(), have_prev_ ? prev_.data() : nullptr, full_frame, s.optimize_crop,
-                  plan, mask_, work_);
+  optimizer_.plan(cur_.data(), have_prev_ ? prev_.data() : nullptr, full_frame, crop, plan, mask_,
+                  work_);
   const FrameRect rect = plan.rect;
   const size_t area = static_cast<size_t>(rect.width) * rect.height;
 
   // Transparency costs a palette slot: keep one when the input needs it or when pixels could be
   // skipped; whether skipping them pays is decided below by coding both ways.
   bool use_transparency =
-      plan.forced_transparent > 0 || (s.optimize_transparency && plan.optional_transparent > 0);
+      plan.forced_transparent > 0 || (skip_unchanged && plan.optional_transparent > 0);
 
   const ColorTable *table = nullptr;
   bool local = false;
@@ -217,7 +212,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
     // transparency may be used and the budget allows.
     bool exact = false;
     const bool reserve =
-        s.optimize_transparency || alpha_mode_ || l.a >= 0 || config_.format == PixelFormat::kRGB8P;
+        skip_unchanged || alpha_mode_ || l.a >= 0 || config_.format == PixelFormat::kRGB8P;
     buildPalette(work_, mask_, rect, plan.forced_transparent > 0 ? colors - 1 : colors, global_,
                  exact);
     if (!exact && reserve && plan.forced_transparent == 0 && global_.size >= colors)
@@ -237,14 +232,14 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
       use_transparency = false;  // the skippable pixels get coded plainly instead
       global_usable = true;
     }
-    if (global_usable && s.scope != PaletteScope::kPerFrame) {
+    if (global_usable && s.palette != PaletteScope::kPerFrame) {
       double err = mappingError(work_, mask_, global_, lossless);
       if (!lossless) {
-        const double limit = s.scope == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
-                                                              : 1.5 * global_error_ + 20.0;
+        const double limit = s.palette == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
+                                                                : 1.5 * global_error_ + 20.0;
         if (err > limit) {
           global_usable = false;
-        } else if (global_error_ == 0 || s.scope == PaletteScope::kAuto) {
+        } else if (global_error_ == 0 || s.palette == PaletteScope::kAuto) {
           // Few-colour content (the global palette was exact): stay lossless when the frame's
           // own colours fit a local palette.
           exact_.reset();
@@ -253,7 +248,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
             global_usable = false;
         }
       }
-    } else if (s.scope == PaletteScope::kPerFrame) {
+    } else if (s.palette == PaletteScope::kPerFrame) {
       global_usable = false;
     }
     if (global_usable) {

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "gif/color_table.h"
 #include "gif/dither.h"
+#include "gif/encoder_options.h"
 #include "gif/lzw_encoder.h"
 #include "gif/optimizer.h"
 #include "gif/pixel_format.h"
@@ -21,25 +22,6 @@
 #include "gif/writer.h"
 
 namespace mk::gif {
-
-enum class PaletteScope {
-  kGlobal,    // one palette from the first frame; a local one only when a frame would look bad
-  kPerFrame,  // every frame its own palette (the first one's is the global palette)
-  kAuto,      // the global palette while it serves, a local one on scene changes
-};
-
-struct EncoderSettings {
-  int colors = 256;  // 2..256 palette entries (incl. the transparent one)
-  DitherMode dither = DitherMode::kSierraLite;  // FFmpeg paletteuse's default kernel
-  int dither_scale = 2;                         // 0..5, Bayer only; 0 = strongest pattern
-  PaletteScope scope = PaletteScope::kAuto;
-  bool optimize_crop = true;  // code only the changed rectangle
-  bool optimize_transparency =
-      true;                   // unchanged pixels may be transparent (when that codes smaller)
-  int alpha_threshold = 128;  // 0..255: alpha below it = transparent
-  int speed = 4;              // 1 (best) .. 10 (fastest)
-  int lossy = 0;              // 0 = off, 1..200: LZW may swap colours lossy/4 apart
-};
 
 struct EncoderConfig {
   int width = 0, height = 0;  // 1..65535 each
@@ -64,7 +46,8 @@ struct EncodedFrame {
 
 class Encoder {
  public:
-  // Checks the configuration (ranges as in EncoderSettings) and allocates the frame buffers.
+  // Checks the configuration (the settings against encoderOptions(), as a set by name would) and
+  // allocates the frame buffers.
   [[nodiscard]] static Result<std::unique_ptr<Encoder>> create(const EncoderConfig &config);
   ~Encoder();
 
@@ -79,7 +62,8 @@ class Encoder {
   const std::vector<uint8_t> &codecData() const noexcept { return codec_data_; }
   const EncoderConfig &config() const noexcept { return config_; }
 
-  // Validates settings alone (the element can report a bad property before caps arrive).
+  // Checks settings alone (the element can report a bad property before caps arrive): the
+  // option table's ranges, then the rules between options.
   [[nodiscard]] static Status checkSettings(const EncoderSettings &settings);
 
  private:

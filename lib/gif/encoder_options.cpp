@@ -36,30 +36,30 @@ constexpr OptionConst kOptimizeConsts[] = {
 };
 
 constexpr Option kEncodeOptions[] = {
-    optInt<&EncodeOptions::colors>("colors", "Colors",
-                                   "Palette size in colours, the transparent slot included", 256, 2,
-                                   256, kOptionMutableReady),
-    optEnum<&EncodeOptions::dither>("dither", "Dither",
-                                    "How colours missing from the palette are approximated",
-                                    DitherMode::kSierraLite, kDitherConsts, kOptionMutableReady),
-    optInt<&EncodeOptions::dither_scale>(
+    optInt<&EncoderSettings::colors>("colors", "Colors",
+                                     "Palette size in colours, the transparent slot included", 256,
+                                     2, 256, kOptionMutableReady),
+    optEnum<&EncoderSettings::dither>("dither", "Dither",
+                                      "How colours missing from the palette are approximated",
+                                      DitherMode::kSierraLite, kDitherConsts, kOptionMutableReady),
+    optInt<&EncoderSettings::dither_scale>(
         "dither-scale", "Dither Scale",
         "Bayer pattern strength from 0 (strongest) to 5 (faintest); other modes ignore it", 2, 0, 5,
         kOptionMutableReady),
-    optEnum<&EncodeOptions::palette>("palette", "Palette",
-                                     "Which frames get their own colour table", PaletteScope::kAuto,
-                                     kPaletteConsts, kOptionMutableReady),
-    optFlags<&EncodeOptions::optimize>(
+    optEnum<&EncoderSettings::palette>("palette", "Palette",
+                                       "Which frames get their own colour table",
+                                       PaletteScope::kAuto, kPaletteConsts, kOptionMutableReady),
+    optFlags<&EncoderSettings::optimize>(
         "optimize", "Optimize", "Inter-frame size optimisations to apply",
         kOptimizeCrop | kOptimizeTransparency, kOptimizeConsts, kOptionMutableReady),
-    optInt<&EncodeOptions::alpha_threshold>(
+    optInt<&EncoderSettings::alpha_threshold>(
         "alpha-threshold", "Alpha Threshold",
         "Input pixels with alpha below this (0-255) become transparent", 128, 0, 255,
         kOptionMutableReady),
-    optInt<&EncodeOptions::speed>("speed", "Speed",
-                                  "Palette search effort from 1 (best colours) to 10 (fastest)", 4,
-                                  1, 10, kOptionMutableReady),
-    optInt<&EncodeOptions::lossy>(
+    optInt<&EncoderSettings::speed>("speed", "Speed",
+                                    "Palette search effort from 1 (best colours) to 10 (fastest)",
+                                    4, 1, 10, kOptionMutableReady),
+    optInt<&EncoderSettings::lossy>(
         "lossy", "Lossy",
         "Let LZW swap a pixel for a palette colour up to lossy/4 RGB units away to shorten codes "
         "(0 = exact)",
@@ -70,22 +70,12 @@ constexpr OptionTable kEncodeTable(kEncodeOptions);
 
 }  // namespace
 
-EncoderSettings EncodeOptions::encoderSettings() const noexcept {
-  EncoderSettings s;
-  s.colors = colors;
-  s.dither = dither;
-  s.dither_scale = dither_scale;
-  s.scope = palette;
-  s.optimize_crop = (optimize & kOptimizeCrop) != 0;
-  s.optimize_transparency = (optimize & kOptimizeTransparency) != 0;
-  s.alpha_threshold = alpha_threshold;
-  s.speed = speed;
-  s.lossy = lossy;
-  return s;
-}
-
 const OptionTable &encoderOptions() noexcept {
   return kEncodeTable;
+}
+
+EncoderSettings::EncoderSettings() noexcept {
+  encoderOptions().setDefaults(this);
 }
 
 }  // namespace mk::gif

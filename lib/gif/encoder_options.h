@@ -1,31 +1,38 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The gifenc element's settings as an option table: one flat struct whose members fit
-// mk::OptionTable (optimize is a flags word), turned into mk::gif::EncoderSettings when a stream
-// starts. Defaults and ranges are exactly EncoderSettings' (a test holds them equal).
+// The GIF encoder's settings and their option table: declared once here, shown by
+// gst-inspect-1.0 as gifenc's properties, checked by mk::OptionTable when set by name and by
+// Encoder::create when filled by hand. The table is the only place a default or a range is
+// stated: the members have no initialisers, the default constructor writes the table's defaults.
 #pragma once
 
 #include "core/options.h"
-#include "gif/encoder.h"
+#include "gif/dither.h"
 
 namespace mk::gif {
 
-// Bits of EncodeOptions::optimize.
+enum class PaletteScope {
+  kGlobal,    // one palette from the first frame; a local one only when a frame would look bad
+  kPerFrame,  // every frame its own palette (the first one's is the global palette)
+  kAuto,      // the global palette while it serves, a local one on scene changes
+};
+
+// Bits of EncoderSettings::optimize.
 enum OptimizeFlag : unsigned {
   kOptimizeCrop = 1u << 0,          // code only the rectangle that changed
   kOptimizeTransparency = 1u << 1,  // unchanged pixels may become transparent
 };
 
-struct EncodeOptions {
-  int colors = 256;
-  DitherMode dither = DitherMode::kSierraLite;
-  int dither_scale = 2;
-  PaletteScope palette = PaletteScope::kAuto;
-  unsigned optimize = kOptimizeCrop | kOptimizeTransparency;
-  int alpha_threshold = 128;
-  int speed = 4;
-  int lossy = 0;
+struct EncoderSettings {
+  EncoderSettings() noexcept;  // encoderOptions()' defaults
 
-  EncoderSettings encoderSettings() const noexcept;
+  int colors;  // palette entries, the transparent one included
+  DitherMode dither;
+  int dither_scale;  // Bayer only; 0 = strongest pattern
+  PaletteScope palette;
+  unsigned optimize;    // OptimizeFlag bits
+  int alpha_threshold;  // alpha below it = transparent
+  int speed;            // 1 = best palette .. fastest
+  int lossy;            // 0 = exact; LZW may swap colours lossy/4 apart
 };
 
 const OptionTable &encoderOptions() noexcept;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cinttypes>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "core/log.h"
@@ -111,7 +112,14 @@ void FrameDecoder::reset() noexcept {
 Status FrameDecoder::readRecord(const uint8_t *record, size_t size) {
   if (!configured_) return Status(Errc::kInvalidArgument, "a frame before setCodecData()");
   reader_.resetBody(screen_);
-  Status st = reader_.push(record, size);
+  Status st;
+  try {
+    // The reader keeps the payload of extensions before the image (up to its limit).
+    st = reader_.push(record, size);
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory,
+                  "no memory to read a frame record of " + std::to_string(size) + " bytes");
+  }
   if (!st) return st;
   reader_.finish();
   for (;;) {
@@ -183,24 +191,38 @@ Status FrameDecoder::decodeParsedInto(const FrameInfo &info, const uint8_t *reco
       (!source || !source->data || source->stride < minStride()))
     return Status(Errc::kInvalidArgument,
                   "the canvas after the previous frame is in caller memory that was not given");
-  if (own && canvas_.empty()) canvas_.resize(minStride() * screen_.height);
+  if (own && canvas_.empty()) {
+    const size_t bytes = minStride() * screen_.height;
+    try {
+      canvas_.resize(bytes);
+    } catch (const std::bad_alloc &) {
+      return Status(Errc::kNoMemory, "no memory for a " + std::to_string(screen_.width) + "x" +
+                                         std::to_string(screen_.height) + " canvas (" +
+                                         std::to_string(bytes) + " bytes)");
+    }
+  }
   const CanvasView canvas =
       own ? CanvasView{canvas_.data(), minStride()} : CanvasView{target.data, target.stride};
 
   // Join the sub-block payloads so the LZW loop reads contiguous memory.
   const size_t lzw_at = static_cast<size_t>(info.lzw_offset - info.record.offset);
   ByteReader r(record, static_cast<size_t>(info.record.size));
-  lzw_data_.resize(static_cast<size_t>(info.lzw_data_bytes));
   size_t filled = 0;
-  if (r.skip(lzw_at)) {
-    uint8_t len = 0;
-    while (r.u8(len) && len != 0) {
-      size_t take = len;
-      if (!r.has(take)) take = r.remaining();  // a truncated record: use what is there
-      if (filled + take > lzw_data_.size()) lzw_data_.resize(filled + take);
-      if (!r.bytes(lzw_data_.data() + filled, take)) break;
-      filled += take;
+  try {
+    lzw_data_.resize(static_cast<size_t>(info.lzw_data_bytes));
+    if (r.skip(lzw_at)) {
+      uint8_t len = 0;
+      while (r.u8(len) && len != 0) {
+        size_t take = len;
+        if (!r.has(take)) take = r.remaining();  // a truncated record: use what is there
+        if (filled + take > lzw_data_.size()) lzw_data_.resize(filled + take);
+        if (!r.bytes(lzw_data_.data() + filled, take)) break;
+        filled += take;
+      }
     }
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory, frameLabel(info) + ": no memory for its " +
+                                       std::to_string(info.lzw_data_bytes) + " bytes of LZW data");
   }
   frames_++;
   rep.index = frames_;
@@ -238,7 +260,12 @@ Status FrameDecoder::decodeParsedInto(const FrameInfo &info, const uint8_t *reco
   }
 
   rep.update = prepare(canvas, holds, source, covered, rep);
-  compositor_.applyDisposal(canvas);
+  const Status saved = compositor_.applyDisposal(canvas);
+  if (!saved) {
+    // Nothing of the frame is drawn: the canvas is as the previous frame's disposal left it.
+    lzw_ok = false;
+    lzw_status = saved;
+  }
   if (lzw_ok) {
     if (oversized) {
       lzw_status = decodeRowByRow(info, canvas, rep);
@@ -343,7 +370,15 @@ Status FrameDecoder::decodePixels(const FrameInfo &info, FrameReport &rep) {
   const unsigned vis_end = compositor_.visibleRowEnd();  // rows at or past it are off-canvas
   uint64_t want = rep.pixels_expected;
   if (!info.interlaced) want = uint64_t{w} * vis_end;
-  if (indexes_.size() < want) indexes_.resize(static_cast<size_t>(want));
+  if (indexes_.size() < want) {
+    try {
+      indexes_.resize(static_cast<size_t>(want));
+    } catch (const std::bad_alloc &) {
+      // Nothing is drawn (got stays 0); the canvas is still brought up to date.
+      return Status(Errc::kNoMemory, "no memory for the " + std::to_string(want) +
+                                         " palette indexes of the frame");
+    }
+  }
   const uint64_t got = lzw_.decode(indexes_.data(), static_cast<size_t>(want));
   rep.pixels_decoded = got;
   return pixelsStatus(info, rep);
@@ -370,7 +405,13 @@ Status FrameDecoder::decodeRowByRow(const FrameInfo &info, CanvasView canvas, Fr
   const unsigned w = info.width;
   const unsigned vis_end = compositor_.visibleRowEnd();
   const unsigned cols = compositor_.frameRect().x1 - compositor_.frameRect().x0;
-  if (indexes_.size() < cols) indexes_.resize(cols);
+  if (indexes_.size() < cols) {
+    try {
+      indexes_.resize(cols);
+    } catch (const std::bad_alloc &) {
+      return Status(Errc::kNoMemory, "no memory for a row of " + std::to_string(cols) + " indexes");
+    }
+  }
   unsigned visible_left = 0;
   forEachRow(info.height, info.interlaced, [&](unsigned y) {
     if (y < vis_end) visible_left++;

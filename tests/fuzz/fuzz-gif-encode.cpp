@@ -33,9 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   s.colors = 2 + data[4] % 255;
   s.dither = static_cast<DitherMode>(data[5] % 6);
   s.dither_scale = data[6] % 6;
-  s.scope = static_cast<PaletteScope>(data[7] % 3);
-  s.optimize_crop = data[8] & 1;
-  s.optimize_transparency = data[8] & 2;
+  s.palette = static_cast<PaletteScope>(data[7] % 3);
+  s.optimize = data[8] & (kOptimizeCrop | kOptimizeTransparency);
   s.alpha_threshold = data[9];
   s.speed = 1 + data[10] % 10;
   s.lossy = data[11] % 201;

@@ -264,7 +264,7 @@ GST_START_TEST (test_gif_elements)
       "gifdemux", mk::gif::demuxOptions ());
   probed += check_element<mk::gif::DecodeSettings> (
       "gifdec", mk::gif::decodeOptions ());
-  probed += check_element<mk::gif::EncodeOptions> (
+  probed += check_element<mk::gif::EncoderSettings> (
       "gifenc", mk::gif::encoderOptions ());
   probed +=
       check_element<mk::gif::MuxSettings> ("gifmux", mk::gif::muxOptions ());

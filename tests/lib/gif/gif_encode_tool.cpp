@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Scratch tool for encoder experiments: raw RGB or RGBA frames in, a GIF file out.
-//   gif-encode-tool -s WxH [-f rgb|rgba] [--colors N] [--dither none|bayer|fs|sierra2|sierra-lite|
-//     atkinson] [--scale N] [--scope global|per-frame|auto] [--speed N] [--lossy N] [--no-crop]
-//     [--no-transparency] [--alpha-threshold N] [--delay CS] [--loop N] in.raw out.gif
+//   gif-encode-tool -s WxH [-f rgb|rgba] [-o "colors=64:dither=none:..."] [--delay CS] [--loop N]
+//     in.raw out.gif
+// -o takes gifenc's properties as an option string (mk::OptionTable::parse).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,33 +26,12 @@ int main(int argc, char **argv) {
       if (std::sscanf(next(), "%dx%d", &cfg.width, &cfg.height) != 2) return 2;
     } else if (a == "-f") {
       cfg.format = std::string(next()) == "rgba" ? PixelFormat::kRGBA : PixelFormat::kRGB;
-    } else if (a == "--colors") {
-      cfg.settings.colors = std::atoi(next());
-    } else if (a == "--dither") {
-      std::string d = next();
-      cfg.settings.dither = d == "none"       ? DitherMode::kNone
-                            : d == "bayer"    ? DitherMode::kBayer
-                            : d == "fs"       ? DitherMode::kFloydSteinberg
-                            : d == "sierra2"  ? DitherMode::kSierra2
-                            : d == "atkinson" ? DitherMode::kAtkinson
-                                              : DitherMode::kSierraLite;
-    } else if (a == "--scale") {
-      cfg.settings.dither_scale = std::atoi(next());
-    } else if (a == "--scope") {
-      std::string s = next();
-      cfg.settings.scope = s == "global"      ? PaletteScope::kGlobal
-                           : s == "per-frame" ? PaletteScope::kPerFrame
-                                              : PaletteScope::kAuto;
-    } else if (a == "--speed") {
-      cfg.settings.speed = std::atoi(next());
-    } else if (a == "--lossy") {
-      cfg.settings.lossy = std::atoi(next());
-    } else if (a == "--no-crop") {
-      cfg.settings.optimize_crop = false;
-    } else if (a == "--no-transparency") {
-      cfg.settings.optimize_transparency = false;
-    } else if (a == "--alpha-threshold") {
-      cfg.settings.alpha_threshold = std::atoi(next());
+    } else if (a == "-o") {
+      mk::Status st = encoderOptions().parse(&cfg.settings, next());
+      if (!st) {
+        std::fprintf(stderr, "%s\n", st.message().c_str());
+        return 2;
+      }
     } else if (a == "--delay") {
       delay = std::atoi(next());
     } else if (a == "--loop") {

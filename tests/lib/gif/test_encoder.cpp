@@ -60,10 +60,9 @@ START_TEST(test_lossless_when_it_fits) {
   for (PaletteScope scope : scopes)
     for (int opt = 0; opt < 4; opt++) {
       EncoderConfig c = config(37, 23);
-      c.settings.scope = scope;
+      c.settings.palette = scope;
       c.settings.dither = DitherMode::kFloydSteinberg;  // exact palettes must bypass dither
-      c.settings.optimize_crop = opt & 1;
-      c.settings.optimize_transparency = opt & 2;
+      c.settings.optimize = static_cast<unsigned>(opt) & (kOptimizeCrop | kOptimizeTransparency);
       auto e = gifenc_test::encodeClip(c, frames);
       Decoded d = decodeOk(e.file);
       assertExact(d, frames);
@@ -88,7 +87,7 @@ START_TEST(test_all_dither_modes_and_scopes) {
       for (int colors : {16, 256}) {
         EncoderConfig c = config(64, 48);
         c.settings.dither = mode;
-        c.settings.scope = scope;
+        c.settings.palette = scope;
         c.settings.colors = colors;
         auto e = gifenc_test::encodeClip(c, frames);
         Decoded d = decodeOk(e.file);
@@ -187,7 +186,7 @@ START_TEST(test_key_frames_stand_alone) {
   auto frames = clip(40, 30, 8, false);
   for (PaletteScope scope : {PaletteScope::kGlobal, PaletteScope::kPerFrame}) {
     EncoderConfig c = config(40, 30);
-    c.settings.scope = scope;
+    c.settings.palette = scope;
     std::vector<bool> keys(8, false);
     keys[5] = true;
     auto e = gifenc_test::encodeClip(c, frames, keys);

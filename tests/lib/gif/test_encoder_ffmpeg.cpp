@@ -65,7 +65,7 @@ START_TEST(test_ffmpeg_lossless) {
     EncoderConfig c;
     c.width = w;
     c.height = h;
-    c.settings.scope = scope;
+    c.settings.palette = scope;
     c.settings.dither = DitherMode::kNone;
     auto e = gifenc_test::encodeClip(c, frames);
     std::string path = writeTemp(e.file, "lossless.gif");

@@ -100,7 +100,7 @@ START_TEST(test_rich_every_frame) {
   for (int i = 0; i < n; i++) frames.push_back(gifenc_test::makeFrame(w, h, i, true));
   for (int scope = 0; scope < 3; scope++) {
     mk::gif::EncoderConfig cfg = config(w, h);
-    cfg.settings.scope = static_cast<mk::gif::PaletteScope>(scope);
+    cfg.settings.palette = static_cast<mk::gif::PaletteScope>(scope);
     gifenc_test::Encoded e = gifenc_test::encodeClip(cfg, frames);
     int count = 0;
     slurp(e.file, &count);
