@@ -272,13 +272,44 @@ caps_for_screen (int w, int h)
   return caps;
 }
 
+/* A pool of a type gifdec does not know: it keeps it, as it would a pool of special memory. */
+typedef GstBufferPool TestForeignPool;
+typedef GstBufferPoolClass TestForeignPoolClass;
+G_DEFINE_TYPE (TestForeignPool, test_foreign_pool, GST_TYPE_BUFFER_POOL);
+static void
+test_foreign_pool_class_init (TestForeignPoolClass *)
+{}
+static void
+test_foreign_pool_init (TestForeignPool *)
+{}
+
+/* Offers one, of buffers of `size` bytes (a guint in a pointer), in the allocation query. */
+static GstPadProbeReturn
+offer_foreign_pool (GstPad *, GstPadProbeInfo *info, gpointer size)
+{
+  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
+  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION &&
+      (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_PULL)) {
+    GstBufferPool *pool =
+        (GstBufferPool *)g_object_new (test_foreign_pool_get_type (), nullptr);
+    gst_object_ref_sink (pool);
+    gst_query_add_allocation_pool (q, pool, GPOINTER_TO_UINT (size), 2, 0);
+    gst_object_unref (pool);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 /* 8192x4096 (the default max-canvas-pixels) with `frames` 1x1 frames, under an address-space
- * limit `headroom` above what the process maps; the harness keeps every output buffer. The
- * error gifdec posts, or nullptr. */
+ * limit `headroom` above what the process maps; the harness keeps every output buffer;
+ * `foreign`: downstream offers a pool gifdec does not know. The error gifdec posts, or nullptr. */
 static GstMessage *
-decode_under_limit (gsize headroom, bool *limited, int frames = 1)
+decode_under_limit (gsize headroom, bool *limited, int frames, bool foreign)
 {
   GstHarness *h = gst_harness_new ("gifdec");
+  if (foreign)
+    gst_pad_add_probe (GST_VIDEO_DECODER_SRC_PAD (h->element),
+        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, offer_foreign_pool,
+        GUINT_TO_POINTER (8192u * 4096u * 4u), nullptr);
   GstBus *bus = gst_bus_new ();
   gst_element_set_bus (h->element, bus);
   GstCaps *caps = caps_for_screen (8192, 4096);
@@ -308,10 +339,11 @@ decode_under_limit (gsize headroom, bool *limited, int frames = 1)
 
 /* Decodes under `headroom`: a RESOURCE/NO_SPACE_LEFT error whose text holds `text`. */
 static void
-check_out_of_memory (gsize headroom, const char *text, int frames = 1)
+check_out_of_memory (
+    gsize headroom, const char *text, int frames = 1, bool foreign = false)
 {
   bool limited = false;
-  GstMessage *error = decode_under_limit (headroom, &limited, frames);
+  GstMessage *error = decode_under_limit (headroom, &limited, frames, foreign);
   if (!limited) {
     /* sanitizers: no limit, nothing to check */
     if (error)
@@ -331,21 +363,22 @@ check_out_of_memory (gsize headroom, const char *text, int frames = 1)
   gst_message_unref (error);
 }
 
-/* The canvas (128 MiB) does not fit: a RESOURCE error naming it (it was an uncaught
- * std::bad_alloc: abort). */
+/* gifdec keeps a canvas of its own only behind a pool it does not know (special memory):
+ * that pool's two buffers (2 x 128 MiB) fit, the canvas (another 128 MiB) does not: a RESOURCE
+ * error naming it (it was an uncaught std::bad_alloc: abort). */
 GST_START_TEST (test_canvas_out_of_memory)
 {
-  check_out_of_memory (32 << 20, "8192x4096 canvas");
+  check_out_of_memory ((gsize)(128 + 128 + 32) << 20, "8192x4096 canvas", 1, true);
 }
 
 GST_END_TEST;
 
-/* The canvas fits, the output pool's first buffer (another 128 MiB) does not: a RESOURCE
- * error (the pool's start failed unseen, every frame got FLUSHING, and the pipeline waited for
- * ever). */
+/* The output pool's first buffer (128 MiB, the first canvas gifdec needs: it draws into its
+ * output buffers) does not fit: a RESOURCE error (the pool's start failed unseen, every frame
+ * got FLUSHING, and the pipeline waited for ever). */
 GST_START_TEST (test_output_pool_out_of_memory)
 {
-  check_out_of_memory ((128 + 32) << 20, "output buffers");
+  check_out_of_memory (32 << 20, "output buffers");
 }
 
 GST_END_TEST;
@@ -354,7 +387,7 @@ GST_END_TEST;
  * a RESOURCE error (the pool's GST_FLOW_ERROR went upstream with no message of its own). */
 GST_START_TEST (test_output_pool_cannot_grow)
 {
-  check_out_of_memory ((gsize)(128 + 128 + 32) << 20, "one more than", 2);
+  check_out_of_memory ((gsize)(128 + 32) << 20, "one more than", 2);
 }
 
 GST_END_TEST;
@@ -595,32 +628,6 @@ get_stats (GstElement *dec)
   return r;
 }
 
-/* A pool of a type gifdec does not know: it keeps it, as it would a pool of special memory. */
-typedef GstBufferPool TestForeignPool;
-typedef GstBufferPoolClass TestForeignPoolClass;
-G_DEFINE_TYPE (TestForeignPool, test_foreign_pool, GST_TYPE_BUFFER_POOL);
-static void
-test_foreign_pool_class_init (TestForeignPoolClass *)
-{}
-static void
-test_foreign_pool_init (TestForeignPool *)
-{}
-
-static GstPadProbeReturn
-offer_foreign_pool (GstPad *, GstPadProbeInfo *info, gpointer)
-{
-  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
-  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION &&
-      (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_PULL)) {
-    GstBufferPool *pool =
-        (GstBufferPool *)g_object_new (test_foreign_pool_get_type (), nullptr);
-    gst_object_ref_sink (pool);
-    gst_query_add_allocation_pool (q, pool, AW * AH * 4, 2, 0);
-    gst_object_unref (pool);
-  }
-  return GST_PAD_PROBE_OK;
-}
-
 /* Decodes make_anim() through a harness as gifdemux would feed it; returns the stats. */
 static Stats
 decode_anim (const Anim &a, Downstream mode, const std::vector<guint8> &ref,
@@ -629,8 +636,8 @@ decode_anim (const Anim &a, Downstream mode, const std::vector<guint8> &ref,
   GstHarness *h = gst_harness_new ("gifdec");
   if (foreign_pool)
     gst_pad_add_probe (GST_VIDEO_DECODER_SRC_PAD (h->element),
-        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, offer_foreign_pool, nullptr,
-        nullptr);
+        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, offer_foreign_pool,
+        GUINT_TO_POINTER (AW * AH * 4), nullptr);
   gst_harness_set_caps_str (
       h, "image/gif, parsed=(boolean)true", "video/x-raw, format=RGBA");
   GstBuffer *cd = gst_buffer_new_memdup (a.file.data (), a.header);
