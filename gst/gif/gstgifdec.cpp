@@ -85,7 +85,8 @@ struct GifDecState
    * one warning at the end of the stream. */
   bool damage_reported = false;
   guint64 damaged_unreported = 0;
-  bool no_buffers_said = false; /* GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS was posted */
+  bool no_buffers_said =
+      false; /* GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS was posted */
 };
 
 struct _GstGifDec

@@ -375,8 +375,8 @@ Status FrameDecoder::decodePixels(const FrameInfo &info, FrameReport &rep) {
       indexes_.resize(static_cast<size_t>(want));
     } catch (const std::bad_alloc &) {
       // Nothing is drawn (got stays 0); the canvas is still brought up to date.
-      return Status(Errc::kNoMemory, "no memory for the " + std::to_string(want) +
-                                         " palette indexes of the frame");
+      return Status(Errc::kNoMemory,
+                    "no memory for the " + std::to_string(want) + " palette indexes of the frame");
     }
   }
   const uint64_t got = lzw_.decode(indexes_.data(), static_cast<size_t>(want));

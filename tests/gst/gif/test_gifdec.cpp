@@ -368,7 +368,8 @@ check_out_of_memory (
  * error naming it (it was an uncaught std::bad_alloc: abort). */
 GST_START_TEST (test_canvas_out_of_memory)
 {
-  check_out_of_memory ((gsize)(128 + 128 + 32) << 20, "8192x4096 canvas", 1, true);
+  check_out_of_memory (
+      (gsize)(128 + 128 + 32) << 20, "8192x4096 canvas", 1, true);
 }
 
 GST_END_TEST;

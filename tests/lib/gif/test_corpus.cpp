@@ -88,8 +88,8 @@ Decoded decode(const std::vector<uint8_t> &file, size_t chunk, Into into = Into:
         const int pick = last == 0 ? 1 : 0;
         const mk::gif::CanvasView source{last >= 0 ? ring[last].data() : nullptr, ring_stride};
         mk::gif::FrameReport rep;
-        st = dec.decodeParsedInto(f, reader.eventData(), {ring[pick].data(), ring_stride, holds[pick]},
-                                  &source, &rep);
+        st = dec.decodeParsedInto(f, reader.eventData(),
+                                  {ring[pick].data(), ring_stride, holds[pick]}, &source, &rep);
         if (rep.update != mk::gif::CanvasUpdate::kNone) {
           holds[pick] = rep.canvas_id;
           last = pick;
