@@ -2,7 +2,9 @@
 /* GstMkBufferPool: GstBufferPool keeps the GstBuffer shells (min/max, flushing, waiting); the
  * mk::BufferPool behind it keeps the memory. Each shell carries one wrapped mk buffer whose
  * destroy-notify drops the mk reference, so memory that outlives its GstBuffer (a shared
- * GstMemory) still returns to the mk pool, and is freed if the pool was stopped meanwhile. */
+ * GstMemory) still returns to the mk pool, and is freed if the pool was stopped meanwhile.
+ * In LIFO mode the buffer released last waits aside (`newest`) and is handed out first; the
+ * others go through GstBufferPool's queue as usual. */
 #include "common/gstmkbufferpool.h"
 
 #include <gst/video/gstvideometa.h>
@@ -25,8 +27,12 @@ struct State
   mk::BufferPool pool; /* valid while active */
   mk::PoolAllocator allocator = mk::heapAllocator ();
   bool poison = mk::kPoisonByDefault;
+  bool lifo = false;
+  GstBuffer *newest =
+      nullptr; /* LIFO: the buffer released last, not in the queue */
   /* from set_config */
   gsize size = 0;
+  guint max_buffers = 0;
   gsize alignment = kMinAlignment;
   bool is_video = false;
   bool add_video_meta = false;
@@ -130,6 +136,7 @@ gst_mk_buffer_pool_set_config (GstBufferPool *pool, GstStructure *config)
   {
     std::lock_guard<std::mutex> lock (st->lock);
     st->size = size;
+    st->max_buffers = max;
     st->alignment = alignment;
     st->is_video = is_video;
     st->add_video_meta = add_meta;
@@ -224,6 +231,15 @@ gst_mk_buffer_pool_stop (GstBufferPool *pool)
 {
   GstMkBufferPool *self = GST_MK_BUFFER_POOL (pool);
   State *st = self->state;
+  GstBuffer *newest;
+  {
+    std::lock_guard<std::mutex> lock (st->lock);
+    newest = st->newest;
+    st->newest = nullptr;
+  }
+  /* into the queue, which GstBufferPool's stop empties (it fails with buffers unaccounted) */
+  if (newest)
+    GST_BUFFER_POOL_CLASS (parent_class)->release_buffer (pool, newest);
   /* frees the queued GstBuffers: their memory goes back to the mk pool */
   gboolean ret = GST_BUFFER_POOL_CLASS (parent_class)->stop (pool);
   mk::BufferPool old;
@@ -288,6 +304,45 @@ gst_mk_buffer_pool_alloc_buffer (
   return GST_FLOW_OK;
 }
 
+static GstFlowReturn
+gst_mk_buffer_pool_acquire_buffer (
+    GstBufferPool *pool, GstBuffer **buffer, GstBufferPoolAcquireParams *params)
+{
+  State *st = GST_MK_BUFFER_POOL (pool)->state;
+  if (!GST_BUFFER_POOL_IS_FLUSHING (pool)) {
+    std::lock_guard<std::mutex> lock (st->lock);
+    if (st->newest) {
+      *buffer = st->newest;
+      st->newest = nullptr;
+      return GST_FLOW_OK;
+    }
+  }
+  return GST_BUFFER_POOL_CLASS (parent_class)
+      ->acquire_buffer (pool, buffer, params);
+}
+
+static void
+gst_mk_buffer_pool_release_buffer (GstBufferPool *pool, GstBuffer *buffer)
+{
+  State *st = GST_MK_BUFFER_POOL (pool)->state;
+  GstBuffer *older = buffer;
+  /* Only a buffer GstBufferPool would keep (its checks) waits aside, only in an unbounded
+   * pool (nobody ever waits for a buffer there, so none is kept from a waiter), and not while
+   * the pool is flushing or stopping (its stop frees what is in the queue). */
+  if (!GST_BUFFER_POOL_IS_FLUSHING (pool) &&
+      !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_TAG_MEMORY) &&
+      gst_buffer_is_all_memory_writable (buffer)) {
+    std::lock_guard<std::mutex> lock (st->lock);
+    if (st->lifo && st->max_buffers == 0 &&
+        gst_buffer_get_size (buffer) == st->size) {
+      older = st->newest;
+      st->newest = buffer;
+    }
+  }
+  if (older)
+    GST_BUFFER_POOL_CLASS (parent_class)->release_buffer (pool, older);
+}
+
 static void
 gst_mk_buffer_pool_finalize (GObject *object)
 {
@@ -309,6 +364,8 @@ gst_mk_buffer_pool_class_init (GstMkBufferPoolClass *klass)
   pool_class->start = gst_mk_buffer_pool_start;
   pool_class->stop = gst_mk_buffer_pool_stop;
   pool_class->alloc_buffer = gst_mk_buffer_pool_alloc_buffer;
+  pool_class->acquire_buffer = gst_mk_buffer_pool_acquire_buffer;
+  pool_class->release_buffer = gst_mk_buffer_pool_release_buffer;
 }
 
 static void
@@ -343,6 +400,14 @@ gst_mk_buffer_pool_set_poison (GstMkBufferPool *pool, gboolean poison)
   g_return_if_fail (GST_IS_MK_BUFFER_POOL (pool));
   std::lock_guard<std::mutex> lock (pool->state->lock);
   pool->state->poison = poison;
+}
+
+void
+gst_mk_buffer_pool_set_lifo (GstMkBufferPool *pool, gboolean lifo)
+{
+  g_return_if_fail (GST_IS_MK_BUFFER_POOL (pool));
+  std::lock_guard<std::mutex> lock (pool->state->lock);
+  pool->state->lifo = lifo;
 }
 
 mk::BufferPoolStats

@@ -27,6 +27,12 @@ void gst_mk_buffer_pool_set_mk_allocator (
 /* Poisoning of returned memory (see mk::BufferPoolConfig::poison), from the next activation. */
 void gst_mk_buffer_pool_set_poison (GstMkBufferPool *pool, gboolean poison);
 
+/* Last in, first out: the buffer released last is the next one handed out (GstBufferPool's
+ * queue is first in, first out), so a producer gets back the buffer it wrote most recently when
+ * downstream gave it back. Applies to pools without max-buffers (a bounded pool stays first in,
+ * first out, which its waiting relies on). Off by default. */
+void gst_mk_buffer_pool_set_lifo (GstMkBufferPool *pool, gboolean lifo);
+
 /* The counters of the mk pool behind an active pool (all zero when inactive). */
 mk::BufferPoolStats gst_mk_buffer_pool_get_stats (GstMkBufferPool *pool);
 

@@ -11,6 +11,11 @@
  * A damaged frame is decoded as far as its data goes and counts against
  * #GstVideoDecoder:max-errors.
  *
+ * Frames are drawn straight into the output buffers. An output buffer that downstream gave back
+ * still holds the canvas it was pushed with: only what changed since is written into it
+ * (#GstGifDec:stats counts these frames and those into which the canvas was copied). Output
+ * memory is read-only downstream, so that it stays what gifdec wrote.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=a.gif ! gifdemux ! gifdec ! videoconvert ! autovideosink
@@ -33,6 +38,8 @@
 
 #include <gst/video/video.h>
 
+#include <atomic>
+
 #include "common/gstmkbufferpool.h"
 #include "common/gstmkoptions.h"
 #include "gif/frame_decoder.h"
@@ -43,6 +50,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_gif_dec_debug);
 
 enum {
   PROP_0,
+  PROP_STATS,
   PROP_FIRST_OPTION,
 };
 
@@ -62,6 +70,17 @@ struct GifDecState
   mk::gif::FrameDecoder decoder;    /* under the stream lock */
   GstVideoCodecState *input_state = nullptr;
   bool need_reset = true;
+  /* Under the stream lock: the output memory that holds the canvas after the last frame (a
+   * reference to the memory only, so that its buffer still goes back to the pool), where its
+   * first row starts and its stride; null when the decoder's own canvas holds it. */
+  GstMemory *canvas_mem = nullptr;
+  gsize canvas_offset = 0;
+  gint canvas_stride = 0;
+  /* The "stats" property: how output buffers were brought up to date. */
+  std::atomic<guint64> frames_reused{0};
+  std::atomic<guint64> frames_copied{0};
+  std::atomic<guint64> frames_direct{0};
+  std::atomic<guint64> bytes_copied{0};
   /* Damaged frames: the first is posted as a warning, the others are counted and summed up in
    * one warning at the end of the stream. */
   bool damage_reported = false;
@@ -111,6 +130,14 @@ gst_gif_dec_class_init (GstGifDecClass *klass)
   gobject_class->get_property = gst_gif_dec_get_property;
   gst_mk_options_install_properties (
       gobject_class, mk::gif::decodeOptions (), PROP_FIRST_OPTION);
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Output frames by how their buffer got the rest of the canvas: "
+          "reused (it still held an earlier canvas: only the changes since "
+          "were written), copied (the canvas was copied in), direct (the "
+          "frame covers it all); and the canvas bytes copied",
+          GST_TYPE_STRUCTURE,
+          (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -165,6 +192,7 @@ gst_gif_dec_stop (GstVideoDecoder *dec)
 {
   GstGifDec *self = GST_GIF_DEC (dec);
   g_clear_pointer (&self->state->input_state, gst_video_codec_state_unref);
+  g_clear_pointer (&self->state->canvas_mem, gst_memory_unref);
   self->state->decoder = mk::gif::FrameDecoder ();
   return TRUE;
 }
@@ -314,6 +342,7 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
     gst_video_codec_state_unref (st->input_state);
   st->input_state = gst_video_codec_state_ref (state);
   st->need_reset = true;
+  g_clear_pointer (&st->canvas_mem, gst_memory_unref);
   return gst_video_decoder_negotiate (dec);
 
   /* ERRORS */
@@ -333,6 +362,135 @@ bad_codec_data : {
 }
 }
 
+/* Which canvas an output memory holds (a FrameDecoder canvas id), as a tag that lives and dies
+ * with the memory: a pool that drops a buffer drops the tag with it. */
+struct CanvasTag
+{
+  guint64 id;
+};
+
+static GQuark
+canvas_tag_quark (void)
+{
+  static const GQuark quark = g_quark_from_static_string ("GstGifDecCanvas");
+  return quark;
+}
+
+static guint64
+canvas_tag_get (GstMemory *mem)
+{
+  CanvasTag *tag = (CanvasTag *)gst_mini_object_get_qdata (
+      GST_MINI_OBJECT_CAST (mem), canvas_tag_quark ());
+  return tag ? tag->id : 0;
+}
+
+static void
+canvas_tag_set (GstMemory *mem, guint64 id)
+{
+  CanvasTag *tag = (CanvasTag *)gst_mini_object_get_qdata (
+      GST_MINI_OBJECT_CAST (mem), canvas_tag_quark ());
+  if (!tag) {
+    tag = g_new (CanvasTag, 1);
+    gst_mini_object_set_qdata (
+        GST_MINI_OBJECT_CAST (mem), canvas_tag_quark (), tag, g_free);
+  }
+  tag->id = id;
+}
+
+/* The memory of an output buffer from our own pool, which nobody but gifdec writes: the kind
+ * whose contents can be trusted when the pool hands it back. Null for any other buffer. */
+static GstMemory *
+reusable_memory (GstBuffer *buffer)
+{
+  if (!buffer->pool || !GST_IS_MK_BUFFER_POOL (buffer->pool) ||
+      gst_buffer_n_memory (buffer) != 1)
+    return nullptr;
+  return gst_buffer_peek_memory (buffer, 0);
+}
+
+static void
+gst_gif_dec_count (GifDecState *st, const mk::gif::FrameReport &report)
+{
+  switch (report.update) {
+    case mk::gif::CanvasUpdate::kInPlace:
+    case mk::gif::CanvasUpdate::kUpdated:
+      st->frames_reused++;
+      break;
+    case mk::gif::CanvasUpdate::kCopied:
+      st->frames_copied++;
+      break;
+    case mk::gif::CanvasUpdate::kOverwritten:
+      st->frames_direct++;
+      break;
+    case mk::gif::CanvasUpdate::kNone:
+      return;
+  }
+  st->bytes_copied += report.bytes_copied;
+}
+
+/* Decodes `in` into `vframe` (mapped for writing; null: a late frame, into the decoder's own
+ * canvas), whose memory is `out_mem` when it is reusable. Reads the canvas after the previous
+ * frame from st->canvas_mem when it is elsewhere. Fails to map only the source: *map_failed. */
+static mk::Status
+gst_gif_dec_decode (GstGifDec *self, const GstMapInfo &in,
+    GstVideoFrame *vframe, GstMemory *out_mem, mk::gif::FrameReport *report,
+    bool *map_failed)
+{
+  GifDecState *st = self->state;
+  GstMapInfo src_map;
+  bool src_mapped = false;
+  mk::gif::CanvasView source;
+  *map_failed = false;
+
+  if (st->canvas_mem && (!vframe || st->canvas_mem != out_mem)) {
+    if (!gst_memory_map (st->canvas_mem, &src_map, GST_MAP_READ)) {
+      *map_failed = true;
+      return mk::Status (mk::Errc::kIo, "could not map the previous output");
+    }
+    src_mapped = true;
+    source.data = src_map.data + st->canvas_offset;
+    source.stride = (size_t)st->canvas_stride;
+  }
+
+  mk::gif::CanvasTarget target;
+  if (vframe && out_mem) {
+    target.data = (uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (vframe, 0);
+    target.stride = (size_t)GST_VIDEO_FRAME_PLANE_STRIDE (vframe, 0);
+    target.holds = canvas_tag_get (out_mem);
+  }
+  mk::Status status = st->decoder.decodeInto (
+      in.data, in.size, target, src_mapped ? &source : nullptr, report);
+  if (src_mapped)
+    gst_memory_unmap (st->canvas_mem, &src_map);
+  if (report->update == mk::gif::CanvasUpdate::kNone)
+    return status; /* nothing drawn: the canvas is where it was */
+
+  if (target.data) {
+    /* The canvas is in this memory now; downstream may read it, not write it (a writer gets a
+     * copy), so it still holds this canvas when the pool gives it back. */
+    canvas_tag_set (out_mem, report->canvas_id);
+    if (st->canvas_mem != out_mem) {
+      g_clear_pointer (&st->canvas_mem, gst_memory_unref);
+      st->canvas_mem = gst_memory_ref (out_mem);
+    }
+    st->canvas_offset = target.data - vframe->map[0].data;
+    st->canvas_stride = (gint)target.stride;
+    gst_gif_dec_count (st, *report);
+  } else {
+    g_clear_pointer (&st->canvas_mem, gst_memory_unref);
+    if (vframe) {
+      /* Downstream's own buffer: the whole canvas is copied out. */
+      st->decoder.copyCanvasTo (
+          (uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (vframe, 0),
+          GST_VIDEO_FRAME_PLANE_STRIDE (vframe, 0));
+      st->frames_copied++;
+      st->bytes_copied +=
+          st->decoder.minStride () * st->decoder.screen ().height;
+    }
+  }
+  return status;
+}
+
 static GstFlowReturn
 gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
 {
@@ -344,6 +502,7 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
   mk::gif::FrameReport report;
   mk::Status status;
   bool output = true;
+  bool map_failed = false;
 
   if (!st->decoder.configured ()) {
     gst_video_decoder_drop_frame (dec, frame);
@@ -394,23 +553,39 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
       }
       return ret;
     }
+    GstMemory *out_mem = reusable_memory (frame->output_buffer);
+    /* Ours again (downstream gave it back): writable for gifdec alone. */
+    if (out_mem)
+      GST_MINI_OBJECT_FLAG_UNSET (out_mem, GST_MEMORY_FLAG_READONLY);
     GstVideoCodecState *out_state = gst_video_decoder_get_output_state (dec);
     gboolean mapped = gst_video_frame_map (
         &vframe, &out_state->info, frame->output_buffer, GST_MAP_WRITE);
     gst_video_codec_state_unref (out_state);
-    if (!mapped) {
+    if (mapped) {
+      status =
+          gst_gif_dec_decode (self, in, &vframe, out_mem, &report, &map_failed);
+      gst_video_frame_unmap (&vframe);
+      if (out_mem)
+        GST_MINI_OBJECT_FLAG_SET (out_mem, GST_MEMORY_FLAG_READONLY);
+    }
+    if (!mapped || map_failed) {
       gst_buffer_unmap (frame->input_buffer, &in);
       gst_video_decoder_drop_frame (dec, frame);
       GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_MAP_OUTPUT_FAILED),
-          ("could not map output buffer"));
+          ("could not map %s buffer",
+              mapped ? "the previous output" : "output"));
       return GST_FLOW_ERROR;
     }
-    status = st->decoder.decodeFrame (in.data, in.size,
-        (uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0),
-        GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0), &report);
-    gst_video_frame_unmap (&vframe);
   } else {
-    status = st->decoder.decodeFrame (in.data, in.size, nullptr, 0, &report);
+    status =
+        gst_gif_dec_decode (self, in, nullptr, nullptr, &report, &map_failed);
+    if (map_failed) {
+      gst_buffer_unmap (frame->input_buffer, &in);
+      gst_video_decoder_drop_frame (dec, frame);
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_MAP_OUTPUT_FAILED),
+          ("could not map the previous output buffer"));
+      return GST_FLOW_ERROR;
+    }
   }
   gst_buffer_unmap (frame->input_buffer, &in);
 
@@ -425,7 +600,7 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
     /* Drawn as far as the data went (damaged LZW), or nothing written at all (a buffer
      * holding no image): only the former may go out. A file may damage every frame: past the
      * first, the warnings are counted, not posted (the errors past max-errors still are). */
-    bool drawn = report.output_written;
+    bool drawn = report.update != mk::gif::CanvasUpdate::kNone;
     bool warn = !st->damage_reported;
     st->damage_reported = true;
     if (!warn)
@@ -445,6 +620,16 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
   return gst_video_decoder_finish_frame (dec, frame);
 }
 
+/* Ours, last in first out: the buffer downstream gave back last, which holds the latest
+ * canvas, is the next one out. */
+static GstBufferPool *
+gst_gif_dec_new_pool (void)
+{
+  GstBufferPool *pool = gst_mk_buffer_pool_new ();
+  gst_mk_buffer_pool_set_lifo (GST_MK_BUFFER_POOL (pool), TRUE);
+  return pool;
+}
+
 static gboolean
 gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
 {
@@ -453,16 +638,27 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
   GstCaps *caps = nullptr;
 
   gst_query_parse_allocation (query, &caps, nullptr);
-  if (gst_query_get_n_allocation_pools (query) == 0 && caps) {
-    /* Downstream offers no pool: use ours, backed by an mk::BufferPool. One canvas is
-     * allocated up front (more only while downstream holds buffers): a GstBufferPool hands out
-     * its free buffers in turn, so two preallocated buffers both got written, one canvas more
-     * than a sink that releases each buffer at once needs (8192x4096: 128 MiB). */
-    GstVideoInfo info;
-    if (gst_video_info_from_caps (&info, caps)) {
-      pool = gst_mk_buffer_pool_new ();
+  GstVideoInfo info;
+  if (caps && gst_video_info_from_caps (&info, caps)) {
+    if (gst_query_get_n_allocation_pools (query) == 0) {
+      /* Downstream offers no pool: use ours, backed by an mk::BufferPool. One canvas is
+       * allocated up front (more only while downstream holds buffers), one canvas less than two
+       * for a sink that releases each buffer at once (8192x4096: 128 MiB). */
+      pool = gst_gif_dec_new_pool ();
       gst_query_add_allocation_pool (query, pool, (guint)info.size, 1, 0);
       gst_object_unref (pool);
+    } else {
+      /* A plain system-memory pool (a video filter's proposal) brings nothing ours lacks, and
+       * only with ours do buffers come back still holding the canvas: ours, with its limits. */
+      gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
+      if (pool && (G_OBJECT_TYPE (pool) == GST_TYPE_VIDEO_BUFFER_POOL ||
+                      G_OBJECT_TYPE (pool) == GST_TYPE_BUFFER_POOL)) {
+        gst_object_unref (pool);
+        pool = gst_gif_dec_new_pool ();
+        gst_query_set_nth_allocation_pool (
+            query, 0, pool, MAX (size, (guint)info.size), min, max);
+      }
+      g_clear_object (&pool);
     }
   }
 
@@ -511,6 +707,16 @@ gst_gif_dec_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstGifDec *self = GST_GIF_DEC (object);
+  if (prop_id == PROP_STATS) {
+    GifDecState *st = self->state;
+    g_value_take_boxed (
+        value, gst_structure_new ("application/x-gifdec-stats", "frames-reused",
+                   G_TYPE_UINT64, st->frames_reused.load (), "frames-copied",
+                   G_TYPE_UINT64, st->frames_copied.load (), "frames-direct",
+                   G_TYPE_UINT64, st->frames_direct.load (), "bytes-copied",
+                   G_TYPE_UINT64, st->bytes_copied.load (), nullptr));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   gboolean handled = gst_mk_options_get_property (mk::gif::decodeOptions (),
       &self->state->settings, PROP_FIRST_OPTION, prop_id, value);

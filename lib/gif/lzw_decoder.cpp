@@ -71,44 +71,57 @@ Status LzwDecoder::reset(unsigned min_code_size, const uint8_t *data, size_t siz
   bits_ = 0;
   nbits_ = 0;
   pending_pos_ = pending_len_ = 0;
-  total_ = epoch_ = 0;
+  total_ = epoch_ = written_ = 0;
   bad_code_ = 0;
   state_ = State::kRunning;
   return Status::ok();
 }
 
 size_t LzwDecoder::decode(uint8_t *out, size_t n) noexcept {
+  const size_t k = run<true>(out, n);
+  written_ += k;
+  return k;
+}
+
+size_t LzwDecoder::skip(size_t n) noexcept {
+  return run<false>(nullptr, n);
+}
+
+template <bool kWrite>
+size_t LzwDecoder::run(uint8_t *out, size_t n) noexcept {
   // Only a request past 1 GiB takes more than one pass.
   size_t done = 0;
   while (n - done > kMaxPass) {
-    const size_t k = decodePass(out + done, kMaxPass);
+    const size_t k = pass<kWrite>(kWrite ? out + done : nullptr, kMaxPass);
     done += k;
     if (k < kMaxPass) return done;
   }
-  return done + decodePass(out + done, n - done);
+  return done + pass<kWrite>(kWrite ? out + done : nullptr, n - done);
 }
 
-size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
+// One pass of decode() (kWrite) or skip(): the same table updates; skip() only counts bytes.
+template <bool kWrite>
+size_t LzwDecoder::pass(uint8_t *out, size_t n) noexcept {
   if (total_ - epoch_ >= kMaxPass) {
     // Rebase so positions of this pass fit 32 bits; every older position is now out of reach.
     for (uint64_t &e : entry_) e &= ~kPosMask;
     if (next_entry_ != kNoPrev) next_entry_ &= ~kPosMask;
     epoch_ = total_ - 1;
   }
-  // Stream position of out[0]: strings written at or after it can be copied from `out`.
+  // Stream position of out[0]: strings written at or after it can be copied from `out`. Strings
+  // skipped over are before the base of any later pass, so they are rebuilt from the chains.
   const uint32_t base = static_cast<uint32_t>(total_ - epoch_);
-  uint8_t *o = out;
-  uint8_t *const oe = out + n;
+  size_t done = 0;  // bytes of this pass so far: out[0, done) is written (kWrite)
   if (pending_len_) {
     size_t k = pending_len_ < n ? pending_len_ : n;
-    std::memcpy(o, pending_ + pending_pos_, k);
-    o += k;
+    if (kWrite) std::memcpy(out, pending_ + pending_pos_, k);
+    done = k;
     pending_pos_ += static_cast<unsigned>(k);
     pending_len_ -= static_cast<unsigned>(k);
   }
   if (state_ != State::kRunning) {
-    total_ += static_cast<size_t>(o - out);
-    return static_cast<size_t>(o - out);
+    total_ += done;
+    return done;
   }
 
   // The hot loop works on locals; they go back to members on every exit.
@@ -121,7 +134,7 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
   uint64_t next_entry = next_entry_;
   const unsigned clear = clear_;
 
-  while (o < oe) {
+  while (done < n) {
     if (nbits < width) {
       if (in_end - in >= 8) {
         // Branch-free refill: load 8 bytes, keep whole bytes that fit (56..63 bits after).
@@ -142,7 +155,6 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
     const unsigned code = static_cast<unsigned>(bits & ((1u << width) - 1));
     bits >>= width;
     nbits -= width;
-    const size_t done = static_cast<size_t>(o - out);
     const uint32_t at = base + static_cast<uint32_t>(done);
 
     if (code - clear <= 1) {
@@ -162,7 +174,8 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
         state_ = State::kInvalidCode;
         break;
       }
-      *o++ = static_cast<uint8_t>(code);
+      if (kWrite) out[done] = static_cast<uint8_t>(code);
+      done++;
       next_entry = makeEntry(at, 2, code, code);
       continue;
     }
@@ -188,32 +201,41 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
     next_entry = (e & ~kPosMask & ~(uint64_t{0xFFFFFF} << kLenShift)) | at |
                  uint64_t{len + 1} << kLenShift | uint64_t{code} << kPrefixShift;
 
-    // from < base wraps to a huge offset: not in `out`. 8 bytes back or more: 8-byte copies
-    // only read bytes already written (and may write up to 7 bytes past the string, inside
-    // `out`, overwritten next). Literals and strings take the same path; the selects are
-    // written without branches as literal-or-string is what the branch predictor gets wrong.
-    const bool literal = code < clear;
-    const size_t back = static_cast<uint32_t>(static_cast<uint32_t>(e) - base);
-    if (((back + 8 <= done) | literal) & (done + len + 8 <= n)) {
-      const uintptr_t lit_mask = uintptr_t{0} - literal;
-      // The index is masked too: a string code is no index into the literal table (UB even
-      // unused; UndefinedBehaviorSanitizer caught it, regression lzw-string-code-literal-index).
-      const uint8_t *src = reinterpret_cast<const uint8_t *>(
-          (reinterpret_cast<uintptr_t>(kLiterals.bytes + (code & lit_mask)) & lit_mask) |
-          (reinterpret_cast<uintptr_t>(out + (back & ~lit_mask)) & ~lit_mask));
-      std::memcpy(o, src, 8);
-      for (size_t i = 8; i < len; i += 8) std::memcpy(o + i, src + i, 8);
-      o += len;
-      continue;
+    if (!kWrite) {
+      if (done + len <= n) {
+        done += len;
+        continue;
+      }
+    } else {
+      // from < base wraps to a huge offset: not in `out`. 8 bytes back or more: 8-byte copies
+      // only read bytes already written (and may write up to 7 bytes past the string, inside
+      // `out`, overwritten next). Literals and strings take the same path; the selects are
+      // written without branches as literal-or-string is what the branch predictor gets wrong.
+      const bool literal = code < clear;
+      const size_t back = static_cast<uint32_t>(static_cast<uint32_t>(e) - base);
+      if (((back + 8 <= done) | literal) & (done + len + 8 <= n)) {
+        const uintptr_t lit_mask = uintptr_t{0} - literal;
+        // The index is masked too: a string code is no index into the literal table (UB even
+        // unused; UndefinedBehaviorSanitizer caught it, regression lzw-string-code-literal-index).
+        const uint8_t *src = reinterpret_cast<const uint8_t *>(
+            (reinterpret_cast<uintptr_t>(kLiterals.bytes + (code & lit_mask)) & lit_mask) |
+            (reinterpret_cast<uintptr_t>(out + (back & ~lit_mask)) & ~lit_mask));
+        uint8_t *o = out + done;
+        std::memcpy(o, src, 8);
+        for (size_t i = 8; i < len; i += 8) std::memcpy(o + i, src + i, 8);
+        done += len;
+        continue;
+      }
+      if (literal) {
+        out[done++] = static_cast<uint8_t>(code);
+        continue;
+      }
     }
-    if (literal) {
-      *o++ = static_cast<uint8_t>(code);
-      continue;
-    }
-    // Not in `out` (written by an earlier call), overlapping, or near the end of `out`: walk the
-    // prefix chain, writing from the last byte to the first.
-    const size_t room = static_cast<size_t>(oe - o);
-    uint8_t *dst = len <= room ? o : pending_;
+    // Not in `out` (written by an earlier call, or skipped), overlapping, or near the end of
+    // `out`: walk the prefix chain, writing from the last byte to the first. Skipping only
+    // builds the part that the next call will want.
+    const size_t room = n - done;
+    uint8_t *dst = kWrite && len <= room ? out + done : pending_;
     unsigned c = code;
     for (uint8_t *p = dst + len - 1; p > dst; --p) {
       *p = suffix_[c];
@@ -221,10 +243,10 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
     }
     *dst = static_cast<uint8_t>(c);
     if (len <= room) {
-      o += len;
+      done += len;
     } else {
-      std::memcpy(o, pending_, room);
-      o += room;
+      if (kWrite) std::memcpy(out + done, pending_, room);
+      done += room;
       pending_pos_ = static_cast<unsigned>(room);
       pending_len_ = len - static_cast<unsigned>(room);
     }
@@ -236,8 +258,8 @@ size_t LzwDecoder::decodePass(uint8_t *out, size_t n) noexcept {
   width_ = width;
   next_ = next;
   next_entry_ = next_entry;
-  total_ += static_cast<size_t>(o - out);
-  return static_cast<size_t>(o - out);
+  total_ += done;
+  return done;
 }
 
 size_t LzwDecoder::bytesConsumed() const noexcept {

@@ -3,7 +3,8 @@
 // palette indexes into caller memory in chunks of any size; never reads or writes out of bounds
 // whatever the input; no allocation (tables live in the object, which is reused frame to frame).
 // Fastest when a frame is decoded in one call: a code's string is then copied from where it was
-// last written in that call (like LZ77), instead of walking its prefix chain.
+// last written in that call (like LZ77), instead of walking its prefix chain. Output nobody will
+// see can be skipped: the table is kept up to date at a cost per code, not per byte.
 #pragma once
 
 #include <cstddef>
@@ -34,19 +35,27 @@ class LzwDecoder {
   // Bytes of out[0, n) past the returned count may have been scribbled on. Consecutive calls
   // may pass consecutive chunks or reuse one buffer: nothing before `out` is read.
   size_t decode(uint8_t *out, size_t n) noexcept;
+  // Like decode() without writing the indexes anywhere: returns how many were passed over. Costs
+  // a constant per code whatever the strings' lengths (plus one string's length at the end).
+  size_t skip(size_t n) noexcept;
 
   State state() const noexcept { return state_; }
   // Why decoding stopped early, for kOutOfData / kInvalidCode (ok otherwise). Allocates only then.
   Status error() const;
   // Bytes of `data` consumed so far (whole bytes holding bits already used).
   size_t bytesConsumed() const noexcept;
+  // Indexes written into caller memory by decode() since reset() (skip() writes none).
+  uint64_t bytesWritten() const noexcept { return written_; }
 
  private:
   static constexpr unsigned kMaxCodes = 4096;
   // One pass of decode() writes at most this much, so positions fit the entries' 32 bits.
   static constexpr size_t kMaxPass = size_t{1} << 30;
 
-  size_t decodePass(uint8_t *out, size_t n) noexcept;
+  template <bool kWrite>
+  size_t run(uint8_t *out, size_t n) noexcept;
+  template <bool kWrite>
+  size_t pass(uint8_t *out, size_t n) noexcept;
 
   // One word per code: where its string was last written (a stream position relative to
   // epoch_; positions before the current decode() call's first byte are gone, the caller owns
@@ -68,8 +77,9 @@ class LzwDecoder {
   unsigned bad_code_ = 0;
   unsigned pending_pos_ = 0;
   unsigned pending_len_ = 0;
-  uint64_t total_ = 0;  // bytes handed to the caller since reset()
-  uint64_t epoch_ = 0;  // the stream position entry positions count from
+  uint64_t total_ = 0;    // bytes handed to the caller (or skipped) since reset()
+  uint64_t written_ = 0;  // of which written into caller memory
+  uint64_t epoch_ = 0;    // the stream position entry positions count from
   // The entry the next code defines (the previous code's string + one byte), or kNoPrev.
   uint64_t next_entry_ = 0;
   State state_ = State::kEnded;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Fuzz target for the GIF decode half: the streaming reader (bytes pushed in chunk sizes taken from
-// the input), the demuxer's index and read-ahead passes, the frame decoder on both its paths (parsed records and standalone
-// record buffers, as gifdec gets them), every output format, and the bare LZW decoder. A small
-// canvas limit keeps each input cheap.
+// the input), the demuxer's index and read-ahead passes, the frame decoder on both its paths
+// (parsed records and standalone record buffers, as gifdec gets them), every output format, and
+// the bare LZW decoder. A third decoder draws into a ring of three buffers that hold older
+// canvases (as gifdec's pool hands them back) and must give exactly the canvases of the first.
+// A small canvas limit keeps each input cheap.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "gif/demuxer.h"
@@ -70,8 +73,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   decoder.setOptions(options);
   FrameDecoder standalone;  // fed the record buffers, as gifdec is
   standalone.setOptions(options);
+  FrameDecoder into;  // into reused memory, as gifdec with its pool
+  into.setOptions(options);
   std::vector<uint8_t> out, record;
   size_t stride = 0;
+  std::vector<uint8_t> ring[3];
+  uint64_t holds[3] = {};
+  size_t ring_stride = 0;
+  int last = -1;
 
   Reader reader(limits);
   size_t pos = 0;
@@ -91,19 +100,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
       case Event::kHeader:
         if (!decoder.setCodecData(reader.eventData(), reader.eventSize()) ||
-            !standalone.setCodecData(reader.eventData(), reader.eventSize())) {
+            !standalone.setCodecData(reader.eventData(), reader.eventSize()) ||
+            !into.setCodecData(reader.eventData(), reader.eventSize())) {
           done = true;
           break;
         }
         stride = decoder.minStride() + (seed & 3);
         out.assign(stride * decoder.screen().height, 0);
+        ring_stride = decoder.minStride() + (seed >> 2 & 7);
+        for (std::vector<uint8_t> &r : ring) r.assign(ring_stride * decoder.screen().height, 0xA5);
+        for (uint64_t &h : holds) h = 0;
+        last = -1;
         break;
       case Event::kFrame: {
         if (reader.frame().index > 64) {
           done = true;
           break;
         }
-        (void)decoder.decodeParsed(reader.frame(), reader.eventData(), out.data(), stride);
+        FrameReport rep, rep_into;
+        (void)decoder.decodeParsed(reader.frame(), reader.eventData(), out.data(), stride, &rep);
+        const int pick = static_cast<int>((reader.frame().index * 7 + seed) % 3);
+        const CanvasTarget target{ring[pick].data(), ring_stride, holds[pick]};
+        const mk::gif::CanvasView source{last >= 0 ? ring[last].data() : nullptr, ring_stride};
+        (void)into.decodeParsedInto(reader.frame(), reader.eventData(), target,
+                                    last >= 0 ? &source : nullptr, &rep_into);
+        if ((rep.update == CanvasUpdate::kNone) != (rep_into.update == CanvasUpdate::kNone))
+          __builtin_trap();
+        if (rep_into.update != CanvasUpdate::kNone) {
+          holds[pick] = rep_into.canvas_id;
+          last = pick;
+          for (unsigned y = 0; y < decoder.screen().height; y++)
+            if (std::memcmp(out.data() + y * stride, ring[pick].data() + y * ring_stride,
+                            decoder.minStride()) != 0)
+              __builtin_trap();  // reused memory must hold exactly the canvas
+        }
         record.assign(reader.eventData(), reader.eventData() + reader.eventSize());
         if (reader.frame().key && (reader.frame().index & 1)) standalone.reset();
         (void)standalone.decodeFrame(record.data(), record.size(), nullptr, 0);

@@ -2,7 +2,7 @@
 /* GstMkBufferPool: the pool mktestpool proposes is ours and honours video meta
  * and alignment; memory is recycled through the mk pool; bad configs are
  * refused; min/max hold; deactivating with buffers out frees all when they
- * come back. */
+ * come back; in LIFO mode the buffer released last comes out first. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/video/gstvideometa.h>
@@ -372,6 +372,78 @@ GST_START_TEST (test_downstream_pool_used)
 
 GST_END_TEST;
 
+GST_START_TEST (test_lifo)
+{
+  Counting c;
+  GstBufferPool *pool = counting_pool (&c, 1024, 2, 0);
+  gst_mk_buffer_pool_set_lifo (GST_MK_BUFFER_POOL (pool), TRUE);
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+  GstBuffer *a = NULL, *b = NULL, *x = NULL;
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &a, NULL), GST_FLOW_OK);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &b, NULL), GST_FLOW_OK);
+  GstBuffer *first = a, *second = b;
+  /* released a then b: b comes out first, then a (the queue would give a first) */
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &x, NULL), GST_FLOW_OK);
+  fail_unless (x == second);
+  gst_buffer_unref (x);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &x, NULL), GST_FLOW_OK);
+  fail_unless (x == second); /* released last again */
+  GstBuffer *y = NULL;
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &y, NULL), GST_FLOW_OK);
+  fail_unless (y == first);
+  gst_buffer_unref (y);
+
+  /* flushing refuses even with a buffer waiting aside, then recovers */
+  gst_buffer_pool_set_flushing (pool, TRUE);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &y, NULL), GST_FLOW_FLUSHING);
+  gst_buffer_pool_set_flushing (pool, FALSE);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &y, NULL), GST_FLOW_OK);
+  fail_unless (y == first);
+  gst_buffer_unref (y);
+
+  /* a buffer whose memory was replaced is not kept */
+  gst_buffer_replace_all_memory (x, gst_allocator_alloc (NULL, 1024, NULL));
+  gst_buffer_unref (x);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &x, NULL), GST_FLOW_OK);
+  fail_unless (x == first);
+  gst_buffer_unref (x);
+
+  /* the buffer waiting aside is freed with the rest */
+  fail_unless (gst_buffer_pool_set_active (pool, FALSE));
+  fail_unless_equals_int (c.frees.load (), c.allocs.load ());
+  gst_object_unref (pool);
+
+  /* a bounded pool stays first in, first out */
+  pool = counting_pool (&c, 1024, 2, 2);
+  gst_mk_buffer_pool_set_lifo (GST_MK_BUFFER_POOL (pool), TRUE);
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &a, NULL), GST_FLOW_OK);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &b, NULL), GST_FLOW_OK);
+  first = a;
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &x, NULL), GST_FLOW_OK);
+  fail_unless (x == first);
+  gst_buffer_unref (x);
+  fail_unless (gst_buffer_pool_set_active (pool, FALSE));
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
 static Suite *
 pool_bridge_suite (void)
 {
@@ -385,6 +457,7 @@ pool_bridge_suite (void)
   tcase_add_test (tc, test_min_max_buffers);
   tcase_add_test (tc, test_deactivate_with_buffers_out);
   tcase_add_test (tc, test_downstream_pool_used);
+  tcase_add_test (tc, test_lifo);
   return s;
 }
 

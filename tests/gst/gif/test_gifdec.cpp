@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gifdec: canvases equal the frames the test file was made from, in every output format;
  * seeking, damaged frames (one warning, then a count), missing codec_data, renegotiation, and
- * running out of memory (a RESOURCE error, not an abort or a silent stall). */
+ * running out of memory (a RESOURCE error, not an abort or a silent stall); output buffers that
+ * come back from downstream are updated, not rewritten (exact counts whether downstream holds
+ * them or not), with every canvas equal to ImageMagick's. */
+/* The GIF builder of the lib tests; before gstcheck.h, whose fail() breaks <fstream>. */
+#include "../../lib/gif/gif_test_util.h"
+
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
@@ -261,13 +266,44 @@ caps_for_screen (int w, int h)
   return caps;
 }
 
+/* A pool of a type gifdec does not know: it keeps it, as it would a pool of special memory. */
+typedef GstBufferPool TestForeignPool;
+typedef GstBufferPoolClass TestForeignPoolClass;
+G_DEFINE_TYPE (TestForeignPool, test_foreign_pool, GST_TYPE_BUFFER_POOL);
+static void
+test_foreign_pool_class_init (TestForeignPoolClass *)
+{}
+static void
+test_foreign_pool_init (TestForeignPool *)
+{}
+
+/* Offers one, of buffers of `size` bytes (a guint in a pointer), in the allocation query. */
+static GstPadProbeReturn
+offer_foreign_pool (GstPad *, GstPadProbeInfo *info, gpointer size)
+{
+  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
+  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION &&
+      (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_PULL)) {
+    GstBufferPool *pool =
+        (GstBufferPool *)g_object_new (test_foreign_pool_get_type (), nullptr);
+    gst_object_ref_sink (pool);
+    gst_query_add_allocation_pool (q, pool, GPOINTER_TO_UINT (size), 2, 0);
+    gst_object_unref (pool);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 /* 8192x4096 (the default max-canvas-pixels) with `frames` 1x1 frames, under an address-space
- * limit `headroom` above what the process maps; the harness keeps every output buffer. The
- * error gifdec posts, or nullptr. */
+ * limit `headroom` above what the process maps; the harness keeps every output buffer;
+ * `foreign`: downstream offers a pool gifdec does not know. The error gifdec posts, or nullptr. */
 static GstMessage *
-decode_under_limit (gsize headroom, bool *limited, int frames = 1)
+decode_under_limit (gsize headroom, bool *limited, int frames, bool foreign)
 {
   GstHarness *h = gst_harness_new ("gifdec");
+  if (foreign)
+    gst_pad_add_probe (GST_VIDEO_DECODER_SRC_PAD (h->element),
+        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, offer_foreign_pool,
+        GUINT_TO_POINTER (8192u * 4096u * 4u), nullptr);
   GstBus *bus = gst_bus_new ();
   gst_element_set_bus (h->element, bus);
   GstCaps *caps = caps_for_screen (8192, 4096);
@@ -297,10 +333,11 @@ decode_under_limit (gsize headroom, bool *limited, int frames = 1)
 
 /* Decodes under `headroom`: a RESOURCE/NO_SPACE_LEFT error whose text holds `text`. */
 static void
-check_out_of_memory (gsize headroom, const char *text, int frames = 1)
+check_out_of_memory (
+    gsize headroom, const char *text, int frames = 1, bool foreign = false)
 {
   bool limited = false;
-  GstMessage *error = decode_under_limit (headroom, &limited, frames);
+  GstMessage *error = decode_under_limit (headroom, &limited, frames, foreign);
   if (!limited) {
     /* sanitizers: no limit, nothing to check */
     if (error)
@@ -320,21 +357,23 @@ check_out_of_memory (gsize headroom, const char *text, int frames = 1)
   gst_message_unref (error);
 }
 
-/* The canvas (128 MiB) does not fit: a RESOURCE error naming it (it was an uncaught
- * std::bad_alloc: abort). */
+/* gifdec keeps a canvas of its own only behind a pool it does not know (special memory):
+ * that pool's two buffers (2 x 128 MiB) fit, the canvas (another 128 MiB) does not: a RESOURCE
+ * error naming it (it was an uncaught std::bad_alloc: abort). */
 GST_START_TEST (test_canvas_out_of_memory)
 {
-  check_out_of_memory (32 << 20, "8192x4096 canvas");
+  check_out_of_memory (
+      (gsize)(128 + 128 + 32) << 20, "8192x4096 canvas", 1, true);
 }
 
 GST_END_TEST;
 
-/* The canvas fits, the output pool's first buffer (another 128 MiB) does not: a RESOURCE
- * error (the pool's start failed unseen, every frame got FLUSHING, and the pipeline waited for
- * ever). */
+/* The output pool's first buffer (128 MiB, the first canvas gifdec needs: it draws into its
+ * output buffers) does not fit: a RESOURCE error (the pool's start failed unseen, every frame
+ * got FLUSHING, and the pipeline waited for ever). */
 GST_START_TEST (test_output_pool_out_of_memory)
 {
-  check_out_of_memory ((128 + 32) << 20, "output buffers");
+  check_out_of_memory (32 << 20, "output buffers");
 }
 
 GST_END_TEST;
@@ -343,7 +382,7 @@ GST_END_TEST;
  * a RESOURCE error (the pool's GST_FLOW_ERROR went upstream with no message of its own). */
 GST_START_TEST (test_output_pool_cannot_grow)
 {
-  check_out_of_memory ((gsize)(128 + 128 + 32) << 20, "one more than", 2);
+  check_out_of_memory ((gsize)(128 + 32) << 20, "one more than", 2);
 }
 
 GST_END_TEST;
@@ -458,6 +497,235 @@ GST_START_TEST (test_seek_accurate)
 
 GST_END_TEST;
 
+/* An animation over a 48x32 screen: an opaque full-screen first frame, then small frames with
+ * every disposal (0..3), each with its transparent index in use; the byte ranges of the header
+ * and of each frame record, as gifdemux delimits them. */
+#define AW 48
+#define AH 32
+#define AFRAMES 24
+
+struct Anim
+{
+  std::vector<guint8> file;
+  size_t header = 0;
+  std::vector<std::pair<size_t, size_t>> records;
+};
+
+static Anim
+make_anim (void)
+{
+  Anim a;
+  gif_test::GifBuilder b;
+  b.header (AW, AH, gif_test::grayPalette (16));
+  a.header = b.bytes.size ();
+  guint32 seed = 7;
+  auto rnd = [&seed] (guint32 n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  for (int i = 0; i < AFRAMES; i++) {
+    const size_t start = b.bytes.size ();
+    gif_test::Image im;
+    if (i == 0) {
+      im.width = AW, im.height = AH;
+    } else {
+      im.left = rnd (AW - 4), im.top = rnd (AH - 4);
+      im.width = 2 + rnd (AW / 3), im.height = 2 + rnd (AH / 3);
+      im.interlaced = i % 5 == 0;
+    }
+    im.pixels.resize ((size_t)im.width * im.height);
+    for (size_t p = 0; p < im.pixels.size (); p++)
+      im.pixels[p] = (guint8)(1 + (p / 3 + i) % 15);
+    if (i > 0)
+      im.pixels[rnd ((guint32)im.pixels.size ())] =
+          0; /* index 0: transparent */
+    b.gce (i == 0 ? 1 : i % 4, 5, i == 0 ? -1 : 0).image (im);
+    a.records.emplace_back (start, b.bytes.size () - start);
+  }
+  a.file = b.trailer ().bytes;
+  return a;
+}
+
+/* ImageMagick's canvases of `file` as RGBA, or empty without ImageMagick. */
+static std::vector<guint8>
+imagemagick_rgba (const std::vector<guint8> &file)
+{
+  if (!g_file_test ("/usr/bin/convert", G_FILE_TEST_IS_EXECUTABLE)) {
+    GST_WARNING ("no ImageMagick: the canvases are not compared with it");
+    return {};
+  }
+  gchar *dir = g_dir_make_tmp ("mk-gifdec-XXXXXX", nullptr);
+  fail_unless (dir != nullptr);
+  std::string in = std::string (dir) + "/a.gif",
+              out = std::string (dir) + "/a.rgba";
+  fail_unless (g_file_set_contents (
+      in.c_str (), (const gchar *)file.data (), (gssize)file.size (), nullptr));
+  const std::string rgba_arg = "rgba:" + out;
+  const gchar *argv[] = {"/usr/bin/convert", in.c_str (), "-coalesce", "-depth",
+      "8", rgba_arg.c_str (), nullptr};
+  gint status = -1;
+  fail_unless (g_spawn_sync (nullptr, (gchar **)argv, nullptr,
+      G_SPAWN_STDOUT_TO_DEV_NULL, nullptr, nullptr, nullptr, nullptr, &status,
+      nullptr));
+  fail_unless (g_spawn_check_wait_status (status, nullptr), "convert failed");
+  std::vector<guint8> rgba = mk_read_file (out);
+  unlink (in.c_str ());
+  unlink (out.c_str ());
+  rmdir (dir);
+  g_free (dir);
+  return rgba;
+}
+
+/* Frame f of `got` (RGBA, tightly packed) against ImageMagick's: fully transparent pixels
+ * agree whatever their colour, others in all four bytes. */
+static void
+check_against (const std::vector<guint8> &ref, int f, const guint8 *got)
+{
+  if (ref.empty ())
+    return;
+  fail_unless (ref.size () >= (size_t)(f + 1) * AW * AH * 4);
+  const guint8 *e = ref.data () + (size_t)f * AW * AH * 4;
+  for (int i = 0; i < AW * AH; i++) {
+    const guint8 *p = got + i * 4, *q = e + i * 4;
+    if (p[3] == 0 && q[3] == 0)
+      continue;
+    fail_unless (memcmp (p, q, 4) == 0,
+        "frame %d pixel %d,%d: %02x%02x%02x%02x, ImageMagick %02x%02x%02x%02x",
+        f, i % AW, i / AW, p[0], p[1], p[2], p[3], q[0], q[1], q[2], q[3]);
+  }
+}
+
+/* How the test's downstream treats the buffers it pulls. */
+enum class Downstream {
+  kReleases,           /* gives each back at once */
+  kHoldsLast,          /* keeps the last one, as a sink showing it does */
+  kHoldsAll,           /* keeps them all */
+  kWritesThenReleases, /* draws into each, then gives it back */
+};
+
+struct Stats
+{
+  guint64 reused = 0, copied = 0, direct = 0, bytes = 0;
+};
+
+static Stats
+get_stats (GstElement *dec)
+{
+  GstStructure *s = nullptr;
+  g_object_get (dec, "stats", &s, nullptr);
+  fail_unless (s != nullptr);
+  Stats r;
+  fail_unless (gst_structure_get_uint64 (s, "frames-reused", &r.reused));
+  fail_unless (gst_structure_get_uint64 (s, "frames-copied", &r.copied));
+  fail_unless (gst_structure_get_uint64 (s, "frames-direct", &r.direct));
+  fail_unless (gst_structure_get_uint64 (s, "bytes-copied", &r.bytes));
+  gst_structure_free (s);
+  return r;
+}
+
+/* Decodes make_anim() through a harness as gifdemux would feed it; returns the stats. */
+static Stats
+decode_anim (const Anim &a, Downstream mode, const std::vector<guint8> &ref,
+    bool foreign_pool = false)
+{
+  GstHarness *h = gst_harness_new ("gifdec");
+  if (foreign_pool)
+    gst_pad_add_probe (GST_VIDEO_DECODER_SRC_PAD (h->element),
+        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, offer_foreign_pool,
+        GUINT_TO_POINTER (AW * AH * 4), nullptr);
+  gst_harness_set_caps_str (
+      h, "image/gif, parsed=(boolean)true", "video/x-raw, format=RGBA");
+  GstBuffer *cd = gst_buffer_new_memdup (a.file.data (), a.header);
+  GstCaps *caps = gst_caps_new_simple ("image/gif", "parsed", G_TYPE_BOOLEAN,
+      TRUE, "codec_data", GST_TYPE_BUFFER, cd, nullptr);
+  gst_buffer_unref (cd);
+  gst_harness_set_src_caps (h, caps);
+  std::vector<GstBuffer *> held;
+  for (size_t f = 0; f < a.records.size (); f++) {
+    GstBuffer *in = gst_buffer_new_memdup (
+        a.file.data () + a.records[f].first, a.records[f].second);
+    GST_BUFFER_PTS (in) = f * 50 * GST_MSECOND;
+    GST_BUFFER_DURATION (in) = 50 * GST_MSECOND;
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    fail_unless (out != nullptr);
+    GstMapInfo map;
+    fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+    fail_unless (map.size >= AW * AH * 4);
+    check_against (ref, (int)f, map.data);
+    gst_buffer_unmap (out, &map);
+    if (mode == Downstream::kWritesThenReleases) {
+      /* as an in-place filter would: it owns the buffer, so it may write it */
+      fail_unless (gst_buffer_is_writable (out));
+      fail_unless (gst_buffer_map (out, &map, GST_MAP_WRITE));
+      memset (map.data, 0x77, map.size);
+      gst_buffer_unmap (out, &map);
+    }
+    if (mode == Downstream::kReleases ||
+        mode == Downstream::kWritesThenReleases) {
+      gst_buffer_unref (out);
+    } else {
+      if (mode == Downstream::kHoldsLast && !held.empty ()) {
+        gst_buffer_unref (held.back ());
+        held.pop_back ();
+      }
+      held.push_back (out);
+    }
+  }
+  Stats st = get_stats (h->element);
+  for (GstBuffer *b : held)
+    gst_buffer_unref (b);
+  gst_harness_teardown (h);
+  return st;
+}
+
+GST_START_TEST (test_output_buffers_reused)
+{
+  const Anim a = make_anim ();
+  const std::vector<guint8> ref = imagemagick_rgba (a.file);
+  const guint64 canvas = AW * AH * 4;
+
+  /* Each buffer comes back before the next frame: every frame after the first is drawn into
+   * the buffer that holds the previous canvas, nothing copied. */
+  Stats s = decode_anim (a, Downstream::kReleases, ref);
+  fail_unless_equals_uint64 (s.direct, 1);
+  fail_unless_equals_uint64 (s.reused, AFRAMES - 1);
+  fail_unless_equals_uint64 (s.copied, 0);
+  fail_unless_equals_uint64 (s.bytes, 0);
+
+  /* Downstream holds every buffer: each new one gets the whole canvas (the first frame covers
+   * it all; the others have transparent pixels). */
+  Stats all = decode_anim (a, Downstream::kHoldsAll, ref);
+  fail_unless_equals_uint64 (all.direct, 1);
+  fail_unless_equals_uint64 (all.reused, 0);
+  fail_unless_equals_uint64 (all.copied, AFRAMES - 1);
+  fail_unless_equals_uint64 (all.bytes, (AFRAMES - 1) * canvas);
+
+  /* Downstream holds the last one: buffers come back one frame late and get only what the
+   * frame in between changed. */
+  Stats last = decode_anim (a, Downstream::kHoldsLast, ref);
+  fail_unless_equals_uint64 (last.direct, 1);
+  fail_unless_equals_uint64 (last.copied, 1);
+  fail_unless_equals_uint64 (last.reused, AFRAMES - 2);
+  fail_unless (last.bytes < canvas + (AFRAMES - 2) * canvas / 4);
+
+  /* Downstream writes into the buffers it owns before it gives them back: what it writes goes
+   * to a copy (gifdec's memory is read-only), and its buffers come back with other memory,
+   * which gets the whole canvas. */
+  Stats writes = decode_anim (a, Downstream::kWritesThenReleases, ref);
+  fail_unless_equals_uint64 (writes.direct, 1);
+  fail_unless_equals_uint64 (writes.reused, 0);
+  fail_unless_equals_uint64 (writes.copied, AFRAMES - 1);
+
+  /* A pool gifdec does not know: the canvas is copied into every buffer. */
+  Stats foreign = decode_anim (a, Downstream::kReleases, ref, true);
+  fail_unless_equals_uint64 (foreign.copied, AFRAMES);
+  fail_unless_equals_uint64 (foreign.reused + foreign.direct, 0);
+  fail_unless_equals_uint64 (foreign.bytes, AFRAMES * canvas);
+}
+
+GST_END_TEST;
+
 static Suite *
 gifdec_suite (void)
 {
@@ -475,6 +743,7 @@ gifdec_suite (void)
   tcase_add_test (tc, test_no_codec_data);
   tcase_add_test (tc, test_renegotiate_new_screen);
   tcase_add_test (tc, test_seek_accurate);
+  tcase_add_test (tc, test_output_buffers_reused);
   return s;
 }
 

@@ -2,11 +2,15 @@
 // mk::gif::FrameDecoder + Compositor: each disposal (0..7), transparency, interlaced rows,
 // clipping, empty and off-screen frames, palette edge cases, every output format with padded
 // strides, broken frames, reset, the record-buffer path gifdec uses, and no heap allocation per
-// frame in steady state.
+// frame in steady state. decodeInto() into caller memory that holds older canvases, in every
+// pattern a buffer pool hands memory back, against an independent reference compositor; and an
+// oversized interlaced frame costs what is visible.
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -92,6 +96,28 @@ Decoded decodeFile(const std::vector<uint8_t> &file, PixelFormat fmt = PixelForm
     }
   }
   return d;
+}
+
+struct Record {
+  std::vector<uint8_t> bytes;
+  bool key = false;
+};
+
+void splitRecords(const std::vector<uint8_t> &file, std::vector<uint8_t> &codec,
+                  std::vector<Record> &records) {
+  mk::gif::Reader reader;
+  ck_assert(reader.push(file.data(), file.size()).isOk());
+  reader.finish();
+  for (;;) {
+    mk::Result<mk::gif::Event> ev = reader.next();
+    ck_assert(ev.isOk());
+    if (*ev == mk::gif::Event::kEnd) break;
+    if (*ev == mk::gif::Event::kHeader)
+      codec.assign(reader.eventData(), reader.eventData() + reader.eventSize());
+    if (*ev == mk::gif::Event::kFrame)
+      records.push_back(
+          {{reader.eventData(), reader.eventData() + reader.eventSize()}, reader.frame().key});
+  }
 }
 
 uint32_t px(const Decoded &d, size_t frame, unsigned x, unsigned y) {
@@ -326,21 +352,14 @@ START_TEST(test_record_buffers_reset_and_no_steady_allocation) {
   }
   b.trailer();
   Decoded whole = decodeFile(b.bytes);
-  mk::gif::Reader reader;
-  ck_assert(reader.push(b.bytes.data(), b.bytes.size()).isOk());
-  std::vector<std::vector<uint8_t>> records;
   std::vector<uint8_t> codec;
+  std::vector<Record> recs;
+  splitRecords(b.bytes, codec, recs);
+  std::vector<std::vector<uint8_t>> records;
   std::vector<bool> keys;
-  for (;;) {
-    mk::Result<mk::gif::Event> ev = reader.next();
-    ck_assert(ev.isOk());
-    if (*ev == mk::gif::Event::kEnd) break;
-    if (*ev == mk::gif::Event::kHeader)
-      codec.assign(reader.eventData(), reader.eventData() + reader.eventSize());
-    if (*ev == mk::gif::Event::kFrame) {
-      records.emplace_back(reader.eventData(), reader.eventData() + reader.eventSize());
-      keys.push_back(reader.frame().key);
-    }
+  for (Record &r : recs) {
+    records.push_back(r.bytes);
+    keys.push_back(r.key);
   }
   ck_assert_uint_eq(records.size(), 40);
   FrameDecoder dec;
@@ -407,6 +426,319 @@ START_TEST(test_truncated_frame_best_effort) {
 }
 END_TEST
 
+namespace {
+
+// An independent reference: composites the frames a test built (their pixels known) into RGBA
+// canvases with the policies of compositor.h, by the simplest means (whole-canvas copies).
+struct RefFrame {
+  Image im;
+  unsigned disposal = 0;
+  int transparent = -1;
+};
+
+std::vector<std::vector<uint8_t>> referenceCanvases(unsigned w, unsigned h,
+                                                    const std::vector<uint8_t> &gct,
+                                                    const std::vector<RefFrame> &frames) {
+  std::vector<std::vector<uint8_t>> out;
+  std::vector<uint8_t> canvas(size_t{w} * h * 4, 0);
+  for (const RefFrame &f : frames) {
+    const std::vector<uint8_t> before = canvas;
+    const std::vector<uint8_t> &pal = f.im.local_palette.empty() ? gct : f.im.local_palette;
+    for (unsigned y = 0; y < f.im.height; y++)
+      for (unsigned x = 0; x < f.im.width; x++) {
+        const unsigned cx = f.im.left + x, cy = f.im.top + y;
+        if (cx >= w || cy >= h) continue;
+        const unsigned v = f.im.pixels[size_t{y} * f.im.width + x];
+        if (static_cast<int>(v) == f.transparent) continue;
+        uint8_t *p = canvas.data() + (size_t{cy} * w + cx) * 4;
+        const bool in_pal = v * 3 < pal.size();
+        p[0] = in_pal ? pal[v * 3] : 0;
+        p[1] = in_pal ? pal[v * 3 + 1] : 0;
+        p[2] = in_pal ? pal[v * 3 + 2] : 0;
+        p[3] = 255;
+      }
+    out.push_back(canvas);
+    if (f.disposal == 2) {
+      for (unsigned y = f.im.top; y < f.im.top + f.im.height && y < h; y++)
+        for (unsigned x = f.im.left; x < f.im.left + f.im.width && x < w; x++)
+          std::memset(canvas.data() + (size_t{y} * w + x) * 4, 0, 4);
+    } else if (f.disposal == 3 || f.disposal == 4) {
+      canvas = before;
+    }
+  }
+  return out;
+}
+
+// A random animation over a w x h screen: partial frames (some reaching past the screen),
+// full-screen opaque ones, every disposal, transparency, interlacing, indexes past the palette.
+struct Animation {
+  unsigned w = 0, h = 0;
+  std::vector<uint8_t> gct;
+  std::vector<RefFrame> frames;
+  std::vector<uint8_t> bytes;
+};
+
+Animation randomAnimation(unsigned w, unsigned h, unsigned count, unsigned seed) {
+  std::mt19937 rng(seed);
+  Animation a;
+  a.w = w, a.h = h;
+  a.gct = gif_test::grayPalette(8);
+  GifBuilder b;
+  b.header(w, h, a.gct);
+  for (unsigned i = 0; i < count; i++) {
+    RefFrame f;
+    const bool full = i == 0 || rng() % 6 == 0;
+    f.im.left = full ? 0 : rng() % w;
+    f.im.top = full ? 0 : rng() % h;
+    f.im.width = full ? w : 1 + rng() % (w - f.im.left + 3);
+    f.im.height = full ? h : 1 + rng() % (h - f.im.top + 3);
+    f.im.interlaced = rng() % 4 == 0;
+    f.im.min_code_size = 4;  // indexes 8..15 are past the 8-entry palette: opaque black
+    f.disposal = full ? rng() % 2 : rng() % 5;
+    f.transparent = full || rng() % 3 == 0 ? -1 : static_cast<int>(rng() % 16);
+    f.im.pixels.resize(size_t{f.im.width} * f.im.height);
+    const unsigned base = rng() % 16;
+    for (size_t p = 0; p < f.im.pixels.size(); p++)
+      f.im.pixels[p] = static_cast<uint8_t>(rng() % 4 ? base : rng() % 16);
+    b.gce(f.disposal, 2, f.transparent).image(f.im);
+    a.frames.push_back(f);
+  }
+  a.bytes = b.trailer().bytes;
+  return a;
+}
+
+// `rgba` in `format`, as gifdec writes it (transparent: the background colour without alpha).
+std::vector<uint8_t> inFormat(const std::vector<uint8_t> &rgba, PixelFormat format, uint32_t bg) {
+  const mk::gif::PixelLayout l = mk::gif::layoutOf(format);
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < rgba.size(); i += 4) {
+    uint8_t px[4] = {};
+    const bool clear = rgba[i + 3] == 0;
+    const uint8_t r = clear && l.a < 0 ? static_cast<uint8_t>(bg >> 16) : rgba[i];
+    const uint8_t g = clear && l.a < 0 ? static_cast<uint8_t>(bg >> 8) : rgba[i + 1];
+    const uint8_t bl = clear && l.a < 0 ? static_cast<uint8_t>(bg) : rgba[i + 2];
+    px[l.r] = r, px[l.g] = g, px[l.b] = bl;
+    if (l.a >= 0) px[l.a] = rgba[i + 3];
+    if (l.pad >= 0) px[l.pad] = 0xFF;
+    out.insert(out.end(), px, px + l.bytes);
+  }
+  return out;
+}
+
+// Caller memory as a pool hands it out: buffers that keep what was last written into them.
+struct Buffer {
+  std::vector<uint8_t> mem;
+  uint64_t holds = 0;
+};
+
+enum class Schedule { kSame, kRing2, kRing3, kRing20, kFresh, kRandom };
+
+}  // namespace
+
+START_TEST(test_decode_into_reused_memory) {
+  const Schedule schedules[] = {Schedule::kSame,   Schedule::kRing2, Schedule::kRing3,
+                                Schedule::kRing20, Schedule::kFresh, Schedule::kRandom};
+  const PixelFormat formats[] = {PixelFormat::kRGBA, PixelFormat::kBGR, PixelFormat::kRGBx};
+  const uint32_t bg = 0x405060;
+  for (unsigned seed = 1; seed <= 3; seed++) {
+    Animation a = randomAnimation(37 + seed, 23, 60, seed);
+    const auto expect = referenceCanvases(a.w, a.h, a.gct, a.frames);
+    std::vector<uint8_t> codec;
+    std::vector<Record> records;
+    splitRecords(a.bytes, codec, records);
+    ck_assert_uint_eq(records.size(), a.frames.size());
+    for (PixelFormat format : formats)
+      for (Schedule sched : schedules)
+        for (bool resets : {false, true}) {
+          FrameDecoder dec;
+          mk::gif::DecoderOptions o;
+          o.format = format;
+          o.background_rgb = bg;
+          dec.setOptions(o);
+          ck_assert(dec.setCodecData(codec.data(), codec.size()).isOk());
+          const size_t stride = dec.minStride() + 5;  // padding that must stay untouched
+          std::vector<Buffer> pool(sched == Schedule::kRing20 ? 20 : 4);
+          for (Buffer &buf : pool) buf.mem.assign(stride * a.h, 0xA5);
+          std::mt19937 rng(seed * 31 + static_cast<unsigned>(sched));
+          int last = -1;  // the buffer that holds the canvas (-1: the decoder's own)
+          for (size_t i = 0; i < records.size(); i++) {
+            const bool reset = resets && records[i].key && i % 2;
+            if (reset) dec.reset();
+            int pick = 0;
+            switch (sched) {
+              case Schedule::kSame:
+                pick = 0;
+                break;
+              case Schedule::kRing2:
+                pick = static_cast<int>(i % 2);
+                break;
+              case Schedule::kRing3:
+                pick = static_cast<int>(i % 3);
+                break;
+              case Schedule::kRing20:
+                pick = static_cast<int>(i % 20);
+                break;
+              case Schedule::kFresh:  // never what it held: the other one holds the canvas
+                pick = static_cast<int>(i % 2);
+                pool[pick].mem.assign(stride * a.h, static_cast<uint8_t>(i));
+                pool[pick].holds = 0;
+                break;
+              case Schedule::kRandom:
+                pick = static_cast<int>(rng() % 5) - 1;  // -1: the decoder's own canvas
+                if (pick >= 0 && pick != last && rng() % 8 == 0) {
+                  // Written by someone else meanwhile: the caller no longer knows what it holds.
+                  std::fill(pool[pick].mem.begin(), pool[pick].mem.end(), 0x5A);
+                  pool[pick].holds = 0;
+                }
+                break;
+            }
+            mk::gif::CanvasTarget target;
+            const std::vector<uint8_t> before = pick >= 0 ? pool[pick].mem : std::vector<uint8_t>();
+            if (pick >= 0) {
+              target.data = pool[pick].mem.data();
+              target.stride = stride;
+              target.holds = pool[pick].holds;
+            }
+            mk::gif::CanvasView source;
+            if (last >= 0) source = {pool[last].mem.data(), stride};
+            mk::gif::FrameReport rep;
+            ck_assert(dec.decodeInto(records[i].bytes.data(), records[i].bytes.size(), target,
+                                     last >= 0 ? &source : nullptr, &rep)
+                          .isOk());
+            ck_assert_uint_eq(rep.canvas_id, dec.canvasId());
+            std::vector<uint8_t> got(dec.minStride() * a.h);
+            if (pick >= 0) {
+              pool[pick].holds = rep.canvas_id;
+              last = pick;
+              for (unsigned y = 0; y < a.h; y++) {
+                std::memcpy(got.data() + y * dec.minStride(), target.data + y * stride,
+                            dec.minStride());
+                for (size_t k = y * stride + dec.minStride(); k < (y + 1) * stride; k++)
+                  ck_assert_uint_eq(target.data[k], before[k]);
+              }
+            } else {
+              last = -1;
+              dec.copyCanvasTo(got.data(), dec.minStride());
+            }
+            ck_assert_msg(got == inFormat(expect[i], format, bg),
+                          "seed %u format %d schedule %d resets %d frame %zu", seed,
+                          static_cast<int>(format), static_cast<int>(sched), resets, i);
+            // How the memory was brought up to date follows from what it held.
+            using mk::gif::CanvasUpdate;
+            if (i > 0 && sched == Schedule::kSame && !reset)
+              ck_assert(rep.update == CanvasUpdate::kInPlace);
+            if (sched == Schedule::kFresh)
+              ck_assert(rep.update == CanvasUpdate::kCopied ||
+                        rep.update == CanvasUpdate::kOverwritten);
+            if ((i >= 2 && sched == Schedule::kRing2) || (i >= 3 && sched == Schedule::kRing3))
+              ck_assert(rep.update == CanvasUpdate::kUpdated);
+            if (i >= 20 && sched == Schedule::kRing20)  // 20 frames back: past the history
+              ck_assert(rep.update != CanvasUpdate::kUpdated &&
+                        rep.update != CanvasUpdate::kInPlace);
+          }
+        }
+  }
+}
+END_TEST
+
+START_TEST(test_decode_into_copies_only_changes) {
+  // 8x8 RGBA, by hand: which bytes reach memory that holds an older canvas, or nothing known.
+  GifBuilder b;
+  b.header(8, 8, kPal);
+  b.gce(0, 1).image(rect(0, 0, 8, 8, 1));  // 0: full screen, opaque
+  Image t = rect(1, 1, 2, 2, 2);
+  t.pixels[0] = 0;                            // uses its transparent index
+  b.gce(0, 1, 0).image(t);                    // 1: 2x2 at (1,1)
+  b.gce(2, 1).image(rect(4, 4, 3, 3, 3));     // 2: 3x3 at (4,4), opaque, then cleared
+  b.gce(0, 1, 3).image(rect(0, 6, 8, 2, 2));  // 3: 8x2 at (0,6), transparent index unused
+  b.trailer();
+  std::vector<uint8_t> codec;
+  std::vector<Record> records;
+  splitRecords(b.bytes, codec, records);
+  FrameDecoder dec;
+  ck_assert(dec.setCodecData(codec.data(), codec.size()).isOk());
+  std::vector<uint8_t> m0(8 * 8 * 4), m1(8 * 8 * 4);
+  using mk::gif::CanvasUpdate;
+  mk::gif::FrameReport rep;
+  // Frame f into `into` (holding canvas `holds`), the canvas being in `from` (null: nowhere).
+  const auto decode = [&](FrameDecoder &d, size_t f, std::vector<uint8_t> &into, uint64_t holds,
+                          std::vector<uint8_t> *from) {
+    const mk::gif::CanvasView src{from ? from->data() : nullptr, 32};
+    return d.decodeInto(records[f].bytes.data(), records[f].bytes.size(), {into.data(), 32, holds},
+                        from ? &src : nullptr, &rep);
+  };
+  // 0 into unknown memory: it covers everything, nothing to copy.
+  ck_assert(decode(dec, 0, m0, 0, nullptr).isOk());
+  ck_assert(rep.update == CanvasUpdate::kOverwritten);
+  ck_assert_uint_eq(rep.bytes_copied, 0);
+  const uint64_t id0 = rep.canvas_id;
+  // 1 into unknown memory: the whole canvas is copied (it has transparent pixels).
+  ck_assert(decode(dec, 1, m1, 0, &m0).isOk());
+  ck_assert(rep.update == CanvasUpdate::kCopied);
+  ck_assert_uint_eq(rep.bytes_copied, 64 * 4);
+  const uint64_t id1 = rep.canvas_id;
+  // 2 into m0, which holds canvas 0: only frame 1's 2x2 rectangle is copied.
+  ck_assert(decode(dec, 2, m0, id0, &m1).isOk());
+  ck_assert(rep.update == CanvasUpdate::kUpdated);
+  ck_assert_uint_eq(rep.bytes_copied, 4 * 4);
+  const uint64_t id2 = rep.canvas_id;
+  // 3 into m1 (canvas 1): frame 2's 3x3 and the clearing of it (the same rectangle), except
+  // the row frame 3 covers with opaque pixels: 3x3 - 3x1 = 6 pixels.
+  ck_assert(decode(dec, 3, m1, id1, &m0).isOk());
+  ck_assert(rep.update == CanvasUpdate::kUpdated);
+  ck_assert_uint_eq(rep.bytes_copied, 6 * 4);
+  ck_assert_uint_ne(rep.canvas_id, id2);
+  // The same record again into m1, which holds the latest canvas: in place.
+  const uint64_t id3 = rep.canvas_id;
+  ck_assert(decode(dec, 3, m1, id3, nullptr).isOk());
+  ck_assert(rep.update == CanvasUpdate::kInPlace);
+  ck_assert_uint_eq(rep.bytes_copied, 0);
+  // Caller memory holds the canvas: a target that does not, without a source, is refused.
+  ck_assert(decode(dec, 3, m0, id2, nullptr).code() == mk::Errc::kInvalidArgument);
+  // Ids of another decoder mean nothing here.
+  FrameDecoder other;
+  ck_assert(other.setCodecData(codec.data(), codec.size()).isOk());
+  ck_assert(decode(other, 1, m1, id3, nullptr).isOk());
+  ck_assert(rep.update == CanvasUpdate::kCopied);
+}
+END_TEST
+
+START_TEST(test_oversized_interlaced_costs_what_is_visible) {
+  // Issue 12: an interlaced frame larger than max-canvas-pixels over a 1x2 screen. Its second
+  // row comes in the last interlace pass, after nearly the whole frame; only 2 pixels show.
+  // Decoding must not write (or walk) the rest: the LZW work beyond the visible pixels is a
+  // cost per code.
+  const unsigned fw = 1500, fh = 1000;
+  GifBuilder b;
+  b.header(1, 2, kPal);
+  Image big = rect(0, 0, fw, fh, 0);
+  for (size_t p = 0; p < big.pixels.size(); p++)
+    big.pixels[p] = static_cast<uint8_t>((p / 7 + p / fw) % 4);
+  big.interlaced = true;
+  b.image(big).trailer();
+  mk::gif::Reader reader;
+  ck_assert(reader.push(b.bytes.data(), b.bytes.size()).isOk());
+  reader.finish();
+  FrameDecoder dec;
+  mk::gif::DecoderOptions o;
+  o.max_canvas_pixels = 1 << 20;  // the frame (1.5 Mpx) is larger: the row-by-row path
+  dec.setOptions(o);
+  mk::Result<mk::gif::Event> ev = reader.next();
+  ck_assert(ev.isOk() && *ev == mk::gif::Event::kHeader);
+  ck_assert(dec.setCodecData(reader.eventData(), reader.eventSize()).isOk());
+  ev = reader.next();
+  ck_assert(ev.isOk() && *ev == mk::gif::Event::kFrame);
+  std::vector<uint8_t> out(2 * 4);
+  mk::gif::FrameReport rep;
+  ck_assert(dec.decodeParsed(reader.frame(), reader.eventData(), out.data(), 4, &rep).isOk());
+  ck_assert_uint_eq(px(Decoded{{out}, {}, 1, 2}, 0, 0, 0), pal(big.pixels[0]));
+  ck_assert_uint_eq(px(Decoded{{out}, {}, 1, 2}, 0, 0, 1), pal(big.pixels[fw]));
+  // Row 1 is the first row of pass 4, after the 125 + 125 + 250 rows of the others.
+  ck_assert_uint_ge(rep.pixels_decoded, uint64_t{500} * fw + 1);
+  ck_assert_uint_le(rep.pixels_written, 2 + 4096);  // the visible pixels (+ one string)
+}
+END_TEST
+
 int main() {
   Suite *s = suite_create("gif-compositor");
   TCase *tc = tcase_create("compositor");
@@ -421,6 +753,9 @@ int main() {
   tcase_add_test(tc, test_broken_frames_keep_state_sane);
   tcase_add_test(tc, test_record_buffers_reset_and_no_steady_allocation);
   tcase_add_test(tc, test_truncated_frame_best_effort);
+  tcase_add_test(tc, test_decode_into_reused_memory);
+  tcase_add_test(tc, test_decode_into_copies_only_changes);
+  tcase_add_test(tc, test_oversized_interlaced_costs_what_is_visible);
   suite_add_tcase(s, tc);
   return mktest::runSuite(s);
 }

@@ -2,6 +2,7 @@
 // mk::gif::LzwDecoder: round trips at every min code size, clear codes, the deferred clear of a
 // full table, early end, invalid codes, extra data, rejected code sizes, chunked output, and
 // Wuffs' raw LZW stream from the shared corpus when it is there.
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -145,6 +146,53 @@ START_TEST(test_clear_mid_stream_then_reuse) {
     ck_assert_msg(out == expect, "chunk %zu", chunk);
     ck_assert(g_dec.state() == LzwDecoder::State::kEnded);
   }
+}
+END_TEST
+
+START_TEST(test_skip_matches_decode) {
+  // skip() passes over output exactly as decode() would produce it: any mix of the two, across
+  // clears, a full table and long strings, gives the original pixels where decode() wrote, and
+  // only those count as written.
+  auto pixels = randomPixels(200000, 8, 53, 5);
+  std::vector<uint8_t> run(20000, 3);
+  pixels.insert(pixels.begin() + 70000, run.begin(), run.end());
+  LzwOptions deferred;
+  deferred.defer_clear = true;
+  for (const LzwOptions &o : {LzwOptions(), deferred}) {
+    auto data = lzwEncode(pixels, 8, o);
+    for (const std::vector<size_t> &plan :
+         {std::vector<size_t>{1, 1}, std::vector<size_t>{640, 3, 5000, 17},
+          std::vector<size_t>{65536, 1000, 7, 4095}, std::vector<size_t>{3000, 100000}}) {
+      for (bool skip_first : {true, false}) {
+        ck_assert(g_dec.reset(8, data.data(), data.size()).isOk());
+        std::vector<uint8_t> out(pixels.size() + 64);
+        size_t pos = 0;
+        uint64_t written = 0;
+        for (size_t k = 0; pos < pixels.size(); k++) {
+          const size_t want = std::min(plan[k % plan.size()], pixels.size() - pos);
+          const bool skip = (k % 2 == 0) == skip_first;
+          const size_t got = skip ? g_dec.skip(want) : g_dec.decode(out.data() + pos, want);
+          ck_assert_uint_eq(got, want);
+          if (!skip) {
+            ck_assert_msg(std::memcmp(out.data() + pos, pixels.data() + pos, want) == 0,
+                          "plan step %zu at %zu", k, pos);
+            written += want;
+          }
+          pos += want;
+        }
+        ck_assert_uint_eq(g_dec.bytesWritten(), written);
+        uint8_t extra[8];
+        ck_assert_uint_eq(g_dec.decode(extra, sizeof(extra)), 0);
+        ck_assert(g_dec.state() == LzwDecoder::State::kEnded);
+      }
+    }
+  }
+  // Skipping past the end stops where the data does, like decode().
+  auto data = lzwEncode(run, 2);
+  ck_assert(g_dec.reset(2, data.data(), data.size()).isOk());
+  ck_assert_uint_eq(g_dec.skip(run.size() + 100), run.size());
+  ck_assert(g_dec.state() == LzwDecoder::State::kEnded);
+  ck_assert_uint_eq(g_dec.bytesWritten(), 0);
 }
 END_TEST
 
@@ -364,6 +412,7 @@ int main() {
   tcase_add_test(tc, test_split_at_every_offset);
   tcase_add_test(tc, test_chunks_across_clears_and_full_table);
   tcase_add_test(tc, test_clear_mid_stream_then_reuse);
+  tcase_add_test(tc, test_skip_matches_decode);
   suite_add_tcase(s, tc);
   return mktest::runSuite(s);
 }
