@@ -92,7 +92,7 @@ gst_mk_message_post (GstElement *element, GstMkPosting posting, gchar *debug,
 
 GstFlowReturn
 gst_mk_message_decoder_error (GstVideoDecoder *decoder, gint weight,
-    GstMkPosting posting, gchar *debug, const gchar *file,
+    GstMkPosting posting, gchar *debug, gboolean warn, const gchar *file,
     const gchar *function, gint line)
 {
   const GstMkMessage *m = posting.message;
@@ -105,7 +105,7 @@ gst_mk_message_decoder_error (GstVideoDecoder *decoder, gint weight,
   GstFlowReturn ret = _gst_video_decoder_error (decoder, weight,
       gst_mk_message_domain_quark (m), m->code, posting.text, debug, file,
       function, line);
-  if (ret == GST_FLOW_OK) {
+  if (ret == GST_FLOW_OK && warn) {
     gst_element_message_full (GST_ELEMENT (decoder), GST_MESSAGE_WARNING,
         gst_mk_message_domain_quark (m), m->code, warn_text, warn_debug, file,
         function, line);

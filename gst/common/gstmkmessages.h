@@ -74,10 +74,11 @@ GstMkPosting gst_mk_message_fill (
 void gst_mk_message_post (GstElement *element, GstMkPosting posting,
     gchar *debug, const gchar *file, const gchar *function, gint line);
 
-/* Posts a GST_MK_POST_DECODER_ERROR entry through the video decoder's error counting. */
+/* Posts a GST_MK_POST_DECODER_ERROR entry through the video decoder's error counting: an
+ * error past max-errors, else a warning (none when `warn` is FALSE: the element rate-limits). */
 GstFlowReturn gst_mk_message_decoder_error (GstVideoDecoder *decoder,
-    gint weight, GstMkPosting posting, gchar *debug, const gchar *file,
-    const gchar *function, gint line);
+    gint weight, GstMkPosting posting, gchar *debug, gboolean warn,
+    const gchar *file, const gchar *function, gint line);
 
 /* Values for a message's "%s": strings as they are, numbers in decimal. */
 static inline std::string
@@ -128,13 +129,17 @@ gst_mk_message_prepare (const GstMkMessage *message, const Args &...args)
   }                                                                            \
   G_STMT_END
 
-/* GST_VIDEO_DECODER_ERROR for a GST_MK_POST_DECODER_ERROR entry; sets `ret`. */
-#define GST_MK_DECODER_ERROR(el, weight, posting, debug, ret)                  \
+/* GST_VIDEO_DECODER_ERROR for a GST_MK_POST_DECODER_ERROR entry; sets `ret`. With `warn`
+ * FALSE, an error the decoder tolerates is counted but not posted as a warning. */
+#define GST_MK_DECODER_ERROR_FULL(el, weight, posting, debug, warn, ret)       \
   G_STMT_START                                                                 \
   {                                                                            \
     GstMkPosting __p = posting;                                                \
     gchar *__dbg = _gst_element_error_printf debug;                            \
     ret = gst_mk_message_decoder_error (GST_VIDEO_DECODER (el), weight, __p,   \
-        __dbg, __FILE__, GST_FUNCTION, __LINE__);                              \
+        __dbg, warn, __FILE__, GST_FUNCTION, __LINE__);                        \
   }                                                                            \
   G_STMT_END
+
+#define GST_MK_DECODER_ERROR(el, weight, posting, debug, ret)                  \
+  GST_MK_DECODER_ERROR_FULL (el, weight, posting, debug, TRUE, ret)

@@ -62,6 +62,12 @@ struct GifDecState
   mk::gif::FrameDecoder decoder;    /* under the stream lock */
   GstVideoCodecState *input_state = nullptr;
   bool need_reset = true;
+  /* Damaged frames: the first is posted as a warning, the others are counted and summed up in
+   * one warning at the end of the stream. */
+  bool damage_reported = false;
+  guint64 damaged_unreported = 0;
+  bool no_buffers_said =
+      false; /* GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS was posted */
 };
 
 struct _GstGifDec
@@ -83,6 +89,7 @@ static void gst_gif_dec_get_property (
 static gboolean gst_gif_dec_start (GstVideoDecoder *dec);
 static gboolean gst_gif_dec_stop (GstVideoDecoder *dec);
 static gboolean gst_gif_dec_flush (GstVideoDecoder *dec);
+static GstFlowReturn gst_gif_dec_finish (GstVideoDecoder *dec);
 static gboolean gst_gif_dec_set_format (
     GstVideoDecoder *dec, GstVideoCodecState *state);
 static GstFlowReturn gst_gif_dec_handle_frame (
@@ -115,6 +122,7 @@ gst_gif_dec_class_init (GstGifDecClass *klass)
   dec_class->start = GST_DEBUG_FUNCPTR (gst_gif_dec_start);
   dec_class->stop = GST_DEBUG_FUNCPTR (gst_gif_dec_stop);
   dec_class->flush = GST_DEBUG_FUNCPTR (gst_gif_dec_flush);
+  dec_class->finish = GST_DEBUG_FUNCPTR (gst_gif_dec_finish);
   dec_class->set_format = GST_DEBUG_FUNCPTR (gst_gif_dec_set_format);
   dec_class->handle_frame = GST_DEBUG_FUNCPTR (gst_gif_dec_handle_frame);
   dec_class->decide_allocation =
@@ -146,6 +154,9 @@ gst_gif_dec_start (GstVideoDecoder *dec)
 {
   GstGifDec *self = GST_GIF_DEC (dec);
   self->state->need_reset = true;
+  self->state->damage_reported = false;
+  self->state->damaged_unreported = 0;
+  self->state->no_buffers_said = false;
   return TRUE;
 }
 
@@ -164,6 +175,22 @@ gst_gif_dec_flush (GstVideoDecoder *dec)
   GstGifDec *self = GST_GIF_DEC (dec);
   self->state->need_reset = true;
   return TRUE;
+}
+
+/* End of stream: the damaged frames that were only counted, in one warning. */
+static GstFlowReturn
+gst_gif_dec_finish (GstVideoDecoder *dec)
+{
+  GstGifDec *self = GST_GIF_DEC (dec);
+  GifDecState *st = self->state;
+  if (st->damaged_unreported > 0)
+    GST_MK_POST (self,
+        gst_gif_message (
+            GST_GIF_MSG_DEC_DAMAGED_FRAMES, st->damaged_unreported + 1),
+        ("the first was reported on its own"));
+  st->damage_reported = false;
+  st->damaged_unreported = 0;
+  return GST_FLOW_OK;
 }
 
 static bool
@@ -291,7 +318,11 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
 
   /* ERRORS */
 bad_codec_data : {
-  if (status.code () == mk::Errc::kUnsupported)
+  if (status.code () == mk::Errc::kNoMemory)
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_DEC_NO_MEMORY, status.message ()),
+        ("setting up the canvas"));
+  else if (status.code () == mk::Errc::kUnsupported)
     GST_MK_POST (self,
         gst_gif_message (GST_GIF_MSG_DEC_TOO_LARGE, status.message ()),
         ("raise the max-canvas-pixels property to accept it"));
@@ -345,6 +376,22 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
     if (ret != GST_FLOW_OK) {
       gst_buffer_unmap (frame->input_buffer, &in);
       gst_video_decoder_drop_frame (dec, frame);
+      /* The pool could not grow (downstream holds every buffer it has, and memory for
+       * another canvas is not there): an error nobody else posts. */
+      if (ret == GST_FLOW_ERROR && !st->no_buffers_said) {
+        GstVideoCodecState *out_state =
+            gst_video_decoder_get_output_state (dec);
+        gchar *what = g_strdup_printf ("%" G_GSIZE_FORMAT
+                                       " bytes each, one more than downstream "
+                                       "gave back",
+            GST_VIDEO_INFO_SIZE (&out_state->info));
+        gst_video_codec_state_unref (out_state);
+        st->no_buffers_said = true;
+        GST_MK_POST (self,
+            gst_gif_message (GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, what),
+            ("the output buffer pool could not give a buffer"));
+        g_free (what);
+      }
       return ret;
     }
     GstVideoCodecState *out_state = gst_video_decoder_get_output_state (dec);
@@ -367,13 +414,26 @@ gst_gif_dec_handle_frame (GstVideoDecoder *dec, GstVideoCodecFrame *frame)
   }
   gst_buffer_unmap (frame->input_buffer, &in);
 
+  if (status.code () == mk::Errc::kNoMemory) {
+    gst_video_decoder_drop_frame (dec, frame);
+    GST_MK_POST (self,
+        gst_gif_message (GST_GIF_MSG_DEC_NO_MEMORY, status.message ()),
+        ("decoding a frame"));
+    return GST_FLOW_ERROR;
+  }
   if (!status) {
     /* Drawn as far as the data went (damaged LZW), or nothing written at all (a buffer
-     * holding no image): only the former may go out. */
+     * holding no image): only the former may go out. A file may damage every frame: past the
+     * first, the warnings are counted, not posted (the errors past max-errors still are). */
     bool drawn = report.output_written;
-    GST_MK_DECODER_ERROR (self, 1,
+    bool warn = !st->damage_reported;
+    st->damage_reported = true;
+    if (!warn)
+      st->damaged_unreported++;
+    GST_MK_DECODER_ERROR_FULL (self, 1,
         gst_gif_message (GST_GIF_MSG_DEC_DAMAGED_FRAME),
-        ("frame %u: %s", report.info.index, status.message ().c_str ()), ret);
+        ("frame %u: %s", report.info.index, status.message ().c_str ()), warn,
+        ret);
     if (ret != GST_FLOW_OK || !drawn || !output) {
       gst_video_decoder_drop_frame (dec, frame);
       return ret;
@@ -394,11 +454,14 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
 
   gst_query_parse_allocation (query, &caps, nullptr);
   if (gst_query_get_n_allocation_pools (query) == 0 && caps) {
-    /* Downstream offers no pool: use ours, backed by an mk::BufferPool. */
+    /* Downstream offers no pool: use ours, backed by an mk::BufferPool. One canvas is
+     * allocated up front (more only while downstream holds buffers): a GstBufferPool hands out
+     * its free buffers in turn, so two preallocated buffers both got written, one canvas more
+     * than a sink that releases each buffer at once needs (8192x4096: 128 MiB). */
     GstVideoInfo info;
     if (gst_video_info_from_caps (&info, caps)) {
       pool = gst_mk_buffer_pool_new ();
-      gst_query_add_allocation_pool (query, pool, (guint)info.size, 2, 0);
+      gst_query_add_allocation_pool (query, pool, (guint)info.size, 1, 0);
       gst_object_unref (pool);
     }
   }
@@ -407,14 +470,25 @@ gst_gif_dec_decide_allocation (GstVideoDecoder *dec, GstQuery *query)
     return FALSE;
 
   gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
-  if (pool) {
-    GstStructure *config = gst_buffer_pool_get_config (pool);
-    if (gst_query_find_allocation_meta (
-            query, GST_VIDEO_META_API_TYPE, nullptr))
-      gst_buffer_pool_config_add_option (
-          config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-    gst_buffer_pool_set_config (pool, config);
-    gst_object_unref (pool);
+  if (!pool)
+    return TRUE;
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+  if (gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE, nullptr))
+    gst_buffer_pool_config_add_option (
+        config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_set_config (pool, config);
+  /* GstVideoDecoder 1.22 activates the pool without looking at the result: a pool that cannot
+   * start (its first buffers cannot be allocated) would answer every frame with FLUSHING, and
+   * the pipeline would wait for ever. Start it here, where a failure can be said. */
+  gboolean active = gst_buffer_pool_set_active (pool, TRUE);
+  gst_object_unref (pool);
+  if (!active) {
+    GST_GIF_DEC (dec)->state->no_buffers_said = true;
+    gchar *what = g_strdup_printf ("%u bytes each, %u at the start", size, min);
+    GST_MK_POST (dec, gst_gif_message (GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, what),
+        ("the output buffer pool did not start"));
+    g_free (what);
+    return FALSE;
   }
   return TRUE;
 }

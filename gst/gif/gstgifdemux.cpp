@@ -39,9 +39,11 @@
 #include <gst/base/gstadapter.h>
 
 #include <cstring>
+#include <mutex>
 #include <string>
 
 #include "common/gstmkoptions.h"
+#include "gif/comments.h"
 #include "gif/reader.h"
 #include "gif/settings.h"
 #include "gif/timeline.h"
@@ -73,7 +75,12 @@ struct GifDemuxState
   /* Properties, under the object lock. */
   mk::gif::DemuxSettings settings;
 
-  /* Streaming state, under the sink pad's stream lock. */
+  /* Streaming state, under the sink pad's stream lock. The streaming thread writes the
+   * timeline, the segment, index_complete and the pending seek also under `index_lock`, which
+   * seeks and queries from other threads take to read them: a push-mode seek must not wait for
+   * the stream lock, which the streaming thread holds while blocked downstream (preroll, clock
+   * wait) until the seek's flush frees it. Never held across a push or a post. */
+  std::mutex index_lock;
   mk::gif::Reader reader;
   mk::gif::Timeline timeline;
   mk::gif::DemuxSettings active; /* settings the stream started with */
@@ -84,6 +91,7 @@ struct GifDemuxState
   int loop_count = -1; /* raw NETSCAPE field, -1 without a loop extension */
   GstTagList *tags = nullptr;
   bool tags_pending = false;
+  mk::gif::CommentList comments; /* what the tags hold: bounded */
 
   GstSegment segment;
   bool segment_pending = true;
@@ -121,6 +129,11 @@ struct GifDemuxState
   /* EOS went downstream from the chain function (damage ended the stream early): the EOS
    * upstream may still send is not passed on a second time. */
   bool eos_sent = false;
+  /* Pull mode inside an autoplugger (see gst_gif_demux_sink_activate): errors of the scan are
+   * held while it runs, and the first one is posted from the streaming thread. */
+  bool hold_errors = false;
+  GstMkPosting held = {nullptr, nullptr};
+  gchar *held_debug = nullptr;
 };
 
 /* How much of a file push mode reads ahead to index it before playing. */
@@ -159,6 +172,45 @@ static gboolean gst_gif_demux_src_event (
 static gboolean gst_gif_demux_src_query (
     GstPad *pad, GstObject *parent, GstQuery *query);
 static void gst_gif_demux_loop (GstPad *pad);
+
+/* GST_MK_POST, except that an error is held instead while `hold_errors` is set. */
+#define GIF_DEMUX_POST(self, posting, debug)                                   \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    GstMkPosting __held_p = posting;                                           \
+    if ((self)->state->hold_errors &&                                          \
+        __held_p.message->kind == GST_MK_POST_ERROR)                           \
+      gst_gif_demux_hold_error (                                               \
+          self, __held_p, _gst_element_error_printf debug);                    \
+    else                                                                       \
+      GST_MK_POST (self, __held_p, debug);                                     \
+  }                                                                            \
+  G_STMT_END
+
+static void
+gst_gif_demux_clear_held_error (GifDemuxState *st)
+{
+  g_free (st->held.text);
+  st->held = {nullptr, nullptr};
+  g_clear_pointer (&st->held_debug, g_free);
+}
+
+/* Keeps the first error (takes `posting` and `debug`). */
+static void
+gst_gif_demux_hold_error (GstGifDemux *self, GstMkPosting posting, gchar *debug)
+{
+  GifDemuxState *st = self->state;
+  GST_INFO_OBJECT (self,
+      "error held until an autoplugger has taken us: %s (%s)",
+      GST_STR_NULL (posting.text), GST_STR_NULL (debug));
+  if (st->held.message) {
+    g_free (posting.text);
+    g_free (debug);
+    return;
+  }
+  st->held = posting;
+  st->held_debug = debug;
+}
 
 static void
 gst_gif_demux_class_init (GstGifDemuxClass *klass)
@@ -213,6 +265,7 @@ gst_gif_demux_finalize (GObject *object)
   gst_clear_buffer (&self->state->codec_data);
   if (self->state->tags)
     gst_tag_list_unref (self->state->tags);
+  gst_gif_demux_clear_held_error (self->state);
   g_object_unref (self->state->ahead);
   delete self->state;
   self->state = nullptr;
@@ -233,7 +286,13 @@ gst_gif_demux_reset (GstGifDemux *self)
   mk::gif::ReaderLimits limits;
   limits.max_canvas_pixels = (guint64)st->active.max_canvas_pixels;
   st->reader = mk::gif::Reader (limits);
-  st->timeline = mk::gif::Timeline (st->active.delayPolicy ());
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    st->timeline = mk::gif::Timeline (st->active.delayPolicy ());
+    gst_segment_init (&st->segment, GST_FORMAT_TIME);
+    st->index_complete = false;
+    st->pending_seek = false;
+  }
   st->have_header = false;
   st->screen = mk::gif::ScreenInfo ();
   gst_clear_buffer (&st->codec_data);
@@ -242,22 +301,22 @@ gst_gif_demux_reset (GstGifDemux *self)
     gst_tag_list_unref (st->tags);
   st->tags = nullptr;
   st->tags_pending = false;
-  gst_segment_init (&st->segment, GST_FORMAT_TIME);
+  st->comments.clear ();
   st->segment_pending = true;
-  st->segment_seqnum = GST_SEQNUM_INVALID;
+  /* The segment's seqnum, which the EOS that ends it carries too. */
+  st->segment_seqnum = gst_util_seqnum_next ();
   st->discont = true;
   st->scanned = false;
   st->next_frame = 0;
   st->play = 0;
-  st->index_complete = false;
   st->push_base = 0;
-  st->pending_seek = false;
   st->push_scan = GifDemuxState::PushScan::kUnknown;
   gst_adapter_clear (st->ahead);
   st->damage.clear ();
   st->truncated_said = false;
   st->eos_sent = false;
   st->push_flow = GST_FLOW_OK;
+  gst_gif_demux_clear_held_error (st);
 }
 
 static void
@@ -289,12 +348,15 @@ gst_gif_demux_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
-/* How many times the animation plays: 0 = forever. */
+/* How many times the animation plays: 0 = forever. An animation that takes no time (every
+ * delay 0 after the policy) plays once: replayed, it would be frames without end at one
+ * timestamp. */
 static guint64
 gst_gif_demux_plays (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
-  if (!st->active.honor_loop || st->loop_count < 0)
+  if (!st->active.honor_loop || st->loop_count < 0 ||
+      st->timeline.totalNs () == 0)
     return 1;
   if (st->loop_count == 0)
     return 0;
@@ -319,12 +381,14 @@ static void
 gst_gif_demux_add_comment (GstGifDemux *self, const mk::gif::Extension &ext)
 {
   GifDemuxState *st = self->state;
-  /* GIF comments are meant to be 7-bit ASCII; strangers' files hold anything, NULs included. */
-  std::string text;
-  text.reserve (ext.payload.size ());
-  for (uint8_t c : ext.payload)
-    if (c != 0)
-      text.push_back ((char)c);
+  /* Tags change (and a tag event goes out) only for a comment the bounded list keeps. */
+  if (!st->comments.add (ext.payload.data (), ext.payload.size ())) {
+    GST_LOG_OBJECT (self,
+        "comment not added to the tags (a repeat, or %zu kept)",
+        st->comments.kept ().size ());
+    return;
+  }
+  const std::string &text = st->comments.kept ().back ();
   gchar *valid = g_utf8_make_valid (text.c_str (), (gssize)text.size ());
   st->tags = st->tags ? gst_tag_list_make_writable (st->tags)
                       : gst_tag_list_new_empty ();
@@ -397,14 +461,22 @@ gst_gif_demux_ensure_src_pad (GstGifDemux *self)
   self->state->tags_pending = true;
 }
 
+/* An EOS ending the current segment: it carries the segment's seqnum. */
+static GstEvent *
+gst_gif_demux_new_eos (GstGifDemux *self)
+{
+  GstEvent *eos = gst_event_new_eos ();
+  gst_event_set_seqnum (eos, self->state->segment_seqnum);
+  return eos;
+}
+
 static void
 gst_gif_demux_push_pending_events (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
   if (st->segment_pending) {
     GstEvent *seg = gst_event_new_segment (&st->segment);
-    if (st->segment_seqnum != GST_SEQNUM_INVALID)
-      gst_event_set_seqnum (seg, st->segment_seqnum);
+    gst_event_set_seqnum (seg, st->segment_seqnum);
     gst_pad_push_event (self->srcpad, seg);
     st->segment_pending = false;
   }
@@ -444,8 +516,10 @@ gst_gif_demux_push_frame (GstGifDemux *self, GstBuffer *buffer)
 {
   GifDemuxState *st = self->state;
   gst_gif_demux_push_pending_events (self);
-  if (GST_BUFFER_PTS_IS_VALID (buffer))
+  if (GST_BUFFER_PTS_IS_VALID (buffer)) {
+    std::lock_guard<std::mutex> lock (st->index_lock);
     st->segment.position = GST_BUFFER_PTS (buffer);
+  }
   GST_LOG_OBJECT (self,
       "frame %" G_GUINT64_FORMAT " pts %" GST_TIME_FORMAT
       " size %" G_GSIZE_FORMAT,
@@ -459,14 +533,14 @@ static void
 gst_gif_demux_header_error (GstGifDemux *self, const mk::Status &status)
 {
   if (!self->state->reader.signatureSeen ())
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
         ("%s", status.message ().c_str ()));
   else if (status.code () == mk::Errc::kUnsupported)
-    GST_MK_POST (self,
+    GIF_DEMUX_POST (self,
         gst_gif_message (GST_GIF_MSG_DEMUX_TOO_LARGE, status.message ()),
         ("raise the max-canvas-pixels property to accept it"));
   else
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_BAD_HEADER),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_BAD_HEADER),
         ("%s", status.message ().c_str ()));
 }
 
@@ -495,7 +569,7 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
         st->damage = status.message ();
       else if (st->push_scan != GifDemuxState::PushScan::kReading &&
                !st->truncated_said)
-        GST_MK_POST (self,
+        GIF_DEMUX_POST (self,
             gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, st->timeline.size ()),
             ("%s", status.message ().c_str ()));
       GST_INFO_OBJECT (self, "damaged: %s", status.message ().c_str ());
@@ -541,11 +615,12 @@ gst_gif_demux_parse (GstGifDemux *self, bool push_frames, GstFlowReturn *flow)
                 offset);
             break;
           }
+          std::lock_guard<std::mutex> lock (st->index_lock);
           st->timeline.append (
               offset, (uint32_t)f.record.size, f.control.delay_cs, f.key);
         }
         if (f.truncated && st->push_scan != GifDemuxState::PushScan::kReading) {
-          GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
+          GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_TRUNCATED),
               ("frame %zu ends at offset %" G_GUINT64_FORMAT, index,
                   offset + f.record.size));
           st->truncated_said = true;
@@ -579,12 +654,27 @@ gst_gif_demux_upstream_seekable (GstGifDemux *self)
   return seekable && self->state->push_base == 0;
 }
 
+/* Push mode has seen every frame: the duration is known (once). */
+static void
+gst_gif_demux_index_complete (GstGifDemux *self)
+{
+  GifDemuxState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    if (st->index_complete)
+      return;
+    st->index_complete = true;
+  }
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_duration_changed (GST_OBJECT (self)));
+}
+
 /* Posts "contains no images", with how far the demuxer read and what damage stopped it. */
 static void
 gst_gif_demux_no_images (GstGifDemux *self, const std::string &how_far)
 {
   const std::string &damage = self->state->damage;
-  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
+  GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_IMAGES),
       ("%s%s%s", how_far.c_str (), damage.empty () ? "" : "; ",
           damage.c_str ()));
 }
@@ -596,11 +686,7 @@ static GstFlowReturn
 gst_gif_demux_end_early (GstGifDemux *self)
 {
   GifDemuxState *st = self->state;
-  if (!st->index_complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
+  gst_gif_demux_index_complete (self);
   if (!self->srcpad) {
     gst_gif_demux_no_images (
         self, "damaged after " + std::to_string (st->reader.bytesPushed ()) +
@@ -608,7 +694,7 @@ gst_gif_demux_end_early (GstGifDemux *self)
     return GST_FLOW_ERROR;
   }
   gst_gif_demux_push_pending_events (self);
-  gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+  gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
   st->eos_sent = true;
   return GST_FLOW_EOS;
 }
@@ -626,11 +712,8 @@ gst_gif_demux_play_ahead (GstGifDemux *self, bool complete)
         self, "read " + std::to_string (st->reader.bytesPushed ()) + " bytes");
     return GST_FLOW_ERROR;
   }
-  if (complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
+  if (complete)
+    gst_gif_demux_index_complete (self);
   GST_INFO_OBJECT (self, "read ahead %" G_GSIZE_FORMAT " bytes, %zu frames%s",
       gst_adapter_available (st->ahead), st->timeline.size (),
       complete ? " (all of it)" : "; streaming the rest");
@@ -648,14 +731,14 @@ gst_gif_demux_play_ahead (GstGifDemux *self, bool complete)
   GstFlowReturn flow = GST_FLOW_OK;
   if (!gst_buffer_map (all, &map, GST_MAP_READ)) {
     gst_buffer_unref (all);
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
         ("could not map the %" G_GSIZE_FORMAT " bytes read ahead", size));
     return GST_FLOW_ERROR;
   }
   /* (the reader reads the pushed bytes in place: they stay mapped until parsed) */
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed)
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
         ("%s", pushed.message ().c_str ()));
   else if (gst_gif_demux_parse (self, true, &flow) == ParseOutcome::kError &&
            flow == GST_FLOW_OK)
@@ -676,7 +759,7 @@ gst_gif_demux_chain (
 
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_MAP_FAILED),
         ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
@@ -689,7 +772,7 @@ gst_gif_demux_chain (
     gst_adapter_push (st->ahead, gst_buffer_ref (buffer));
   mk::Status pushed = st->reader.push (map.data, map.size);
   if (!pushed) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_DATA_REFUSED),
         ("%s", pushed.message ().c_str ()));
     flow = GST_FLOW_ERROR;
   } else {
@@ -743,11 +826,7 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
   } else {
     gst_gif_demux_parse (self, true, &flow);
   }
-  if (!st->index_complete) {
-    st->index_complete = true;
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_duration_changed (GST_OBJECT (self)));
-  }
+  gst_gif_demux_index_complete (self);
   if (!self->srcpad) {
     /* (after GST_FLOW_ERROR, the error is posted already) */
     if (flow != GST_FLOW_ERROR && st->have_header)
@@ -755,14 +834,15 @@ gst_gif_demux_push_eos (GstGifDemux *self, GstEvent *event)
           self, "end of stream after " +
                     std::to_string (st->reader.bytesPushed ()) + " bytes");
     else if (flow != GST_FLOW_ERROR)
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
+      GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF),
           ("no GIF header before the end of the "
            "stream"));
     gst_event_unref (event);
     return;
   }
   gst_gif_demux_push_pending_events (self);
-  gst_pad_push_event (self->srcpad, event);
+  gst_event_unref (event);
+  gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
 }
 
 static gboolean
@@ -775,6 +855,7 @@ gst_gif_demux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_SEGMENT: {
       const GstSegment *segment;
       gst_event_parse_segment (event, &segment);
+      std::lock_guard<std::mutex> lock (st->index_lock);
       if (segment->format == GST_FORMAT_BYTES && st->have_header &&
           st->pending_seek) {
         /* The answer to our byte seek: frames start again at segment->start. */
@@ -849,7 +930,7 @@ gst_gif_demux_scan (GstGifDemux *self)
     if (ret != GST_FLOW_OK) {
       if (ret == GST_FLOW_FLUSHING)
         return FALSE;
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_READ_FAILED),
+      GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_READ_FAILED),
           ("pull_range at %" G_GUINT64_FORMAT " returned %s", offset,
               gst_flow_get_name (ret)));
       return FALSE;
@@ -863,7 +944,8 @@ gst_gif_demux_scan (GstGifDemux *self)
     offset += gst_buffer_get_size (chunk);
     gst_buffer_unref (chunk);
     if (!pushed) {
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED),
+      GIF_DEMUX_POST (self,
+          gst_gif_message (GST_GIF_MSG_DEMUX_SCAN_DATA_REFUSED),
           ("%s", pushed.message ().c_str ()));
       break;
     }
@@ -886,6 +968,11 @@ gst_gif_demux_scan (GstGifDemux *self)
       st->timeline.size (), GST_TIME_ARGS (st->timeline.totalNs ()),
       st->loop_count);
   st->scanned = true;
+  if (st->active.honor_loop && st->loop_count >= 0 &&
+      st->timeline.totalNs () == 0)
+    GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_LOOP_NO_TIME),
+        ("loop count %d, %zu frames, every delay 0", st->loop_count,
+            st->timeline.size ()));
   gst_gif_demux_ensure_src_pad (self);
   gst_element_post_message (
       GST_ELEMENT (self), gst_message_new_duration_changed (GST_OBJECT (self)));
@@ -913,15 +1000,12 @@ gst_gif_demux_pause (GstGifDemux *self, GstFlowReturn ret)
       gst_event_set_seqnum (done, st->segment_seqnum);
       gst_pad_push_event (self->srcpad, done);
     } else {
-      GstEvent *eos = gst_event_new_eos ();
-      if (st->segment_seqnum != GST_SEQNUM_INVALID)
-        gst_event_set_seqnum (eos, st->segment_seqnum);
-      gst_pad_push_event (self->srcpad, eos);
+      gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
     }
   } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     GST_ELEMENT_FLOW_ERROR (self, ret);
     if (self->srcpad)
-      gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+      gst_pad_push_event (self->srcpad, gst_gif_demux_new_eos (self));
   }
 }
 
@@ -931,6 +1015,24 @@ gst_gif_demux_loop (GstPad *pad)
   GstGifDemux *self = GST_GIF_DEMUX (gst_pad_get_parent (pad));
   GifDemuxState *st = self->state;
   GstFlowReturn ret = GST_FLOW_OK;
+
+  if (st->held.message) {
+    /* The autoplugger drops the errors of an element it is still trying: wait until it has
+     * taken us (it unlocks our state right after it stops filtering our errors). There is no
+     * signal for that; the wait lasts as long as the autoplugger's bookkeeping. */
+    if (gst_element_is_locked_state (GST_ELEMENT (self))) {
+      g_usleep (1000);
+      gst_object_unref (self);
+      return;
+    }
+    gst_mk_message_post (GST_ELEMENT (self), st->held, st->held_debug, __FILE__,
+        GST_FUNCTION, __LINE__);
+    st->held = {nullptr, nullptr};
+    st->held_debug = nullptr;
+    gst_pad_pause_task (pad);
+    gst_object_unref (self);
+    return;
+  }
 
   if (!st->scanned && !gst_gif_demux_scan (self)) {
     gst_pad_pause_task (pad);
@@ -1009,9 +1111,20 @@ gst_gif_demux_sink_activate_mode (
          * at once (its error message on the bus), instead of erroring later from the streaming
          * thread. gst-launch-1.0 1.22 can miss an error posted before its main loop runs (its
          * bus sync handler quits a loop not yet running) and then waits forever; a failed state
-         * change it always sees. */
-        if (!self->state->scanned && !gst_gif_demux_scan (self))
-          return FALSE;
+         * change it always sees.
+         * Except inside an autoplugger (decodebin, parsebin: they lock the state of the
+         * element they try): it drops the error of an element that fails to start and tries
+         * the next one (gst-libav's avdemux_gif, which hangs on some damaged headers). There
+         * the start succeeds, and the streaming thread posts the error once the autoplugger
+         * has taken the element. */
+        if (!self->state->scanned) {
+          self->state->hold_errors =
+              gst_element_is_locked_state (GST_ELEMENT (self));
+          gboolean scanned = gst_gif_demux_scan (self);
+          self->state->hold_errors = false;
+          if (!scanned && !self->state->held.message)
+            return FALSE;
+        }
         return gst_pad_start_task (
             pad, (GstTaskFunction)gst_gif_demux_loop, pad, nullptr);
       }
@@ -1143,7 +1256,10 @@ gst_gif_demux_handle_pull_seek (GstGifDemux *self, GstEvent *event)
     gst_pad_push_event (self->srcpad, fstop);
   }
 
-  st->segment = seg;
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    st->segment = seg;
+  }
   st->segment_pending = true;
   st->segment_seqnum = seqnum;
   st->discont = true;
@@ -1171,33 +1287,38 @@ gst_gif_demux_handle_push_seek (GstGifDemux *self, GstEvent *event)
   GifDemuxState *st = self->state;
   SeekRequest req;
 
-  if (!req.parse (event) || st->timeline.empty ())
+  if (!req.parse (event))
     return FALSE;
   GstSeekFlags flags = req.flags;
 
-  GST_PAD_STREAM_LOCK (self->sinkpad);
-  GstSegment seg = req.apply (st->segment);
-  if (!st->index_complete && seg.position >= st->timeline.totalNs ()) {
-    GST_PAD_STREAM_UNLOCK (self->sinkpad);
-    GST_DEBUG_OBJECT (self, "cannot seek past what has been indexed in push "
-                            "mode");
-    return FALSE;
+  /* Not the stream lock: the streaming thread may hold it, blocked downstream, until the
+   * flush that upstream sends for this very seek frees it. */
+  guint64 offset;
+  {
+    std::lock_guard<std::mutex> lock (st->index_lock);
+    if (st->timeline.empty ())
+      return FALSE;
+    GstSegment seg = req.apply (st->segment);
+    if (!st->index_complete && seg.position >= st->timeline.totalNs ()) {
+      GST_DEBUG_OBJECT (self, "cannot seek past what has been indexed in push "
+                              "mode");
+      return FALSE;
+    }
+    size_t frame = gst_gif_demux_seek_frame (self, &seg, flags, 0);
+    st->pending_segment = seg;
+    st->pending_seek = true;
+    offset = st->timeline[frame].offset;
   }
-  size_t frame = gst_gif_demux_seek_frame (self, &seg, flags, 0);
-  st->pending_segment = seg;
-  st->pending_seek = true;
-  guint64 offset = st->timeline[frame].offset;
-  GST_PAD_STREAM_UNLOCK (self->sinkpad);
 
-  GstEvent *byte_seek = gst_event_new_seek (req.rate, GST_FORMAT_BYTES,
+  /* Upstream plays bytes at rate 1; the rate goes in our TIME segment. */
+  GstEvent *byte_seek = gst_event_new_seek (1.0, GST_FORMAT_BYTES,
       (GstSeekFlags)(flags & (GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE)),
       GST_SEEK_TYPE_SET, (gint64)offset, GST_SEEK_TYPE_NONE, -1);
   gst_event_set_seqnum (byte_seek, gst_event_get_seqnum (event));
   gboolean ok = gst_pad_push_event (self->sinkpad, byte_seek);
   if (!ok) {
-    GST_PAD_STREAM_LOCK (self->sinkpad);
+    std::lock_guard<std::mutex> lock (st->index_lock);
     st->pending_seek = false;
-    GST_PAD_STREAM_UNLOCK (self->sinkpad);
   }
   return ok;
 }
@@ -1208,6 +1329,16 @@ gst_gif_demux_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
   GstGifDemux *self = GST_GIF_DEMUX (parent);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_SEEK) {
+    gdouble rate;
+    gst_event_parse_seek (
+        event, &rate, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+    if (rate < 0.0) {
+      /* Refused: see docs/gifdemux.md (memory that grows with the animation). */
+      GIF_DEMUX_POST (self, gst_gif_message (GST_GIF_MSG_DEMUX_NO_REVERSE),
+          ("seek at rate %g", rate));
+      gst_event_unref (event);
+      return FALSE;
+    }
     gboolean ok = self->state->pull_mode
                       ? gst_gif_demux_handle_pull_seek (self, event)
                       : gst_gif_demux_handle_push_seek (self, event);
@@ -1229,7 +1360,11 @@ gst_gif_demux_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
       gst_query_parse_duration (query, &format, nullptr);
       if (format != GST_FORMAT_TIME)
         break;
-      GstClockTime d = gst_gif_demux_duration (self);
+      GstClockTime d;
+      {
+        std::lock_guard<std::mutex> lock (st->index_lock);
+        d = gst_gif_demux_duration (self);
+      }
       if (!GST_CLOCK_TIME_IS_VALID (d))
         return FALSE;
       gst_query_set_duration (query, GST_FORMAT_TIME, (gint64)d);
@@ -1239,15 +1374,23 @@ gst_gif_demux_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
       gst_query_parse_position (query, &format, nullptr);
       if (format != GST_FORMAT_TIME)
         break;
-      gst_query_set_position (
-          query, GST_FORMAT_TIME, (gint64)st->segment.position);
+      gint64 position;
+      {
+        std::lock_guard<std::mutex> lock (st->index_lock);
+        position = (gint64)st->segment.position;
+      }
+      gst_query_set_position (query, GST_FORMAT_TIME, position);
       return TRUE;
     }
     case GST_QUERY_SEEKING: {
       gst_query_parse_seeking (query, &format, nullptr, nullptr, nullptr);
       if (format != GST_FORMAT_TIME)
         break;
-      GstClockTime d = gst_gif_demux_duration (self);
+      GstClockTime d;
+      {
+        std::lock_guard<std::mutex> lock (st->index_lock);
+        d = gst_gif_demux_duration (self);
+      }
       gboolean seekable = st->pull_mode;
       if (!seekable) {
         /* Push mode seeks through upstream byte seeks. */

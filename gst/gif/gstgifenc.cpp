@@ -73,7 +73,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("image/gif, parsed = (boolean) true, "
                      "width = (int) [ 1, 65535 ], height = (int) [ 1, 65535 ], "
-                     "framerate = (fraction) 0/1"));
+                     "framerate = (fraction) [ 0/1, MAX ]"));
 
 /* C++ members of the element, created in _init and deleted in _finalize. */
 struct GifEncState
@@ -95,6 +95,8 @@ struct GifEncState
   GstClockTime held_start = GST_CLOCK_TIME_NONE;
   GstClockTime interval = GST_CLOCK_TIME_NONE; /* last seen start-to-start */
   bool force_key = false; /* a dropped frame asked for a key frame */
+  bool backwards_said =
+      false; /* the warning for timestamps going backwards was posted */
   /* Frames merged away before the output caps exist: 1.22's finish_frame needs an output
    * state even to drop a frame, so they are finished right after the first frame's caps. */
   std::vector<GstVideoCodecFrame *> early_drops;
@@ -128,7 +130,6 @@ static GstFlowReturn gst_gif_enc_handle_frame (
     GstVideoEncoder *enc, GstVideoCodecFrame *frame);
 static gboolean gst_gif_enc_propose_allocation (
     GstVideoEncoder *enc, GstQuery *query);
-static GstCaps *gst_gif_enc_getcaps (GstVideoEncoder *enc, GstCaps *filter);
 
 static void
 gst_gif_enc_class_init (GstGifEncClass *klass)
@@ -159,7 +160,6 @@ gst_gif_enc_class_init (GstGifEncClass *klass)
   enc_class->handle_frame = GST_DEBUG_FUNCPTR (gst_gif_enc_handle_frame);
   enc_class->propose_allocation =
       GST_DEBUG_FUNCPTR (gst_gif_enc_propose_allocation);
-  enc_class->getcaps = GST_DEBUG_FUNCPTR (gst_gif_enc_getcaps);
 }
 
 static void
@@ -192,6 +192,7 @@ gst_gif_enc_drop_held (GstGifEnc *self)
   st->held_start = GST_CLOCK_TIME_NONE;
   st->interval = GST_CLOCK_TIME_NONE;
   st->delays.reset ();
+  st->backwards_said = false;
 }
 
 static gboolean
@@ -338,8 +339,10 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   if (st->encoder && st->encoder->config ().width == config.width &&
       st->encoder->config ().height == config.height &&
       st->encoder->config ().format == config.format) {
-    /* Same screen and layout (a new frame rate, colorimetry...): the stream goes on. */
+    /* Same screen and layout (a new frame rate, colorimetry...): the stream goes on, with
+     * output caps that say the new rate. */
     GST_DEBUG_OBJECT (self, "caps changed, same size and format: continuing");
+    st->caps_set = false;
   } else {
     if (st->encoder) {
       /* A GIF has one screen size: finish this stream, start another. */
@@ -394,18 +397,18 @@ gst_gif_enc_set_output_caps (GstGifEnc *self)
       gst_buffer_new_memdup (header.data (), header.size ());
   const GstVideoInfo *in = &st->input_state->info;
 
-  /* framerate 0/1: every frame carries its own delay (and merged frames break any fixed
-   * rate). loop-count 0: the encoder has no opinion, so the usual "forever". */
+  /* Width, height, frame rate and pixel aspect ratio are the input's, as an encoder keeps them
+   * (each frame still carries its own delay; frames under 2 cs are merged). loop-count 0: the
+   * encoder has no opinion, so the usual "forever". */
   GstCaps *caps = gst_caps_new_simple ("image/gif", "parsed", G_TYPE_BOOLEAN,
       TRUE, "width", G_TYPE_INT, GST_VIDEO_INFO_WIDTH (in), "height",
-      G_TYPE_INT, GST_VIDEO_INFO_HEIGHT (in), "framerate", GST_TYPE_FRACTION, 0,
-      1, "pixel-aspect-ratio", GST_TYPE_FRACTION, GST_VIDEO_INFO_PAR_N (in),
+      G_TYPE_INT, GST_VIDEO_INFO_HEIGHT (in), "framerate", GST_TYPE_FRACTION,
+      GST_VIDEO_INFO_FPS_N (in), GST_VIDEO_INFO_FPS_D (in),
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, GST_VIDEO_INFO_PAR_N (in),
       GST_VIDEO_INFO_PAR_D (in), "loop-count", G_TYPE_INT, 0, "codec_data",
       GST_TYPE_BUFFER, codec_data, nullptr);
   GstVideoCodecState *out =
       gst_video_encoder_set_output_state (enc, caps, st->input_state);
-  GST_VIDEO_INFO_FPS_N (&out->info) = 0;
-  GST_VIDEO_INFO_FPS_D (&out->info) = 1;
   gst_buffer_replace (&out->codec_data, codec_data);
   gst_video_codec_state_unref (out);
   gst_buffer_unref (codec_data);
@@ -416,9 +419,9 @@ gst_gif_enc_set_output_caps (GstGifEnc *self)
   return TRUE;
 }
 
-/* Encodes the held frame with `delay_cs` and sends it. */
+/* Encodes the held frame with `delay_cs` and sends it; it shows until `end` at the latest. */
 static GstFlowReturn
-gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
+gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
 {
   GifEncState *st = self->state;
   GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
@@ -474,7 +477,11 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs)
   frame->output_buffer =
       gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
   gst_buffer_fill (frame->output_buffer, 0, st->out.data (), st->out.size ());
+  /* The delay is on the centisecond grid, the timestamps are not: the buffer ends where the
+   * next frame (or, for the last, the input) starts, never after it. */
   frame->duration = (GstClockTime)delay_cs * NS_PER_CS;
+  if (GST_CLOCK_TIME_IS_VALID (frame->pts) && end > frame->pts)
+    frame->duration = MIN (frame->duration, end - frame->pts);
   st->frames_out++;
   return gst_video_encoder_finish_frame (enc, frame);
 
@@ -496,15 +503,25 @@ gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
   GifEncState *st = self->state;
   mk::gif::DelayStep step = st->delays.close ((gint64)end, last);
 
-  if (step.backwards)
-    GST_WARNING_OBJECT (self,
+  if (step.backwards && !st->backwards_said) {
+    st->backwards_said = true;
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_TIMESTAMP_BACKWARDS),
+        ("timestamp %" GST_TIME_FORMAT
+         " is before the previous frame's %" GST_TIME_FORMAT
+         ": showing that frame for %u cs",
+            GST_TIME_ARGS (end), GST_TIME_ARGS (st->held_start),
+            step.delay_cs));
+  } else if (step.backwards) {
+    GST_INFO_OBJECT (self,
         "timestamp %" GST_TIME_FORMAT
         " is before the previous frame's %" GST_TIME_FORMAT
         ": showing that frame for %u cs",
         GST_TIME_ARGS (end), GST_TIME_ARGS (st->held_start), step.delay_cs);
+  }
   if (step.clamped)
-    GST_WARNING_OBJECT (self, "frame %u shows longer than 655.35 s: clamped",
-        st->held->system_frame_number);
+    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_DELAY_CLAMPED),
+        ("frame %u shows for %" GST_TIME_FORMAT, st->held->system_frame_number,
+            GST_TIME_ARGS (end - st->held_start)));
   if (step.merge) {
     GstVideoCodecFrame *frame = st->held;
     st->held = nullptr;
@@ -521,7 +538,7 @@ gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
     /* 1.22 drops a frame with finish_frame and no output buffer. */
     return gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
   }
-  return gst_gif_enc_encode_held (self, step.delay_cs);
+  return gst_gif_enc_encode_held (self, step.delay_cs, end);
 }
 
 static GstFlowReturn
@@ -558,25 +575,6 @@ gst_gif_enc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   st->held = frame;
   st->held_start = start;
   return ret;
-}
-
-/* Downstream's size limits apply to the input, but not its framerate: GIF caps say 0/1 (each
- * frame has its own delay) whatever the input rate. */
-static GstCaps *
-gst_gif_enc_getcaps (GstVideoEncoder *enc, GstCaps *filter)
-{
-  GstCaps *caps = gst_video_encoder_proxy_getcaps (enc, nullptr, nullptr);
-  caps = gst_caps_make_writable (caps);
-  for (guint i = 0; i < gst_caps_get_size (caps); i++)
-    gst_structure_set (gst_caps_get_structure (caps, i), "framerate",
-        GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
-  if (filter) {
-    GstCaps *filtered =
-        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-    gst_caps_unref (caps);
-    caps = filtered;
-  }
-  return caps;
 }
 
 static gboolean

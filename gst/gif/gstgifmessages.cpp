@@ -89,6 +89,26 @@ static const GstMkMessage gif_messages[] = {
         "cannot be read by the CPU).",
         "Put a converter or a copy (e.g. `queue` after a hardware source) in "
         "front; report it if it happens after a plain `filesrc`."},
+    {GST_GIF_MSG_DEMUX_LOOP_NO_TIME, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DEMUX),
+        "The GIF animation takes no time; it is played once instead of "
+        "looping.",
+        "the loop count and the number of frames",
+        "`honor-loop=true`, and every frame delay is 0 after the delay policy "
+        "(`min-delay=0`, or `default-delay=0`): replaying the animation would "
+        "give frames without end, all at the same timestamp.",
+        "To see the animation loop as a browser shows it, keep `min-delay` "
+        "and `default-delay` at their defaults (2 and 10)."},
+    {GST_GIF_MSG_DEMUX_NO_REVERSE, "gifdemux", GST_MK_POST_WARNING,
+        GST_MK_CODE (CORE, SEEK),
+        "gifdemux does not play backwards; the seek was refused.",
+        "the rate asked for",
+        "A seek with a negative rate. Most GIF frames depend on the frames "
+        "before them (often only the first is a key frame), so playing "
+        "backwards would mean keeping every decoded canvas of the animation "
+        "in memory.",
+        "Play forwards; to show an animation backwards, decode its frames and "
+        "reverse them in the application (or re-encode it reversed)."},
 
     /* gifdec */
     {GST_GIF_MSG_DEC_NO_CODEC_DATA, "gifdec", GST_MK_POST_ERROR,
@@ -119,10 +139,12 @@ static const GstMkMessage gif_messages[] = {
         "the frame index and the decoder's message, e.g. \"invalid LZW code "
         "4095 near byte 17 of the image data ...\", \"LZW minimum code size 11 "
         "is outside 2..8\", \"LZW data ended after 100 of 4096 pixels\"",
-        "A frame's image data is corrupt or short. Posted as a warning and "
-        "counted against the decoder's `max-errors`; past that count it is an "
-        "error. Corrupt or short data is drawn as far as it goes; a frame "
-        "that cannot be decoded at all is dropped.",
+        "A frame's image data is corrupt or short. Counted against the "
+        "decoder's `max-errors`; past that count it is an error. Below it, "
+        "the first damaged frame of a stream is posted as a warning, the "
+        "others are summed up in one warning at the end of the stream. "
+        "Corrupt or short data is drawn as far as it goes; a frame that "
+        "cannot be decoded at all is dropped.",
         "Nothing to do for playback with the default `max-errors=-1` (never "
         "fail). Set `max-errors` to N to stop after N damaged frames in a "
         "row."},
@@ -143,6 +165,40 @@ static const GstMkMessage gif_messages[] = {
         "writing.",
         "Put `videoconvert` after gifdec so it allocates system memory; "
         "report it if that does not help."},
+    {GST_GIF_MSG_DEC_NO_MEMORY, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, NO_SPACE_LEFT),
+        "Not enough memory to decode this GIF: %s.",
+        "where it happened (\"setting up the canvas\", \"decoding a frame\")",
+        "An allocation failed: the canvas (4 bytes a pixel of the logical "
+        "screen, 128 MiB at the default `max-canvas-pixels`), the copy a "
+        "restore-previous frame needs, or a frame's LZW data and palette "
+        "indexes. `%s` names what and how many bytes. Seen under an "
+        "address-space limit (`ulimit -v`) or on small boards.",
+        "Free memory or raise the limit; or lower `max-canvas-pixels` on "
+        "gifdemux and gifdec so that such files are refused up front with a "
+        "clear message."},
+    {GST_GIF_MSG_DEC_NO_OUTPUT_BUFFERS, "gifdec", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, NO_SPACE_LEFT),
+        "Could not allocate the decoder's output buffers (%s).",
+        "\"the output buffer pool did not start\", \"the output buffer pool "
+        "could not give a buffer\"",
+        "The buffer pool for the decoded canvases (gifdec's own, or one "
+        "downstream offered) could not allocate its first buffers, or one "
+        "more while downstream holds the others: each holds a whole canvas. "
+        "`%s` gives their size, and how many the pool allocates at the start "
+        "or that it needed one more.",
+        "Free memory or raise the limit (`ulimit -v`); lower "
+        "`max-canvas-pixels` to refuse such screens up front."},
+    {GST_GIF_MSG_DEC_DAMAGED_FRAMES, "gifdec", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, DECODE), "%s GIF frames in all were damaged.",
+        "\"the first was reported on its own\"",
+        "Posted at the end of the stream when more than one frame was "
+        "damaged: only the first damaged frame of a stream is posted as a "
+        "warning of its own, the others are counted (a damaged file may hold "
+        "thousands). Each is still logged, and still counts against "
+        "`max-errors`.",
+        "Nothing to do for playback; `GST_DEBUG=gifdec:4` lists every "
+        "damaged frame."},
 
     /* gifenc */
     {GST_GIF_MSG_ENC_BAD_FORMAT, "gifenc", GST_MK_POST_ERROR,
@@ -189,6 +245,28 @@ static const GstMkMessage gif_messages[] = {
         "An input frame could not be mapped for reading (memory the CPU "
         "cannot read, or a buffer smaller than its caps say).",
         "Put `videoconvert` in front of gifenc."},
+    {GST_GIF_MSG_ENC_TIMESTAMP_BACKWARDS, "gifenc", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, ENCODE),
+        "The input timestamps went backwards; the frame before is shown for "
+        "the shortest delay.",
+        "the two timestamps and the delay given",
+        "A frame's timestamp is earlier than the frame before it (a source "
+        "restarting its clock, a badly joined stream). gifenc shows the "
+        "frame before for 2 cs and goes on from the new timestamp. Posted "
+        "once per stream (until a flush); later ones are logged.",
+        "Put `videorate` or a timestamp fix in front of gifenc if the "
+        "animation must keep the source's timing."},
+    {GST_GIF_MSG_ENC_DELAY_CLAMPED, "gifenc", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, ENCODE),
+        "A frame shows longer than a GIF delay can say (655.35 s); it is "
+        "shown for 655.35 s.",
+        "the frame number and how long it should show",
+        "The time from a frame to the next (or to the end of the stream) is "
+        "over 65535 cs, the largest delay a GIF holds: a gap in the input, a "
+        "still image with a long duration.",
+        "Nothing to do if the animation may move on sooner; otherwise repeat "
+        "the frame (e.g. `videorate`) so that no single frame lasts that "
+        "long."},
 
     /* gifmux */
     {GST_GIF_MSG_MUX_NO_CODEC_DATA, "gifmux", GST_MK_POST_ERROR,
@@ -218,7 +296,8 @@ static const GstMkMessage gif_messages[] = {
     {GST_GIF_MSG_MUX_DAMAGED_FRAME, "gifmux", GST_MK_POST_ERROR,
         GST_MK_CODE (STREAM, MUX), "A GIF frame is damaged.",
         "the frame number and the muxer's message, e.g. \"frame record has no "
-        "image descriptor\", \"unexpected block type 7 in a frame record\"",
+        "image descriptor\", \"frame record: unexpected byte 0x07 at offset 0 "
+        "where an extension, an image or the trailer should start\"",
         "A frame buffer is not a GIF frame record (extensions, image "
         "descriptor, image data).",
         "Feed gifmux from gifenc or gifdemux; when remuxing a damaged file, "

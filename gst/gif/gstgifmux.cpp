@@ -39,11 +39,12 @@
 #include "gstgifmux.h"
 #include "gstgifmessages.h"
 
-#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "common/gstmkoptions.h"
+#include "gif/comments.h"
 #include "gif/muxer.h"
 #include "gif/writer.h"
 
@@ -76,15 +77,18 @@ struct GifMuxState
   bool have_stream_loop = false;
   bool header_written = false;
   bool segment_sent = false;
-  guint64 offset = 0; /* bytes pushed */
+  bool errored = false; /* an error was posted: later failures only return it */
+  guint64 offset = 0;   /* bytes pushed since the file (re)started */
 
-  std::vector<std::string> comments_written;
-  std::vector<std::string> comments_pending;
+  /* Every distinct comment of the file, the property's first (bounded: CommentList); the
+   * first `comments_written` of them are in the output. */
+  mk::gif::CommentList comments;
+  size_t comments_written = 0;
 
-  /* The frame waiting for the next one (or EOS, which makes it the last). */
-  std::vector<uint8_t> held;
-  mk::gif::RecordInfo held_info;
-  bool have_held = false;
+  /* The frame waiting for the next one (or EOS, which makes it the last): its graphic control
+   * and its image bytes, shared with the input buffer. */
+  GstBuffer *held = nullptr;
+  mk::gif::GraphicControl held_control;
   GstClockTime held_pts = GST_CLOCK_TIME_NONE;
   GstClockTime held_duration = GST_CLOCK_TIME_NONE;
   guint64 frames = 0;
@@ -170,9 +174,29 @@ static void
 gst_gif_mux_finalize (GObject *object)
 {
   GstGifMux *self = GST_GIF_MUX (object);
+  gst_clear_buffer (&self->state->held);
   delete self->state;
   self->state = nullptr;
   G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void gst_gif_mux_add_comment (GstGifMux *self, const gchar *text);
+
+/* Starts the file again from its first byte: the header (with every comment known) goes out
+ * again in a new segment, before the next frame. The frame held back is dropped. */
+static void
+gst_gif_mux_restart (GstGifMux *self)
+{
+  GifMuxState *st = self->state;
+  st->header_written = false;
+  st->segment_sent = false;
+  st->offset = 0;
+  st->comments_written = 0;
+  gst_clear_buffer (&st->held);
+  st->held_control = mk::gif::GraphicControl ();
+  st->held_pts = GST_CLOCK_TIME_NONE;
+  st->held_duration = GST_CLOCK_TIME_NONE;
+  st->frames = 0;
 }
 
 /* Forgets the file: back to what a new one needs. */
@@ -183,21 +207,15 @@ gst_gif_mux_reset (GstGifMux *self)
   GST_OBJECT_LOCK (self);
   st->active = st->settings;
   GST_OBJECT_UNLOCK (self);
+  gst_gif_mux_restart (self);
   st->codec_data.clear ();
   st->have_caps = false;
   st->stream_loop = -1;
   st->have_stream_loop = false;
-  st->header_written = false;
-  st->segment_sent = false;
-  st->offset = 0;
-  st->comments_written.clear ();
-  st->comments_pending.clear ();
-  st->held.clear ();
-  st->held_info = mk::gif::RecordInfo ();
-  st->have_held = false;
-  st->held_pts = GST_CLOCK_TIME_NONE;
-  st->held_duration = GST_CLOCK_TIME_NONE;
-  st->frames = 0;
+  st->errored = false;
+  st->comments.clear ();
+  /* The property's comment goes first. */
+  gst_gif_mux_add_comment (self, st->active.comment.c_str ());
 }
 
 static GstStateChangeReturn
@@ -215,57 +233,86 @@ gst_gif_mux_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
-/* Queues a comment unless the file already has (or will have) the same text. */
+/* Adds a comment unless the file already has (or will have) the same text, or holds as many
+ * comments as it keeps (CommentList's bound): O(1) whatever the number of comments. */
 static void
-gst_gif_mux_add_comment (GstGifMux *self, const std::string &text)
+gst_gif_mux_add_comment (GstGifMux *self, const gchar *text)
 {
   GifMuxState *st = self->state;
-  if (text.empty ())
+  if (!text || !*text)
     return;
-  auto has = [&text] (const std::vector<std::string> &v) {
-    return std::find (v.begin (), v.end (), text) != v.end ();
-  };
-  if (has (st->comments_written) || has (st->comments_pending))
-    return;
-  st->comments_pending.push_back (text);
+  size_t dropped = st->comments.dropped ();
+  if (!st->comments.add ((const uint8_t *)text, strlen (text)) && dropped == 0)
+    GST_INFO_OBJECT (self,
+        "comment not added: a repeat, or past the %zu comments (%zu bytes) a "
+        "file keeps; later ones are only counted",
+        mk::gif::CommentList::kMaxComments,
+        mk::gif::CommentList::kMaxCommentBytes);
 }
 
+/* Appends the comments not written yet. */
 static void
 gst_gif_mux_write_pending_comments (GstGifMux *self, std::vector<uint8_t> &out)
 {
   GifMuxState *st = self->state;
-  for (const std::string &c : st->comments_pending) {
-    mk::gif::writeComment (out, c);
-    st->comments_written.push_back (c);
-  }
-  st->comments_pending.clear ();
+  const std::vector<std::string> &kept = st->comments.kept ();
+  for (; st->comments_written < kept.size (); st->comments_written++)
+    mk::gif::writeComment (out, kept[st->comments_written]);
 }
 
+static bool
+gst_gif_mux_comments_pending (GstGifMux *self)
+{
+  return self->state->comments_written < self->state->comments.kept ().size ();
+}
+
+/* Posts an error of the table once: after the first, the stream is failing anyway and the
+ * same cause would be repeated for every buffer and event that follows. */
+#define GST_GIF_MUX_ERROR(self, posting, debug)                                \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    if (!(self)->state->errored) {                                             \
+      (self)->state->errored = true;                                           \
+      GST_MK_POST (self, posting, debug);                                      \
+    } else {                                                                   \
+      GST_DEBUG_OBJECT (self, "not posting the error again");                  \
+    }                                                                          \
+  }                                                                            \
+  G_STMT_END
+
+/* Pushes `buffer` (taken) as the next bytes of the file. */
 static GstFlowReturn
-gst_gif_mux_push_bytes (GstGifMux *self, std::vector<uint8_t> &bytes,
-    GstClockTime pts, GstClockTime duration, bool header)
+gst_gif_mux_push_buffer (GstGifMux *self, GstBuffer *buffer, GstClockTime pts,
+    GstClockTime duration, bool header)
 {
   GifMuxState *st = self->state;
+  gsize size = gst_buffer_get_size (buffer);
   if (!st->segment_sent) {
-    /* Bytes from offset 0, in order: the file is complete without any seek. After a flush
-     * (which drops the segment downstream) the file goes on where it was. */
+    /* Bytes from offset 0, in order: the file is complete without any seek. */
     GstSegment segment;
     gst_segment_init (&segment, GST_FORMAT_BYTES);
-    segment.start = segment.position = st->offset;
     gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
     st->segment_sent = true;
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
   }
-  GstBuffer *buffer = gst_buffer_new_memdup (bytes.data (), bytes.size ());
   GST_BUFFER_OFFSET (buffer) = st->offset;
-  GST_BUFFER_OFFSET_END (buffer) = st->offset + bytes.size ();
+  GST_BUFFER_OFFSET_END (buffer) = st->offset + size;
   GST_BUFFER_PTS (buffer) = pts;
   GST_BUFFER_DTS (buffer) = pts;
   GST_BUFFER_DURATION (buffer) = duration;
   if (header)
     GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_HEADER);
-  st->offset += bytes.size ();
-  bytes.clear ();
+  st->offset += size;
   return gst_pad_push (self->srcpad, buffer);
+}
+
+static GstFlowReturn
+gst_gif_mux_push_bytes (GstGifMux *self, const std::vector<uint8_t> &bytes,
+    GstClockTime pts, GstClockTime duration, bool header)
+{
+  return gst_gif_mux_push_buffer (self,
+      gst_buffer_new_memdup (bytes.data (), bytes.size ()), pts, duration,
+      header);
 }
 
 /* The header: codec_data (with the background index asked for), loop extension, comments. */
@@ -287,27 +334,45 @@ gst_gif_mux_write_header (GstGifMux *self, GstClockTime pts)
     mk::gif::writeLoopExtension (out, (uint16_t)loop);
   GST_INFO_OBJECT (self, "header: %zu bytes of codec_data, loop %d",
       st->codec_data.size (), loop);
-
-  /* The property's comment goes first. */
-  if (!st->active.comment.empty ()) {
-    st->comments_pending.insert (
-        st->comments_pending.begin (), st->active.comment);
-  }
   gst_gif_mux_write_pending_comments (self, out);
   st->header_written = true;
   return gst_gif_mux_push_bytes (self, out, pts, 0, true);
 }
 
+/* Sends the frame held back: its graphic control extension, then its image bytes. */
 static GstFlowReturn
 gst_gif_mux_push_held (GstGifMux *self)
 {
   GifMuxState *st = self->state;
-  if (!st->have_held)
+  if (!st->held)
     return GST_FLOW_OK;
-  st->have_held = false;
+  GstBuffer *out = st->held;
+  st->held = nullptr;
+  if (st->held_control.present) {
+    std::vector<uint8_t> gce;
+    mk::gif::writeGraphicControl (gce, st->held_control);
+    out = gst_buffer_append (
+        gst_buffer_new_memdup (gce.data (), gce.size ()), out);
+  }
   st->frames++;
-  return gst_gif_mux_push_bytes (
-      self, st->held, st->held_pts, st->held_duration, false);
+  return gst_gif_mux_push_buffer (
+      self, out, st->held_pts, st->held_duration, false);
+}
+
+/* The image bytes of a frame record as gifmux writes them, sharing the input's memory: the
+ * image descriptor up to the last whole LZW sub-block, and a block terminator. */
+static GstBuffer *
+gst_gif_mux_image_bytes (GstBuffer *input, const mk::gif::FrameRecord &rec)
+{
+  static const guint8 terminator = 0;
+  gsize size = rec.image_end - rec.image_offset + (rec.terminated ? 1 : 0);
+  GstBuffer *out = gst_buffer_copy_region (
+      input, GST_BUFFER_COPY_MEMORY, rec.image_offset, size);
+  if (!rec.terminated)
+    gst_buffer_append_memory (
+        out, gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
+                 (gpointer)&terminator, 1, 0, 1, nullptr, nullptr));
+  return out;
 }
 
 static GstFlowReturn
@@ -318,11 +383,10 @@ gst_gif_mux_chain (
   GifMuxState *st = self->state;
   GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo map;
-  std::vector<uint8_t> record;
 
   if (!st->have_caps) {
     gst_buffer_unref (buffer);
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_NOT_NEGOTIATED),
+    GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_NOT_NEGOTIATED),
         ("frame before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
@@ -336,45 +400,47 @@ gst_gif_mux_chain (
   }
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_MAP_FAILED),
+    GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_MAP_FAILED),
         ("could not map input buffer"));
     return GST_FLOW_ERROR;
   }
-  mk::Result<mk::gif::RecordInfo> info =
-      mk::gif::cleanFrameRecord (map.data, map.size, record);
+  mk::Result<mk::gif::FrameRecord> rec =
+      mk::gif::parseFrameRecord (map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   GstClockTime pts = GST_BUFFER_PTS (buffer);
   GstClockTime duration = GST_BUFFER_DURATION (buffer);
-  gst_buffer_unref (buffer);
 
-  if (!info) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_DAMAGED_FRAME),
-        ("frame %" G_GUINT64_FORMAT ": %s", st->frames + st->have_held,
-            info.status ().message ().c_str ()));
+  if (!rec) {
+    gst_buffer_unref (buffer);
+    GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_DAMAGED_FRAME),
+        ("frame %" G_GUINT64_FORMAT ": %s", st->frames + (st->held != nullptr),
+            rec.status ().message ().c_str ()));
     return GST_FLOW_ERROR;
   }
-  if (info->truncated)
+  if (!rec->terminated)
     GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_TRUNCATED_FRAME),
-        ("frame %" G_GUINT64_FORMAT, st->frames + st->have_held));
-  if (info->dropped_blocks > 0)
+        ("frame %" G_GUINT64_FORMAT, st->frames + (st->held != nullptr)));
+  if (rec->dropped_blocks > 0)
     GST_DEBUG_OBJECT (
-        self, "left %d extensions out of a frame record", info->dropped_blocks);
+        self, "left %d extensions out of a frame record", rec->dropped_blocks);
+  GstBuffer *image = gst_gif_mux_image_bytes (buffer, *rec);
+  gst_buffer_unref (buffer);
 
   if (!st->header_written)
     ret = gst_gif_mux_write_header (self, pts);
   if (ret == GST_FLOW_OK)
     ret = gst_gif_mux_push_held (self);
-  if (ret == GST_FLOW_OK && !st->comments_pending.empty ()) {
+  if (ret == GST_FLOW_OK && gst_gif_mux_comments_pending (self)) {
     /* Comments may sit between frames: later tags are not lost. */
     std::vector<uint8_t> out;
     gst_gif_mux_write_pending_comments (self, out);
     ret = gst_gif_mux_push_bytes (self, out, pts, 0, false);
   }
-  st->held.swap (record);
-  st->held_info = *info;
+  gst_clear_buffer (&st->held);
+  st->held = image;
+  st->held_control = rec->control;
   st->held_pts = pts;
   st->held_duration = duration;
-  st->have_held = true;
   return ret;
 }
 
@@ -386,15 +452,16 @@ gst_gif_mux_finish_file (GstGifMux *self)
   GstFlowReturn ret = GST_FLOW_OK;
 
   if (!st->header_written) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_NO_FRAMES),
+    GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_NO_FRAMES),
         ("end of stream before the first frame"));
     return FALSE;
   }
-  if (st->have_held && st->active.final_delay >= 0) {
+  if (st->held && st->active.final_delay >= 0) {
     GST_DEBUG_OBJECT (self, "last frame: delay %u cs -> %d cs",
-        st->held_info.delay_cs, st->active.final_delay);
-    mk::gif::setRecordDelay (
-        st->held, st->held_info, (uint16_t)st->active.final_delay);
+        st->held_control.delay_cs, st->active.final_delay);
+    /* A record without one gets a graphic control extension with the defaults. */
+    st->held_control.present = true;
+    st->held_control.delay_cs = (uint16_t)st->active.final_delay;
   }
   ret = gst_gif_mux_push_held (self);
   std::vector<uint8_t> out;
@@ -418,7 +485,7 @@ gst_gif_mux_set_caps (GstGifMux *self, GstCaps *caps)
                        ? gst_value_get_buffer (v)
                        : nullptr;
   if (!buf) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_NO_CODEC_DATA),
+    GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_NO_CODEC_DATA),
         ("gifmux writes frames as gifenc or gifdemux deliver them; caps "
          "%" GST_PTR_FORMAT,
             caps));
@@ -431,20 +498,21 @@ gst_gif_mux_set_caps (GstGifMux *self, GstCaps *caps)
   std::vector<uint8_t> header (map.data, map.data + map.size);
   gst_buffer_unmap (buf, &map);
 
-  mk::Result<mk::gif::ScreenHeader> screen =
+  mk::Result<mk::gif::ScreenInfo> screen =
       mk::gif::parseCodecData (header.data (), header.size ());
   if (!screen) {
-    GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_BAD_CODEC_DATA),
+    GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_BAD_CODEC_DATA),
         ("%s", screen.status ().message ().c_str ()));
     return FALSE;
   }
 
   if (st->header_written) {
     if (header != st->codec_data) {
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_MUX_HEADER_CHANGED),
+      GST_GIF_MUX_ERROR (self, gst_gif_message (GST_GIF_MSG_MUX_HEADER_CHANGED),
           ("new codec_data for a %dx%d screen after %" G_GUINT64_FORMAT
            " frames",
-              screen->width, screen->height, st->frames + st->have_held));
+              screen->width, screen->height,
+              st->frames + (st->held != nullptr)));
       return FALSE;
     }
     return TRUE;
@@ -470,8 +538,7 @@ gst_gif_mux_collect_tags (GstGifMux *self, GstTagList *tags)
   guint n = gst_tag_list_get_tag_size (tags, GST_TAG_COMMENT);
   for (guint i = 0; i < n; i++) {
     const gchar *text = nullptr;
-    if (gst_tag_list_peek_string_index (tags, GST_TAG_COMMENT, i, &text) &&
-        text)
+    if (gst_tag_list_peek_string_index (tags, GST_TAG_COMMENT, i, &text))
       gst_gif_mux_add_comment (self, text);
   }
 }
@@ -495,8 +562,12 @@ gst_gif_mux_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
-      /* The flush drops our segment on the source pad: send it again with the next bytes. */
-      self->state->segment_sent = false;
+      /* What was written is gone downstream (filesink truncates its file; the segment is
+       * dropped): the file starts again from its header, with the frames after the flush. */
+      GST_DEBUG_OBJECT (self,
+          "flushed after %" G_GUINT64_FORMAT " bytes: starting the file again",
+          self->state->offset);
+      gst_gif_mux_restart (self);
       break;
     case GST_EVENT_TAG: {
       GstTagList *tags;

@@ -2,7 +2,9 @@
 /* A typefinder that says what a GIF file is to gifdemux: `image/gif, parsed=(boolean)false`.
  * The core typefinder says `image/gif`, which decodebin must match as a subset of a demuxer's
  * sink template; a file is never a parsed stream, and saying so lets decodebin pick gifdemux
- * while gifdemux never accepts a parsed stream (gifenc's output). */
+ * while gifdemux never accepts a parsed stream (gifenc's output). The signature alone decides,
+ * so that a damaged header (cut short, a 0x0 screen) reaches gifdemux and its clear error,
+ * not gst-libav's avdemux_gif, which hangs on some of them. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -16,8 +18,8 @@
 static void
 gif_type_find (GstTypeFind *tf, gpointer)
 {
-  const guint8 *data = gst_type_find_peek (tf, 0, 10);
-  if (data && mk::gif::looksLikeGif (data, 10))
+  const guint8 *data = gst_type_find_peek (tf, 0, mk::gif::kSignatureBytes);
+  if (data && mk::gif::looksLikeGif (data, mk::gif::kSignatureBytes))
     gst_type_find_suggest_simple (tf, GST_TYPE_FIND_MAXIMUM, "image/gif",
         "parsed", G_TYPE_BOOLEAN, FALSE, nullptr);
 }

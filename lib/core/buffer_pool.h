@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// mk::BufferPool: fixed-size buffers recycled through a lock-free free list, after FFmpeg's
-// AVBufferPool. Buffers are reference-counted handles; dropping the last reference returns the
-// buffer to the pool, never to the allocator. uninit() frees idle buffers at once; buffers still
+// mk::BufferPool: fixed-size buffers recycled through a free list. The interface follows FFmpeg's
+// AVBufferPool (reference-counted handles, a pluggable allocator, a pool that outlives uninit()
+// while buffers are out); the free list does not: FFmpeg's is a linked list under a mutex, ours is
+// a lock-free Treiber stack of indices with an ABA counter (buffer_pool.cpp), and the mutex is
+// taken only to wait on a bounded pool. Dropping the last reference returns the buffer to the
+// pool, never to the allocator. uninit() frees idle buffers at once; buffers still
 // out keep the pool alive and are freed when they come back. Thread-safe; never throws.
 #pragma once
 

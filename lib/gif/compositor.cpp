@@ -3,6 +3,7 @@
 
 #include <cinttypes>
 #include <cstring>
+#include <new>
 #include <string>
 
 namespace mk::gif {
@@ -24,18 +25,25 @@ Status Compositor::configure(uint16_t width, uint16_t height, PixelFormat format
                                           std::to_string(height) + " (" + std::to_string(pixels) +
                                           " pixels) exceeds max-canvas-pixels (" +
                                           std::to_string(max_canvas_pixels) + ")");
+  const size_t stride = size_t{width} * bytesPerPixel(format);
+  try {
+    canvas_.resize(stride * height);
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory, "no memory for a " + std::to_string(width) + "x" +
+                                       std::to_string(height) + " canvas (" +
+                                       std::to_string(stride * height) + " bytes)");
+  }
   width_ = width;
   height_ = height;
   format_ = format;
   bpp_ = bytesPerPixel(format);
-  stride_ = size_t{width} * bpp_;
+  stride_ = stride;
   if (hasAlpha(format)) {
     std::memset(transparent_, 0, sizeof(transparent_));
   } else {
     pack(transparent_, static_cast<uint8_t>(background_rgb >> 16),
          static_cast<uint8_t>(background_rgb >> 8), static_cast<uint8_t>(background_rgb), 0xFF);
   }
-  canvas_.resize(stride_ * height_);
   reset();
   return Status::ok();
 }
@@ -93,7 +101,17 @@ Status Compositor::beginFrame(const FrameInfo &frame, const Palette *palette) {
 
   if (disposalRestoresPrevious(disposal_) && fx1_ > fx0_ && fy1_ > fy0_) {
     const size_t row = size_t{fx1_ - fx0_} * bpp_;
-    saved_.resize(row * (fy1_ - fy0_));  // bounded by the canvas size
+    const size_t bytes = row * (fy1_ - fy0_);  // bounded by the canvas size
+    try {
+      saved_.resize(bytes);
+    } catch (const std::bad_alloc &) {
+      // Nothing of the frame is drawn; the canvas stays as the previous disposal left it.
+      fx1_ = fx0_;
+      fy1_ = fy0_;
+      vis_row_end_ = 0;
+      return Status(Errc::kNoMemory, "no memory to keep the " + std::to_string(bytes) +
+                                         " bytes under a restore-previous frame");
+    }
     for (unsigned y = fy0_; y < fy1_; y++)
       std::memcpy(saved_.data() + (y - fy0_) * row,
                   canvas_.data() + y * stride_ + size_t{fx0_} * bpp_, row);

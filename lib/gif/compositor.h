@@ -27,14 +27,16 @@ namespace mk::gif {
 class Compositor {
  public:
   // Sets the canvas size and format and clears it. `background_rgb` (0xRRGGBB) is what
-  // transparent pixels look like in formats without alpha.
+  // transparent pixels look like in formats without alpha. kNoMemory when the canvas cannot be
+  // allocated (the compositor is then as it was).
   Status configure(uint16_t width, uint16_t height, PixelFormat format, uint32_t background_rgb,
                    uint64_t max_canvas_pixels = kDefaultMaxCanvasPixels);
   // Back to a transparent canvas with no pending disposal (a key frame after a seek).
   void reset() noexcept;
 
   // Starts drawing `frame`: applies the previous frame's disposal, saves what restore-previous
-  // needs, and builds the colour table from `palette` (null: no palette at all).
+  // needs, and builds the colour table from `palette` (null: no palette at all). kNoMemory when
+  // what restore-previous needs cannot be allocated: the frame then draws nothing.
   Status beginFrame(const FrameInfo &frame, const Palette *palette);
   // Draws `count` indexes as the start of frame row `row` (display order, 0 = frame top).
   void drawRow(unsigned row, const uint8_t *indexes, unsigned count) noexcept;

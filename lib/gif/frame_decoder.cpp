@@ -3,6 +3,7 @@
 
 #include <cinttypes>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "core/log.h"
@@ -61,6 +62,17 @@ Status FrameDecoder::setCodecData(const uint8_t *data, size_t size) {
 Status FrameDecoder::decodeFrame(const uint8_t *record, size_t size, uint8_t *out, size_t stride,
                                  FrameReport *report) {
   if (!configured_) return Status(Errc::kInvalidArgument, "decodeFrame() before setCodecData()");
+  // The reader keeps the payload of extensions before the image (up to its limit).
+  try {
+    return parseAndDecode(record, size, out, stride, report);
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory,
+                  "no memory to read a frame record of " + std::to_string(size) + " bytes");
+  }
+}
+
+Status FrameDecoder::parseAndDecode(const uint8_t *record, size_t size, uint8_t *out, size_t stride,
+                                    FrameReport *report) {
   reader_.resetBody(screen_);
   Status st = reader_.push(record, size);
   if (!st) return st;
@@ -91,17 +103,22 @@ Status FrameDecoder::decodeParsed(const FrameInfo &info, const uint8_t *record, 
   // Join the sub-block payloads so the LZW loop reads contiguous memory.
   const size_t lzw_at = static_cast<size_t>(info.lzw_offset - info.record.offset);
   ByteReader r(record, static_cast<size_t>(info.record.size));
-  lzw_data_.resize(static_cast<size_t>(info.lzw_data_bytes));
   size_t filled = 0;
-  if (r.skip(lzw_at)) {
-    uint8_t len = 0;
-    while (r.u8(len) && len != 0) {
-      size_t take = len;
-      if (!r.has(take)) take = r.remaining();  // a truncated record: use what is there
-      if (filled + take > lzw_data_.size()) lzw_data_.resize(filled + take);
-      if (!r.bytes(lzw_data_.data() + filled, take)) break;
-      filled += take;
+  try {
+    lzw_data_.resize(static_cast<size_t>(info.lzw_data_bytes));
+    if (r.skip(lzw_at)) {
+      uint8_t len = 0;
+      while (r.u8(len) && len != 0) {
+        size_t take = len;
+        if (!r.has(take)) take = r.remaining();  // a truncated record: use what is there
+        if (filled + take > lzw_data_.size()) lzw_data_.resize(filled + take);
+        if (!r.bytes(lzw_data_.data() + filled, take)) break;
+        filled += take;
+      }
     }
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory, frameLabel(info) + ": no memory for its " +
+                                       std::to_string(info.lzw_data_bytes) + " bytes of LZW data");
   }
   frames_++;
   rep.index = frames_;
@@ -140,7 +157,14 @@ Status FrameDecoder::decodePixels(const FrameInfo &info, FrameReport &rep) {
     // frame stops at its last visible row.
     uint64_t want = rep.pixels_expected;
     if (!info.interlaced) want = uint64_t{w} * vis_end;
-    if (indexes_.size() < want) indexes_.resize(static_cast<size_t>(want));
+    if (indexes_.size() < want) {
+      try {
+        indexes_.resize(static_cast<size_t>(want));
+      } catch (const std::bad_alloc &) {
+        return Status(Errc::kNoMemory, "no memory for the " + std::to_string(want) +
+                                           " palette indexes of the frame");
+      }
+    }
     got = lzw_.decode(indexes_.data(), static_cast<size_t>(want));
     uint64_t stream_row = 0;
     forEachRow(h, info.interlaced, [&](unsigned y) {
@@ -154,7 +178,13 @@ Status FrameDecoder::decodePixels(const FrameInfo &info, FrameReport &rep) {
   } else {
     // A frame larger than any canvas we allow: one row at a time, stopping after the last row
     // that can be seen, so a huge frame over a small screen costs little.
-    if (indexes_.size() < w) indexes_.resize(w);
+    if (indexes_.size() < w) {
+      try {
+        indexes_.resize(w);
+      } catch (const std::bad_alloc &) {
+        return Status(Errc::kNoMemory, "no memory for a row of " + std::to_string(w) + " indexes");
+      }
+    }
     unsigned visible_left = 0;
     forEachRow(h, info.interlaced, [&](unsigned y) {
       if (y < vis_end) visible_left++;

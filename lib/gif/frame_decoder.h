@@ -54,6 +54,9 @@ class FrameDecoder {
   //    expects no frame; gifdec reports it and may drop it).
   //  - kInvalidArgument (no codec data, stride too small), or a record that holds no image:
   //    nothing was drawn or written.
+  //  - kNoMemory: a buffer the frame needs could not be allocated (the canvas is consistent;
+  //    what was written is not the frame). setCodecData() says kNoMemory too when the canvas
+  //    cannot be allocated. Nothing here throws.
   Status decodeFrame(const uint8_t *record, size_t size, uint8_t *out, size_t stride,
                      FrameReport *report = nullptr);
 
@@ -70,6 +73,8 @@ class FrameDecoder {
   const Compositor &compositor() const noexcept { return compositor_; }
 
  private:
+  Status parseAndDecode(const uint8_t *record, size_t size, uint8_t *out, size_t stride,
+                        FrameReport *report);
   Status decodePixels(const FrameInfo &info, FrameReport &report);
 
   DecoderOptions options_;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gif/muxer.h"
 
-#include <cstring>
+#include <cstdint>
+#include <new>
 #include <string>
 
 #include "gif/byte_reader.h"
 #include "gif/format.h"
+#include "gif/reader.h"
 
 namespace mk::gif {
 
@@ -33,20 +35,6 @@ constexpr Option kMuxOptions[] = {
 
 constexpr OptionTable kMuxTable(kMuxOptions);
 
-std::string at(size_t pos) {
-  return " at byte " + std::to_string(pos);
-}
-
-// Skips data sub-blocks up to and including the terminator.
-bool skipSubBlocks(ByteReader &r) {
-  for (;;) {
-    uint8_t len;
-    if (!r.u8(len)) return false;
-    if (len == 0) return true;
-    if (!r.skip(len)) return false;
-  }
-}
-
 }  // namespace
 
 const OptionTable &muxOptions() noexcept {
@@ -64,108 +52,89 @@ int resolveLoopCount(int property, int stream_loop, bool have_stream) noexcept {
   return stream_loop > kMaxLoopCount ? kMaxLoopCount : stream_loop;
 }
 
-Result<ScreenHeader> parseCodecData(const uint8_t *data, size_t size) {
-  ByteReader r(data, size);
-  uint8_t sig[6];
-  if (!r.bytes(sig, 6) ||
-      (std::memcmp(sig, "GIF89a", 6) != 0 && std::memcmp(sig, "GIF87a", 6) != 0))
-    return Status(Errc::kCorruptData, "codec_data does not start with a GIF signature");
-  uint16_t w, h;
-  uint8_t packed, background, aspect;
-  if (!r.u16le(w) || !r.u16le(h) || !r.u8(packed) || !r.u8(background) || !r.u8(aspect))
-    return Status(Errc::kTruncated, "codec_data ends inside the logical screen descriptor");
-  if (w == 0 || h == 0) return Status(Errc::kCorruptData, "codec_data has a zero screen size");
-  size_t table = (packed & 0x80) ? size_t{3} << ((packed & 7) + 1) : 0;
-  if (r.remaining() != table)
+Result<ScreenInfo> parseCodecData(const uint8_t *data, size_t size) {
+  ReaderLimits limits;
+  limits.max_canvas_pixels = 0;
+  Reader reader(limits);
+  try {
+    Status st = reader.push(data, size);
+    if (!st) return st;
+    reader.finish();
+    Result<Event> ev = reader.next();
+    if (!ev) return Status(ev.status().code(), "codec_data: " + ev.status().message());
+    if (*ev != Event::kHeader) return Status(Errc::kCorruptData, "codec_data holds no GIF header");
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory, "no memory to read codec_data");
+  }
+  const ScreenInfo &screen = reader.screen();
+  if (screen.codec_data.size != size)
     return Status(Errc::kCorruptData, "codec_data is " + std::to_string(size) +
                                           " bytes; its header announces " +
-                                          std::to_string(kScreenBytes + table));
-  ScreenHeader h2;
-  h2.width = w;
-  h2.height = h;
-  h2.background = background;
-  h2.size = size;
-  return h2;
+                                          std::to_string(screen.codec_data.size));
+  return screen;
 }
 
 Status setBackgroundIndex(std::vector<uint8_t> &codec_data, int index) {
+  // The logical screen descriptor: width, height, flags, then the background index.
+  constexpr size_t kBackgroundAt = kSignatureBytes + 5;
   if (index < 0 || index > 255)
     return Status(Errc::kOutOfRange,
                   "background-index " + std::to_string(index) + " is outside 0..255");
   if (codec_data.size() < kScreenBytes)
     return Status(Errc::kTruncated, "codec_data is shorter than a screen descriptor");
-  codec_data[11] = static_cast<uint8_t>(index);
+  codec_data[kBackgroundAt] = static_cast<uint8_t>(index);
   return Status::ok();
 }
 
-Result<RecordInfo> cleanFrameRecord(const uint8_t *data, size_t size, std::vector<uint8_t> &out) {
-  ByteReader r(data, size);
-  RecordInfo info;
-  uint8_t control[4] = {};
-  for (;;) {
-    uint8_t introducer;
-    if (!r.u8(introducer)) return Status(Errc::kTruncated, "frame record has no image descriptor");
-    if (introducer == kImageSeparator) break;
-    if (introducer != kExtensionIntroducer)
-      return Status(Errc::kCorruptData, "unexpected block type " + std::to_string(introducer) +
-                                            " in a frame record" + at(r.pos() - 1));
-    uint8_t label, len;
-    if (!r.u8(label) || !r.peekU8(len))
-      return Status(Errc::kTruncated, "frame record ends inside an extension" + at(r.pos()));
-    size_t body = r.pos() + 1;
-    if (!skipSubBlocks(r))
-      return Status(Errc::kTruncated, "frame record ends inside an extension" + at(r.pos()));
-    if (label == kLabelGraphicControl && len >= 4) {
-      // The last graphic control extension before the image is the one that applies.
-      std::memcpy(control, data + body, 4);
-      info.has_control = true;
-    } else {
-      info.dropped_blocks++;
+Result<FrameRecord> parseFrameRecord(const uint8_t *data, size_t size) {
+  // The whole record is in memory: no bound on its size, and no extension payload is kept.
+  ReaderLimits limits;
+  limits.max_canvas_pixels = 0;
+  limits.max_record_bytes = SIZE_MAX;
+  limits.max_payload_bytes = 0;
+  Reader reader(limits);
+  FrameRecord rec;
+  try {
+    reader.resetBody(ScreenInfo());
+    Status st = reader.push(data, size);
+    if (!st) return st;
+    reader.finish();
+    for (;;) {
+      Result<Event> ev = reader.next();
+      if (!ev) return Status(ev.status().code(), "frame record: " + ev.status().message());
+      if (*ev == Event::kFrame) break;
+      if (*ev == Event::kEnd)
+        return Status(Errc::kTruncated, "frame record has no image descriptor");
+      rec.dropped_blocks++;  // kExtension (the graphic control is reported with the frame)
     }
+  } catch (const std::bad_alloc &) {
+    return Status(Errc::kNoMemory, "no memory to read a frame record");
   }
-  size_t descriptor = r.pos() - 1;
-  uint8_t desc[9];
-  if (!r.bytes(desc, 9))
-    return Status(Errc::kTruncated, "frame record ends inside the image descriptor");
-  size_t table = (desc[8] & 0x80) ? size_t{3} << ((desc[8] & 7) + 1) : 0;
-  uint8_t min_code;
-  if (!r.skip(table) || !r.u8(min_code))
-    return Status(Errc::kTruncated, "frame record ends before its image data");
-  size_t data_end = r.pos();  // end of the last whole sub-block copied
-  bool terminated = false;
+  const FrameInfo &f = reader.frame();
+  const size_t palette_bytes = size_t{3} * f.local_palette.size;
+  const size_t lzw_at = static_cast<size_t>(f.lzw_offset);
+  if (lzw_at == f.descriptor_offset + kImageDescriptorBytes + palette_bytes)
+    // An image without pixels whose record stops after its descriptor (no minimum code size).
+    return Status(Errc::kCorruptData, "frame record: the image at byte " +
+                                          std::to_string(f.descriptor_offset) +
+                                          " has no image data");
+  rec.control = f.control;
+  rec.image_offset = static_cast<size_t>(f.descriptor_offset);
+  if (!f.truncated) {
+    rec.image_end = static_cast<size_t>(f.record.end()) - 1;
+    rec.terminated = true;
+    return rec;
+  }
+  // Cut inside the image data: keep every whole sub-block.
+  ByteReader r(data + lzw_at, size - lzw_at);
+  size_t whole = 0;
   for (;;) {
     uint8_t len;
-    if (!r.u8(len)) break;
-    if (len == 0) {
-      terminated = true;
-      break;
-    }
-    if (!r.skip(len)) break;
-    data_end = r.pos();
+    if (!r.u8(len) || len == 0 || !r.skip(len)) break;
+    whole = r.pos();
   }
-
-  if (info.has_control) {
-    const uint8_t head[3] = {kExtensionIntroducer, kLabelGraphicControl, 4};
-    out.insert(out.end(), head, head + 3);
-    out.insert(out.end(), control, control + 4);
-    out.push_back(0);
-    info.delay_cs = static_cast<uint16_t>(control[1] | (control[2] << 8));
-  }
-  out.insert(out.end(), data + descriptor, data + data_end);
-  out.push_back(0);
-  info.truncated = !terminated;
-  return info;
-}
-
-void setRecordDelay(std::vector<uint8_t> &record, RecordInfo &info, uint16_t delay_cs) {
-  if (!info.has_control) {
-    const uint8_t gce[8] = {kExtensionIntroducer, kLabelGraphicControl, 4, 0, 0, 0, 0, 0};
-    record.insert(record.begin(), gce, gce + 8);
-    info.has_control = true;
-  }
-  record[4] = static_cast<uint8_t>(delay_cs & 0xff);
-  record[5] = static_cast<uint8_t>(delay_cs >> 8);
-  info.delay_cs = delay_cs;
+  rec.image_end = lzw_at + whole;
+  return rec;
 }
 
 }  // namespace mk::gif

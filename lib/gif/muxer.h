@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // What gifmux needs to know about GIF: its settings (option table), the loop count to write,
-// checks and patches of codec_data, and the rewrite of a frame record (as gifdemux or gifenc
-// deliver it) down to its graphic control extension and image, so loop extensions, comments and
-// other application data inside a record are never copied into the new file twice. Every byte
-// is read through ByteReader; a record that cannot be rewritten is an error, never a crash.
+// checks and patches of codec_data, and the layout of a frame record (as gifdemux or gifenc
+// deliver it) reduced to its graphic control extension and image, so loop extensions, comments
+// and other application data inside a record are never copied into the new file twice. The GIF
+// is parsed by mk::gif::Reader alone; a record that cannot be rewritten is an error, never a
+// crash, and nothing here allocates in proportion to the record.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 
 #include "core/options.h"
 #include "core/result.h"
+#include "gif/gif_types.h"
 
 namespace mk::gif {
 
@@ -36,32 +38,33 @@ const OptionTable &muxOptions() noexcept;
 // loops forever (what every GIF encoder writes by default).
 int resolveLoopCount(int property, int stream_loop, bool have_stream) noexcept;
 
-struct ScreenHeader {
-  int width = 0, height = 0;
-  int background = 0;
-  size_t size = 0;  // header + screen descriptor + global colour table
-};
-
-// Checks that `data` is exactly a GIF header, logical screen descriptor and global colour table.
-[[nodiscard]] Result<ScreenHeader> parseCodecData(const uint8_t *data, size_t size);
-// Rewrites the background colour index (byte 11) of a codec_data that parseCodecData accepted.
+// Checks that `data` is exactly a GIF header, logical screen descriptor and global colour table
+// (what mk::gif::Reader reads as a file's header, and nothing after it). No canvas limit: the
+// muxer decodes nothing.
+[[nodiscard]] Result<ScreenInfo> parseCodecData(const uint8_t *data, size_t size);
+// Rewrites the background colour index of a codec_data that parseCodecData accepted.
 [[nodiscard]] Status setBackgroundIndex(std::vector<uint8_t> &codec_data, int index);
 
-struct RecordInfo {
-  bool has_control = false;  // the rewritten record starts with a graphic control extension
-  uint16_t delay_cs = 0;     // its delay
-  int dropped_blocks = 0;    // extensions left out (comments, loop, application, plain text)
-  bool truncated = false;    // the LZW data was cut short: closed after its last whole sub-block
+// A frame record (as gifdemux or gifenc deliver it), read by mk::gif::Reader, as gifmux writes it
+// out: a graphic control extension made from `control` when `control.present` (the record's
+// last one), then the record's own bytes [image_offset, image_end) — image descriptor, local
+// colour table, LZW minimum code size and every whole data sub-block — then a block terminator:
+// the record's own byte at image_end when `terminated`, else one the writer adds (the LZW data
+// was cut short and is closed after its last whole sub-block). Loop extensions, comments,
+// application and plain-text extensions inside the record are left out, so they are never
+// copied into a new file twice. The image is never copied by the parse: a writer can send the
+// record's bytes as they are.
+struct FrameRecord {
+  GraphicControl control;
+  size_t image_offset = 0;
+  size_t image_end = 0;
+  bool terminated = false;
+  int dropped_blocks = 0;  // extensions left out
 };
 
-// Appends to `out` the record's last graphic control extension (4-byte body) followed by its
-// image descriptor, local colour table and LZW data up to the block terminator. On error
-// nothing is appended.
-[[nodiscard]] Result<RecordInfo> cleanFrameRecord(const uint8_t *data, size_t size,
-                                                  std::vector<uint8_t> &out);
-
-// Sets the delay of a record cleanFrameRecord wrote at `record[0]`, inserting a graphic control
-// extension (no disposal, no transparency) when it has none.
-void setRecordDelay(std::vector<uint8_t> &record, RecordInfo &info, uint16_t delay_cs);
+// Parses one frame record. Errors (kCorruptData, kTruncated) name what is wrong; an error
+// before the image data (no image, a cut extension or descriptor) refuses the record. Bytes after
+// the first image are ignored.
+[[nodiscard]] Result<FrameRecord> parseFrameRecord(const uint8_t *data, size_t size);
 
 }  // namespace mk::gif

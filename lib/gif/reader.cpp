@@ -191,8 +191,8 @@ Reader::Step Reader::stepHeader() {
   ByteReader r(at(pos_), n);
   if (n > 0 && std::memcmp(at(pos_), "GIF", n < 3 ? n : 3) != 0)
     return fail(Errc::kCorruptData, "not a GIF: the file does not start with 'GIF'");
-  uint8_t sig[6];
-  if (!r.bytes(sig, 6) || n < 13) return Step::kNeedData;
+  uint8_t sig[kSignatureBytes];
+  if (!r.bytes(sig, kSignatureBytes)) return Step::kNeedData;
   if (std::memcmp(sig + 3, "87a", 3) == 0) {
     screen_.version = Version::kGif87a;
   } else if (std::memcmp(sig + 3, "89a", 3) == 0) {
@@ -205,6 +205,7 @@ Reader::Step Reader::stepHeader() {
                        sig[5] >= 32 && sig[5] < 127 ? sig[5] : '?'));
   }
   signature_ok_ = true;
+  if (n < kScreenBytes) return Step::kNeedData;
   uint8_t packed = 0;
   if (!r.u16le(screen_.width) || !r.u16le(screen_.height) || !r.u8(packed) ||
       !r.u8(screen_.background_index) || !r.u8(screen_.aspect))
@@ -431,10 +432,8 @@ void Reader::finishFrame() noexcept {
 }
 
 bool looksLikeGif(const uint8_t *data, size_t size) noexcept {
-  if (size < 10 || std::memcmp(data, "GIF8", 4) != 0) return false;
-  if ((data[4] != '7' && data[4] != '9') || data[5] != 'a') return false;
-  const unsigned width = data[6] | (data[7] << 8), height = data[8] | (data[9] << 8);
-  return width != 0 && height != 0;
+  return size >= kSignatureBytes &&
+         (std::memcmp(data, "GIF87a", 6) == 0 || std::memcmp(data, "GIF89a", 6) == 0);
 }
 
 Result<Index> scanIndex(const uint8_t *data, size_t size, const ReaderLimits &limits) {

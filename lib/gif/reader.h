@@ -79,7 +79,7 @@ class Reader {
   size_t eventSize() const noexcept { return event_size_; }
 
   // The data starts with a GIF87a or GIF89a signature (a failure after this is a damaged GIF,
-  // before it the data is not a GIF at all).
+  // even a header cut short; before it the data is not a GIF at all).
   bool signatureSeen() const noexcept { return signature_ok_; }
   uint64_t bytesPushed() const noexcept { return total_; }
   uint32_t framesSeen() const noexcept { return frame_count_; }
@@ -141,8 +141,8 @@ class Reader {
   size_t event_size_ = 0;
 };
 
-// True when `data` starts like a GIF file: a GIF87a/GIF89a signature and a non-empty logical
-// screen (the first 10 bytes decide; fewer bytes are never a GIF).
+// True when `data` starts with a GIF87a or GIF89a signature (kSignatureBytes). Whatever follows, the data is a
+// GIF, maybe a damaged one: the reader's errors then say what is wrong with it.
 bool looksLikeGif(const uint8_t *data, size_t size) noexcept;
 
 // What a fast scan of a whole file finds (no LZW decoding).

@@ -293,7 +293,8 @@ on_handoff (GstElement *, GstBuffer *buf, GstPad *pad, SinkCount *c)
 }
 
 Outcome
-run_pipeline (const std::string &description)
+run_pipeline (const std::string &description,
+    const std::function<void (GstElement *)> &when_paused)
 {
   Outcome o;
   SinkCount count;
@@ -308,6 +309,13 @@ run_pipeline (const std::string &description)
   gst_object_unref (sink);
 
   GstBus *bus = gst_element_get_bus (pipeline);
+  if (when_paused) {
+    gst_element_set_state (pipeline, GST_STATE_PAUSED);
+    fail_unless (gst_element_get_state (pipeline, nullptr, nullptr,
+                     60 * GST_SECOND) == GST_STATE_CHANGE_SUCCESS,
+        "%s: no preroll within 60 s", description.c_str ());
+    when_paused (pipeline);
+  }
   /* A state change may fail at once (gifdemux refusing a file while activating); the error
    * that says why is on the bus either way. */
   gst_element_set_state (pipeline, GST_STATE_PLAYING);

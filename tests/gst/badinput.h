@@ -7,6 +7,7 @@
 
 #include <gst/check/gstcheck.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,10 @@ Outcome run_harness_bytes (
 GstElement *make_bin (const char *description);
 
 /* Runs a pipeline whose last element is `fakesink name=sink` to EOS or an error (a bound only
- * a hang reaches); frames and bytes are counted at the sink. */
-Outcome run_pipeline (const std::string &description);
+ * a hang reaches); frames and bytes are counted at the sink. With `when_paused`, the pipeline
+ * is prerolled first and `when_paused` is called on it (a seek, say) before it plays. */
+Outcome run_pipeline (const std::string &description,
+    const std::function<void (GstElement *)> &when_paused = nullptr);
 /* `bytes` in a temporary file, for filesrc; the caller unlinks it. */
 std::string write_temp_file (const Bytes &bytes);
 
@@ -68,6 +71,8 @@ GstBuffer *raw_frame (size_t size, guint8 value);
 GstElement *element (const char *name);
 /* test_bad_input_dvpp.cpp: the DVPP fault sweep and ascendvenc's bad buffers. */
 void add_dvpp_tests (TCase *tc);
+/* gif/test_bad_input_runs.cpp: flushes into gifmux ! filesink, memory limits, comments. */
+void add_adversarial_tests (TCase *tc);
 
 /* ---- GIF files: the blocks of a file, to cut and patch it at known places ---- */
 

@@ -39,6 +39,13 @@ CLASSES = [
      "Inserted after the header and before frame 3; ignored by gifdec, dropped by gifmux."),
     ("zero-length", "Zero-length buffers", "Empty buffers among valid ones."),
     ("caps-lies", "Caps that lie", "Caps that disagree with the data they announce."),
+    ("adversarial", "Adversarial inputs and runs",
+     "What the outside checks of issue 12 found, kept: inputs built to be slow or to catch a "
+     "demuxer out (a comment before every frame: the tags stay bounded, the work linear; "
+     "honor-loop on an animation whose delays are all 0; a flushing seek while paused in every "
+     "reading mode, which used to hang in push mode) and runs of the writing side (a flushing "
+     "seek while gifmux writes to filesink, decoding and muxing when memory runs out, a comment "
+     "on every frame into gifmux)."),
     ("dvpp-faults", "DVPP faults",
      "ascendvenc on the simulator, one fault injected with DVPPSIM_FAULTS (function=kind@n: "
      "the n-th call fails / never signals / returns an empty stream / takes 200 ms); 20 frames "

@@ -81,6 +81,62 @@ GST_START_TEST (test_fill)
 
 GST_END_TEST;
 
+/* A few postings checked against literal texts (not rebuilt from the table the way the code
+ * builds them): what a user reads on the bus, domain and code included. */
+GST_START_TEST (test_posted_literal_texts)
+{
+  struct Want
+  {
+    GstMkPosting posting;
+    GQuark domain;
+    gint code;
+    GstMessageType type;
+    const char *text;
+  };
+  Want wants[] = {
+      {gst_gif_message (GST_GIF_MSG_DEMUX_NOT_GIF), GST_STREAM_ERROR,
+          GST_STREAM_ERROR_WRONG_TYPE, GST_MESSAGE_ERROR,
+          "This is not a GIF file."},
+      {gst_gif_message (GST_GIF_MSG_DEMUX_DAMAGED, (gsize)12), GST_STREAM_ERROR,
+          GST_STREAM_ERROR_DEMUX, GST_MESSAGE_WARNING,
+          "The GIF file is damaged after frame 12; the frames before the "
+          "damage are shown."},
+      {gst_gif_message (GST_GIF_MSG_DEC_TOO_LARGE,
+           "20000x20000 is more than 33554432 pixels"),
+          GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE, GST_MESSAGE_ERROR,
+          "This GIF is too large to decode: 20000x20000 is more than 33554432 "
+          "pixels."},
+      {gst_gif_message (GST_GIF_MSG_MUX_NO_FRAMES), GST_STREAM_ERROR,
+          GST_STREAM_ERROR_MUX, GST_MESSAGE_ERROR, "No GIF frames to write."},
+  };
+  GstElement *el = gst_element_factory_make ("fakesink", nullptr);
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (el, bus);
+  for (Want &w : wants) {
+    GST_MK_POST (el, w.posting, ("literal"));
+    GstMessage *msg = gst_bus_pop (bus);
+    fail_unless (msg != nullptr);
+    fail_unless_equals_int (GST_MESSAGE_TYPE (msg), w.type);
+    GError *err = nullptr;
+    gchar *dbg = nullptr;
+    if (w.type == GST_MESSAGE_WARNING)
+      gst_message_parse_warning (msg, &err, &dbg);
+    else
+      gst_message_parse_error (msg, &err, &dbg);
+    fail_unless (err->domain == w.domain, "%s", w.text);
+    fail_unless_equals_int (err->code, w.code);
+    fail_unless_equals_string (err->message, w.text);
+    g_error_free (err);
+    g_free (dbg);
+    gst_message_unref (msg);
+  }
+  gst_element_set_bus (el, nullptr);
+  gst_object_unref (bus);
+  gst_object_unref (el);
+}
+
+GST_END_TEST;
+
 /* Every entry, posted on a bare element, gives the bus message the table says. */
 GST_START_TEST (test_every_entry_posts_what_the_table_says)
 {
@@ -314,6 +370,7 @@ messages_suite (void)
   TCase *tc = tcase_create ("general");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_fill);
+  tcase_add_test (tc, test_posted_literal_texts);
   tcase_add_test (tc, test_every_entry_posts_what_the_table_says);
   tcase_add_test (tc, test_gifdemux_posts_as_before);
   tcase_add_test (tc, test_gifdec_damaged_frame);

@@ -4,6 +4,7 @@
  * a flush seek to a random position when the pipeline is at least PAUSED. The pipelines:
  *   videotestsrc ! RGBA ! gifenc ! gifmux ! fakesink
  *   filesrc ! gifdemux ! gifdec ! fakesink          (pull mode: seekable)
+ *   filesrc ! queue ! gifdemux ! gifdec ! fakesink  (push mode: seeks become byte seeks)
  *   videotestsrc ! NV12 ! ascendvenc ! fakesink     (on the DVPP simulator, when it is there)
  * Every step must complete (get_state with no timeout) and reach its target; a watchdog aborts
  * with the step when one takes more than 20 s (a deadlock). No pipeline may post an error. At
@@ -183,14 +184,15 @@ main (int argc, char **argv)
       false);
   gchar *quoted = g_strescape (gif_file ().c_str (), nullptr);
   /* gifdemux adds its source pad anew each time it starts, as demuxers do; gst_parse's delayed
-   * link links only the first one, so the application links every one. */
-  add ("gifdec",
-      std::string ("filesrc location=\"") + quoted +
-          "\" ! gifdemux name=demux gifdec name=dec ! fakesink name=sink "
-          "sync=true",
-      true);
-  g_free (quoted);
-  {
+   * link links only the first one, so the application links every one. The queue puts
+   * gifdemux in push mode, where its seeks go upstream as byte seeks (they used to hang in
+   * PAUSED). */
+  for (const char *mode : {"", " ! queue"}) {
+    add (*mode ? "gifdec-push" : "gifdec",
+        std::string ("filesrc location=\"") + quoted + "\"" + mode +
+            " ! gifdemux name=demux gifdec name=dec ! fakesink name=sink "
+            "sync=true",
+        true);
     GstBin *bin = GST_BIN (pipes.back ()->bin);
     GstElement *demux = gst_bin_get_by_name (bin, "demux");
     GstElement *dec = gst_bin_get_by_name (bin, "dec");
@@ -199,6 +201,7 @@ main (int argc, char **argv)
     gst_object_unref (dec);
     gst_object_unref (demux);
   }
+  g_free (quoted);
   std::string why;
   bool sim = soak_have_simulator (&why);
   if (sim)

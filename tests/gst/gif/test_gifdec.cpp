@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gifdec: canvases equal the frames the test file was made from, in every output format;
- * seeking, damaged frames, missing codec_data and renegotiation. */
+ * seeking, damaged frames (one warning, then a count), missing codec_data, renegotiation, and
+ * running out of memory (a RESOURCE error, not an abort or a silent stall). */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
@@ -83,6 +84,23 @@ decode_file (
   gst_object_unref (sink);
   d.error = mk_run_pipeline (pipeline, &d.warnings);
   gst_object_unref (pipeline);
+  return d;
+}
+
+/* decode_file on `bytes`, written to a temporary file. */
+static Decoded
+decode_bytes (const std::vector<guint8> &bytes, const char *format,
+    const char *dec_props = "")
+{
+  gchar *path =
+      g_build_filename (g_get_tmp_dir (), "mk-gifdec-XXXXXX.gif", nullptr);
+  gint fd = g_mkstemp (path);
+  fail_unless (
+      write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
+  close (fd);
+  Decoded d = decode_file (path, format, dec_props);
+  unlink (path);
+  g_free (path);
   return d;
 }
 
@@ -185,17 +203,153 @@ GST_START_TEST (test_damaged_frame_best_effort)
   /* Flip bytes near the end of the file: inside the last frame's LZW data. */
   for (size_t i = file.size () - 12; i < file.size () - 4; i++)
     file[i] ^= 0x5a;
-  gchar *path =
-      g_build_filename (g_get_tmp_dir (), "mk-gifdec-XXXXXX.gif", nullptr);
-  gint fd = g_mkstemp (path);
-  fail_unless (write (fd, file.data (), file.size ()) == (ssize_t)file.size ());
-  close (fd);
-  Decoded d = decode_file (path, "RGBA");
-  unlink (path);
-  g_free (path);
+  Decoded d = decode_bytes (file, "RGBA");
   /* Every frame comes out; the damage is reported, not fatal. */
   fail_unless (d.error == nullptr);
   fail_unless_equals_int ((int)d.frames.size (), ANIM_FRAMES);
+}
+
+GST_END_TEST;
+
+/* `n` frames of 2x1 whose LZW data ends at once (clear, end): each is damaged ("LZW data ended
+ * after 0 of 2 pixels"). */
+static std::vector<guint8>
+all_frames_damaged (int n)
+{
+  std::vector<guint8> file (wide_gif, wide_gif + TINY_HEADER);
+  const guint8 frame[] = {0x21, 0xf9, 4, 0, 5, 0, 0, 0, 0x2c, 0, 0, 0, 0, 2, 0,
+      1, 0, 0, 2, 1, 0x2c, 0};
+  for (int i = 0; i < n; i++)
+    file.insert (file.end (), frame, frame + sizeof (frame));
+  file.push_back (0x3b);
+  return file;
+}
+
+/* A file whose every frame is damaged: one warning for the first, one for the count at the
+ * end (it was one warning per frame: 20,000 from a 460 KB file). */
+GST_START_TEST (test_damaged_frames_summed_up)
+{
+  const int n = 200;
+  std::vector<guint8> file = all_frames_damaged (n);
+  Decoded d = decode_bytes (file, "RGBA");
+  fail_unless (d.error == nullptr);
+  fail_unless_equals_int ((int)d.frames.size (), n);
+  fail_unless_equals_int ((int)d.warnings.size (), 2);
+  fail_unless_equals_string (d.warnings[0].c_str (), "A GIF frame is damaged.");
+  fail_unless_equals_string (
+      d.warnings[1].c_str (), "200 GIF frames in all were damaged.");
+
+  /* With max-errors, the error still comes when the count is passed (gifdec shows damaged
+   * frames as far as they go, and a frame that goes out resets the count: 0 is the useful
+   * setting here). */
+  d = decode_bytes (file, "RGBA", "max-errors=0");
+  fail_unless (d.error != nullptr);
+  fail_unless_equals_int ((int)d.warnings.size (), 0);
+  gst_message_unref (d.error);
+}
+
+GST_END_TEST;
+
+/* The codec_data of a `w` x `h` screen with a 2-colour palette. */
+static GstCaps *
+caps_for_screen (int w, int h)
+{
+  guint8 header[TINY_HEADER];
+  memcpy (header, tiny_gif, TINY_HEADER);
+  header[6] = (guint8)(w & 0xff);
+  header[7] = (guint8)(w >> 8);
+  header[8] = (guint8)(h & 0xff);
+  header[9] = (guint8)(h >> 8);
+  GstBuffer *cd = gst_buffer_new_memdup (header, TINY_HEADER);
+  GstCaps *caps = gst_caps_new_simple ("image/gif", "parsed", G_TYPE_BOOLEAN,
+      TRUE, "codec_data", GST_TYPE_BUFFER, cd, nullptr);
+  gst_buffer_unref (cd);
+  return caps;
+}
+
+/* 8192x4096 (the default max-canvas-pixels) with `frames` 1x1 frames, under an address-space
+ * limit `headroom` above what the process maps; the harness keeps every output buffer. The
+ * error gifdec posts, or nullptr. */
+static GstMessage *
+decode_under_limit (gsize headroom, bool *limited, int frames = 1)
+{
+  GstHarness *h = gst_harness_new ("gifdec");
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  GstCaps *caps = caps_for_screen (8192, 4096);
+  std::vector<GstBuffer *> in;
+  for (int i = 0; i < frames; i++)
+    in.push_back (gst_buffer_new_memdup (
+        tiny_gif + TINY_HEADER, sizeof (tiny_gif) - TINY_HEADER - 1));
+  GstFlowReturn ret = GST_FLOW_OK;
+  {
+    MkAddressSpaceLimit limit (headroom);
+    *limited = limit.active ();
+    gst_harness_set_src_caps (h, caps);
+    for (GstBuffer *b : in)
+      ret = ret == GST_FLOW_OK ? gst_harness_push (h, b)
+                               : (gst_buffer_unref (b), ret);
+  }
+  GstMessage *error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  /* Either it decoded (not with these limits), or it said why not. */
+  fail_unless (error != nullptr || ret == GST_FLOW_OK);
+  if (error)
+    fail_if (ret == GST_FLOW_OK);
+  gst_element_set_bus (h->element, nullptr);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  return error;
+}
+
+/* Decodes under `headroom`: a RESOURCE/NO_SPACE_LEFT error whose text holds `text`. */
+static void
+check_out_of_memory (gsize headroom, const char *text, int frames = 1)
+{
+  bool limited = false;
+  GstMessage *error = decode_under_limit (headroom, &limited, frames);
+  if (!limited) {
+    /* sanitizers: no limit, nothing to check */
+    if (error)
+      gst_message_unref (error);
+    return;
+  }
+  fail_unless (error != nullptr, "no error posted");
+  GError *err = nullptr;
+  gchar *dbg = nullptr;
+  gst_message_parse_error (error, &err, &dbg);
+  fail_unless (err->domain == GST_RESOURCE_ERROR &&
+                   err->code == GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+      "%s / %s", err->message, dbg);
+  fail_unless (strstr (err->message, text) != nullptr, "%s", err->message);
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (error);
+}
+
+/* The canvas (128 MiB) does not fit: a RESOURCE error naming it (it was an uncaught
+ * std::bad_alloc: abort). */
+GST_START_TEST (test_canvas_out_of_memory)
+{
+  check_out_of_memory (32 << 20, "8192x4096 canvas");
+}
+
+GST_END_TEST;
+
+/* The canvas fits, the output pool's first buffer (another 128 MiB) does not: a RESOURCE
+ * error (the pool's start failed unseen, every frame got FLUSHING, and the pipeline waited for
+ * ever). */
+GST_START_TEST (test_output_pool_out_of_memory)
+{
+  check_out_of_memory ((128 + 32) << 20, "output buffers");
+}
+
+GST_END_TEST;
+
+/* The pool started, downstream keeps the first canvas, and there is no memory for a second:
+ * a RESOURCE error (the pool's GST_FLOW_ERROR went upstream with no message of its own). */
+GST_START_TEST (test_output_pool_cannot_grow)
+{
+  check_out_of_memory ((gsize)(128 + 128 + 32) << 20, "one more than", 2);
 }
 
 GST_END_TEST;
@@ -320,6 +474,10 @@ gifdec_suite (void)
   tcase_add_test (tc, test_every_format);
   tcase_add_test (tc, test_screen_background);
   tcase_add_test (tc, test_damaged_frame_best_effort);
+  tcase_add_test (tc, test_damaged_frames_summed_up);
+  tcase_add_test (tc, test_canvas_out_of_memory);
+  tcase_add_test (tc, test_output_pool_out_of_memory);
+  tcase_add_test (tc, test_output_pool_cannot_grow);
   tcase_add_test (tc, test_no_codec_data);
   tcase_add_test (tc, test_renegotiate_new_screen);
   tcase_add_test (tc, test_seek_accurate);

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gifdemux: push mode in any chunk sizes (harness), pull mode with duration and seeking
  * (pipelines), loop replay, delay policy, tags, and damaged input. */
+/* (before gstcheck.h: its fail() macro breaks <fstream>) */
+#include "../../lib/gif/gif_test_util.h"
+
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
 
 #include "mktestutil.h"
+
+#include <fcntl.h>
 
 #define ANIM "gif/anim-6f-loop1.gif"
 #define ANIM_FRAMES 6
@@ -605,6 +610,478 @@ GST_START_TEST (test_truncated_everywhere)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------- seeks from another thread */
+
+/* An 8x8 GIF of `frames` full-screen opaque frames (every one a key frame), each shown for
+ * `delay_cs`, with a comment before each frame when `comments`, looping `loop` times (-1: no
+ * loop extension). */
+static std::vector<guint8>
+made_gif (int frames, unsigned delay_cs, bool comments = false, int loop = -1)
+{
+  gif_test::GifBuilder b;
+  b.header (8, 8, gif_test::grayPalette (4));
+  if (loop >= 0)
+    b.loop ((unsigned)loop);
+  for (int i = 0; i < frames; i++) {
+    if (comments)
+      b.comment ("comment number " + std::to_string (i));
+    b.gce (1, delay_cs);
+    gif_test::Image im;
+    im.width = im.height = 8;
+    im.pixels.assign (64, (guint8)(i % 4));
+    b.image (im);
+  }
+  return b.trailer ().bytes;
+}
+
+/* `bytes` in a temporary file; the caller unlinks it. */
+static std::string
+temp_gif (const std::vector<guint8> &bytes)
+{
+  gchar *path =
+      g_build_filename (g_get_tmp_dir (), "mk-gifdemux-XXXXXX.gif", nullptr);
+  gint fd = g_mkstemp (path);
+  fail_unless (fd >= 0);
+  fail_unless (
+      write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
+  close (fd);
+  std::string s = path;
+  g_free (path);
+  return s;
+}
+
+/* What reaches the sink: each buffer's PTS, and the seqnums of the SEGMENT and EOS events. */
+struct SinkLog
+{
+  GMutex lock;
+  GCond cond;
+  std::vector<GstClockTime> pts;
+  std::vector<guint32>
+      segment_seqnums; /* one per buffer: of the segment it belongs to */
+  guint32 segment_seqnum = GST_SEQNUM_INVALID;
+  guint32 eos_seqnum = GST_SEQNUM_INVALID;
+  int segments = 0;
+  bool eos = false;
+};
+
+static GstPadProbeReturn
+log_sink (GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+  SinkLog *log = (SinkLog *)data;
+  g_mutex_lock (&log->lock);
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    log->pts.push_back (GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info)));
+    log->segment_seqnums.push_back (log->segment_seqnum);
+  } else {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      log->segment_seqnum = gst_event_get_seqnum (ev);
+      log->segments++;
+    } else if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
+      log->eos_seqnum = gst_event_get_seqnum (ev);
+      log->eos = true;
+    }
+  }
+  g_cond_broadcast (&log->cond);
+  g_mutex_unlock (&log->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Waits (a bound only a hang reaches) until `pred` holds on the log. */
+template <typename Pred>
+static void
+wait_log (SinkLog *log, Pred pred, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&log->lock);
+  while (!pred (*log))
+    if (!g_cond_wait_until (&log->cond, &log->lock, end)) {
+      g_mutex_unlock (&log->lock);
+      fail ("%s: not within 60 s", what);
+    }
+  g_mutex_unlock (&log->lock);
+}
+
+/* A seek sent from a thread of its own, as an application's UI thread does: the caller waits
+ * for it to return, with a bound only a hang reaches. */
+struct SeekCall
+{
+  GstElement *pipeline;
+  GstEvent *event;
+  gboolean result = FALSE;
+  bool done = false;
+  GMutex lock;
+  GCond cond;
+};
+
+static gpointer
+seek_thread (gpointer data)
+{
+  SeekCall *c = (SeekCall *)data;
+  gboolean ok = gst_element_send_event (c->pipeline, c->event);
+  g_mutex_lock (&c->lock);
+  c->result = ok;
+  c->done = true;
+  g_cond_signal (&c->cond);
+  g_mutex_unlock (&c->lock);
+  return nullptr;
+}
+
+/* Seeks `pipeline` to `t` (flushing, key unit, snap before) from another thread; returns what
+ * the seek returned and its seqnum. Fails the test when the seek does not return. */
+static gboolean
+seek_from_thread (
+    GstElement *pipeline, GstClockTime t, guint32 *seqnum, const char *what)
+{
+  SeekCall c;
+  c.pipeline = pipeline;
+  c.event = gst_event_new_seek (1.0, GST_FORMAT_TIME,
+      (GstSeekFlags)(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
+                     GST_SEEK_FLAG_SNAP_BEFORE),
+      GST_SEEK_TYPE_SET, (gint64)t, GST_SEEK_TYPE_NONE, -1);
+  *seqnum = gst_event_get_seqnum (c.event);
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  GThread *th = g_thread_new ("seek", seek_thread, &c);
+  gint64 end = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&c.lock);
+  while (!c.done)
+    if (!g_cond_wait_until (&c.cond, &c.lock, end))
+      break;
+  bool done = c.done;
+  g_mutex_unlock (&c.lock);
+  fail_unless (done, "%s: the seek did not return within 60 s", what);
+  g_thread_join (th);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+  return c.result;
+}
+
+enum class Mode { kPull, kPushQueue, kPushPipe };
+
+static const char *
+mode_name (Mode m)
+{
+  return m == Mode::kPull        ? "pull"
+         : m == Mode::kPushQueue ? "push (queue)"
+                                 : "push (pipe)";
+}
+
+/* "<source> ! gifdemux ! fakesink sync=true" over `file` in mode `m`, with a SinkLog probe on
+ * the sink. For kPushPipe, `*pipe_fd` is the read end of a pipe holding the file. */
+static GstElement *
+sync_pipeline (Mode m, const std::string &path, const std::vector<guint8> &file,
+    SinkLog *log, const char *demux_props = "")
+{
+  std::string src;
+  if (m == Mode::kPushPipe) {
+    int fds[2];
+    fail_unless (pipe (fds) == 0);
+    fail_unless (file.size () < 65536); /* the pipe holds it all */
+    fail_unless (
+        write (fds[1], file.data (), file.size ()) == (ssize_t)file.size ());
+    close (fds[1]);
+    src = "fdsrc fd=" + std::to_string (fds[0]);
+  } else {
+    src = "filesrc location=\"" + path + "\"";
+    if (m == Mode::kPushQueue)
+      src += " ! queue";
+  }
+  std::string desc =
+      src + " ! gifdemux " + demux_props + " ! fakesink name=sink sync=true";
+  GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
+  fail_unless (pipeline != nullptr);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad,
+      (GstPadProbeType)(GST_PAD_PROBE_TYPE_BUFFER |
+                        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+      log_sink, log, nullptr);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  return pipeline;
+}
+
+static void
+sink_log_init (SinkLog *log)
+{
+  g_mutex_init (&log->lock);
+  g_cond_init (&log->cond);
+}
+
+static void
+sink_log_clear (SinkLog *log)
+{
+  g_mutex_clear (&log->lock);
+  g_cond_clear (&log->cond);
+}
+
+/* A flushing seek returns at once in every mode, in PAUSED (the streaming thread blocked in
+ * the sink's preroll) and in PLAYING (blocked in the sink's clock wait, each frame lasting a
+ * minute); then the first buffer of the seek's segment is the frame showing at the target. In
+ * push mode the streaming thread used to hold the sink pad's stream lock the seek handler
+ * waited for: PAUSED never returned, PLAYING only once the whole file had played. From a pipe
+ * (upstream cannot seek) the seek is refused, at once. */
+GST_START_TEST (test_seek_returns_promptly)
+{
+  const int frames = 6;
+  const GstClockTime delay = 60 * GST_SECOND;
+  std::vector<guint8> file = made_gif (frames, 6000);
+  std::string path = temp_gif (file);
+
+  for (Mode m : {Mode::kPull, Mode::kPushQueue, Mode::kPushPipe}) {
+    for (GstState state : {GST_STATE_PAUSED, GST_STATE_PLAYING}) {
+      gchar *what = g_strdup_printf (
+          "%s, %s", mode_name (m), gst_element_state_get_name (state));
+      SinkLog log;
+      sink_log_init (&log);
+      GstElement *pipeline = sync_pipeline (m, path, file, &log);
+      gst_element_set_state (pipeline, state);
+      fail_unless_equals_int (
+          gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
+          GST_STATE_CHANGE_SUCCESS);
+      /* PAUSED: frame 0 waits in the preroll. PLAYING: frame 1 waits for its time. */
+      size_t in_sink = state == GST_STATE_PAUSED ? 1 : 2;
+      wait_log (
+          &log,
+          [in_sink] (const SinkLog &l) { return l.pts.size () >= in_sink; },
+          what);
+
+      guint32 seqnum;
+      gboolean ok =
+          seek_from_thread (pipeline, 4 * delay + GST_SECOND, &seqnum, what);
+      if (m == Mode::kPushPipe) {
+        fail_if (ok, "%s: a seek on a pipe was accepted", what);
+      } else {
+        fail_unless (ok, "%s: seek refused", what);
+        wait_log (
+            &log,
+            [seqnum] (const SinkLog &l) {
+              return !l.segment_seqnums.empty () &&
+                     l.segment_seqnums.back () == seqnum;
+            },
+            what);
+        g_mutex_lock (&log.lock);
+        size_t i = 0;
+        while (log.segment_seqnums[i] != seqnum)
+          i++;
+        GstClockTime first_pts = log.pts[i];
+        g_mutex_unlock (&log.lock);
+        fail_unless_equals_uint64 (first_pts, 4 * delay);
+        fail_unless_equals_int (
+            gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
+            GST_STATE_CHANGE_SUCCESS);
+      }
+      gst_element_set_state (pipeline, GST_STATE_NULL);
+      gst_object_unref (pipeline);
+      sink_log_clear (&log);
+      g_free (what);
+    }
+  }
+  unlink (path.c_str ());
+}
+
+GST_END_TEST;
+
+/* EOS carries the seqnum of the segment it ends, in every mode, with or without a seek. */
+GST_START_TEST (test_eos_seqnum)
+{
+  std::vector<guint8> file = made_gif (4, 1);
+  std::string path = temp_gif (file);
+  for (Mode m : {Mode::kPull, Mode::kPushQueue, Mode::kPushPipe}) {
+    for (bool seek : {false, true}) {
+      if (seek && m == Mode::kPushPipe)
+        continue;
+      SinkLog log;
+      sink_log_init (&log);
+      GstElement *pipeline = sync_pipeline (m, path, file, &log);
+      guint32 seqnum = GST_SEQNUM_INVALID;
+      if (seek) {
+        gst_element_set_state (pipeline, GST_STATE_PAUSED);
+        gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND);
+        fail_unless (seek_from_thread (
+            pipeline, 20 * GST_MSECOND, &seqnum, mode_name (m)));
+      }
+      gst_element_set_state (pipeline, GST_STATE_PLAYING);
+      wait_log (
+          &log, [] (const SinkLog &l) { return l.eos; }, mode_name (m));
+      fail_unless_equals_int (log.eos_seqnum, log.segment_seqnum);
+      if (seek)
+        fail_unless_equals_int (log.eos_seqnum, seqnum);
+      gst_element_set_state (pipeline, GST_STATE_NULL);
+      gst_object_unref (pipeline);
+      sink_log_clear (&log);
+    }
+  }
+  unlink (path.c_str ());
+}
+
+GST_END_TEST;
+
+/* The comment bytes of the tag events `h` received, and how many carried comments. */
+static size_t
+comment_tag_bytes (GstHarness *h, int *events, std::string *first)
+{
+  size_t bytes = 0;
+  *events = 0;
+  GstEvent *ev;
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_TAG) {
+      GstTagList *tags;
+      gst_event_parse_tag (ev, &tags);
+      guint n = gst_tag_list_get_tag_size (tags, GST_TAG_COMMENT);
+      *events += n > 0;
+      for (guint i = 0; i < n; i++) {
+        const gchar *c = nullptr;
+        fail_unless (
+            gst_tag_list_peek_string_index (tags, GST_TAG_COMMENT, i, &c));
+        bytes += strlen (c);
+        if (first->empty ())
+          *first = c;
+      }
+    }
+    gst_event_unref (ev);
+  }
+  return bytes;
+}
+
+/* A comment before each of 3,000 frames, streamed (push mode, upstream cannot seek): the tags
+ * grow only to their bound and go out only when they change, so what the tag events carry is
+ * linear in the file (it used to be the whole growing list on every frame: quadratic). The
+ * same comment before every frame changes the tags once. */
+GST_START_TEST (test_comment_tags_linear)
+{
+  const int frames = 3000;
+  std::vector<guint8> file = made_gif (frames, 10, true);
+  GstHarness *h = demux_harness ();
+  push_bytes (h, file, 4096);
+  fail_unless_equals_int (gst_harness_buffers_received (h), frames);
+  int events = 0;
+  std::string first_comment;
+  size_t bytes = comment_tag_bytes (h, &events, &first_comment);
+  fail_unless_equals_string (first_comment.c_str (), "comment number 0");
+  fail_unless (bytes <= 4 * file.size (),
+      "%zu bytes of comments in %d tag events for a %zu-byte file", bytes,
+      events, file.size ());
+  gst_harness_teardown (h);
+
+  /* one comment, repeated */
+  gif_test::GifBuilder b;
+  b.header (8, 8, gif_test::grayPalette (4));
+  for (int i = 0; i < 100; i++) {
+    b.comment ("the same comment");
+    b.gce (1, 10);
+    gif_test::Image im;
+    im.width = im.height = 8;
+    im.pixels.assign (64, 0);
+    b.image (im);
+  }
+  h = demux_harness ();
+  push_bytes (h, b.trailer ().bytes, 4096);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 100);
+  first_comment.clear ();
+  bytes = comment_tag_bytes (h, &events, &first_comment);
+  fail_unless_equals_string (first_comment.c_str (), "the same comment");
+  fail_unless_equals_int (events, 1);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Counts frames at a fakesink; past `bound` (the animation replayed endlessly) it posts an
+ * error so that the run ends. */
+struct FrameBound
+{
+  int frames = 0;
+  int bound = 0;
+};
+
+static void
+count_bounded (GstElement *sink, GstBuffer *, GstPad *, gpointer data)
+{
+  FrameBound *b = (FrameBound *)data;
+  if (++b->frames == b->bound + 1) {
+    GError *e = g_error_new_literal (
+        GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED, "too many frames");
+    gst_element_post_message (
+        sink, gst_message_new_error (GST_OBJECT (sink), e, nullptr));
+    g_error_free (e);
+  }
+}
+
+/* honor-loop on an animation whose delays are all 0 (min-delay=0): each play takes no time, so
+ * a loop count of 0 (forever) used to give endless frames at PTS 0 at full CPU. Such an
+ * animation plays once, with a warning; so does a finite count (nothing to replay in no time). */
+GST_START_TEST (test_honor_loop_zero_delays)
+{
+  for (int loop : {0, 2}) {
+    std::vector<guint8> file = made_gif (3, 0, false, loop);
+    std::string path = temp_gif (file);
+    std::string desc = "filesrc location=\"" + path +
+                       "\" ! gifdemux honor-loop=true min-delay=0 ! fakesink "
+                       "name=sink signal-handoffs=true sync=false";
+    GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+    FrameBound b;
+    b.bound = 30; /* ten plays */
+    g_signal_connect (sink, "handoff", G_CALLBACK (count_bounded), &b);
+    gst_object_unref (sink);
+    std::vector<std::string> warnings;
+    GstMessage *err = mk_run_pipeline (pipeline, &warnings);
+    fail_if (err != nullptr, "loop %d: an error (%d frames)", loop, b.frames);
+    fail_unless_equals_int (b.frames, 3);
+    fail_unless_equals_int ((int)warnings.size (), 1);
+    fail_unless (warnings[0].find ("played once") != std::string::npos, "%s",
+        warnings[0].c_str ());
+    gst_object_unref (pipeline);
+    unlink (path.c_str ());
+  }
+}
+
+GST_END_TEST;
+
+/* Reverse playback is refused, with a warning that says so (not only a FALSE from the seek),
+ * in pull and in push mode; the pipeline plays on. */
+GST_START_TEST (test_reverse_refused)
+{
+  std::vector<guint8> file = made_gif (4, 1);
+  std::string path = temp_gif (file);
+  for (Mode m : {Mode::kPull, Mode::kPushQueue}) {
+    SinkLog log;
+    sink_log_init (&log);
+    GstElement *pipeline = sync_pipeline (m, path, file, &log);
+    GstBus *bus = gst_element_get_bus (pipeline);
+    gst_element_set_state (pipeline, GST_STATE_PAUSED);
+    fail_unless_equals_int (
+        gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
+        GST_STATE_CHANGE_SUCCESS);
+    fail_if (
+        gst_element_seek (pipeline, -1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH,
+            GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET, 20 * GST_MSECOND),
+        "%s: a reverse seek was accepted", mode_name (m));
+    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    fail_unless (msg != nullptr, "%s: no warning", mode_name (m));
+    GError *e = nullptr;
+    gst_message_parse_warning (msg, &e, nullptr);
+    fail_unless (strstr (e->message, "backwards") != nullptr, "%s: %s",
+        mode_name (m), e->message);
+    g_error_free (e);
+    gst_message_unref (msg);
+    /* it plays on, to the end */
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    wait_log (
+        &log, [] (const SinkLog &l) { return l.eos; }, mode_name (m));
+    fail_unless_equals_int ((int)log.pts.size (), 4);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pipeline);
+    sink_log_clear (&log);
+  }
+  unlink (path.c_str ());
+}
+
+GST_END_TEST;
+
 static Suite *
 gifdemux_suite (void)
 {
@@ -622,6 +1099,11 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_segment_seeks);
   tcase_add_test (tc, test_not_a_gif);
   tcase_add_test (tc, test_truncated_everywhere);
+  tcase_add_test (tc, test_seek_returns_promptly);
+  tcase_add_test (tc, test_eos_seqnum);
+  tcase_add_test (tc, test_comment_tags_linear);
+  tcase_add_test (tc, test_honor_loop_zero_delays);
+  tcase_add_test (tc, test_reverse_refused);
   return s;
 }
 

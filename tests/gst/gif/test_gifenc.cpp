@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gifenc: every input format and size edge decodes back (through gifdec) to the input exactly
  * when it has few colours; every dither mode and palette scope decodes; delays follow the
- * timestamps on a centisecond grid; short frames merge; force-key-unit gives a key frame;
- * propose_allocation; deterministic output; caps; size changes; tags pass through. */
+ * timestamps on a centisecond grid, and buffers never run past the next input (or the last
+ * input's end); short frames merge; timestamps going backwards and delays too long for GIF are
+ * warned about once; force-key-unit gives a key frame; propose_allocation; deterministic
+ * output; caps keep the input's size, rate and aspect ratio; size changes; tags pass through. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
@@ -122,7 +124,9 @@ struct EncOut
   std::vector<Bytes> records;
   std::vector<bool> delta;
   std::vector<GstClockTime> pts;
+  std::vector<GstClockTime> durations;
   int width = 0, height = 0, loop = -5, fps_n = -1, fps_d = -1;
+  int par_n = -1, par_d = -1;
   bool parsed = false;
 };
 
@@ -153,6 +157,7 @@ collect_output (GstHarness *h, EncOut *out)
     out->delta.push_back (
         GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DELTA_UNIT));
     out->pts.push_back (GST_BUFFER_PTS (b));
+    out->durations.push_back (GST_BUFFER_DURATION (b));
     gst_buffer_unref (b);
   }
   GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
@@ -173,6 +178,8 @@ collect_output (GstHarness *h, EncOut *out)
   gst_structure_get_int (s, "height", &out->height);
   gst_structure_get_int (s, "loop-count", &out->loop);
   gst_structure_get_fraction (s, "framerate", &out->fps_n, &out->fps_d);
+  gst_structure_get_fraction (
+      s, "pixel-aspect-ratio", &out->par_n, &out->par_d);
   gst_caps_unref (caps);
 }
 
@@ -357,6 +364,18 @@ GST_START_TEST (test_delays_30fps)
   for (size_t i = 0; i < enc.pts.size (); i++)
     fail_unless_equals_uint64 (
         enc.pts[i], gst_util_uint64_scale (i, GST_SECOND, 30));
+  /* The delays are on the centisecond grid, the buffers on the input's timeline: each ends
+   * where the next input frame starts at the latest, the last where the input ends (the 4 cs
+   * delay of a frame at 966.7 ms made it end at 1006.7 ms). */
+  for (size_t i = 0; i < enc.pts.size (); i++) {
+    GstClockTime next = gst_util_uint64_scale (i + 1, GST_SECOND, 30);
+    fail_unless (GST_CLOCK_TIME_IS_VALID (enc.durations[i]));
+    fail_unless (enc.pts[i] + enc.durations[i] <= next,
+        "buffer %zu ends at %" GST_TIME_FORMAT ", after %" GST_TIME_FORMAT, i,
+        GST_TIME_ARGS (enc.pts[i] + enc.durations[i]), GST_TIME_ARGS (next));
+    /* and never shorter than the input frame by a centisecond or more */
+    fail_unless (enc.pts[i] + enc.durations[i] + 10 * GST_MSECOND > next);
+  }
 }
 GST_END_TEST;
 
@@ -376,24 +395,50 @@ GST_START_TEST (test_short_frames_merged)
 }
 GST_END_TEST;
 
-GST_START_TEST (test_backwards_timestamps)
+#define RGBA_8X8 "video/x-raw,format=RGBA,width=8,height=8,framerate=10/1"
+
+/* Frames in `caps` (RGBA) at `times` into gifenc, then EOS: what came out, and the warnings it
+ * posted. */
+static std::vector<std::string>
+encode_at (
+    const char *caps, const std::vector<GstClockTime> &times, EncOut *out)
 {
   GstHarness *h = gst_harness_new ("gifenc");
-  gst_harness_set_src_caps_str (
-      h, "video/x-raw,format=RGBA,width=8,height=8,framerate=10/1");
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, caps);
   GstVideoInfo info;
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGBA, 8, 8);
-  GstClockTime times[] = {
-      0, 100 * GST_MSECOND, 50 * GST_MSECOND, 150 * GST_MSECOND};
-  for (int t = 0; t < 4; t++)
+  GstCaps *c = gst_caps_from_string (caps);
+  fail_unless (gst_video_info_from_caps (&info, c));
+  gst_caps_unref (c);
+  for (size_t t = 0; t < times.size (); t++)
     fail_unless_equals_int (
-        gst_harness_push (h, make_buffer (nullptr, &info, t, false, times[t],
-                                 GST_CLOCK_TIME_NONE)),
+        gst_harness_push (h, make_buffer (nullptr, &info, (int)t, false,
+                                 times[t], GST_CLOCK_TIME_NONE)),
         GST_FLOW_OK);
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
-  EncOut out;
-  collect_output (h, &out);
+  collect_output (h, out);
+  std::vector<std::string> warnings;
+  while (GstMessage *msg = gst_bus_pop_filtered (
+             bus, (GstMessageType)(GST_MESSAGE_WARNING | GST_MESSAGE_ERROR))) {
+    fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_WARNING);
+    GError *err = nullptr;
+    gst_message_parse_warning (msg, &err, nullptr);
+    warnings.push_back (err->message);
+    g_error_free (err);
+    gst_message_unref (msg);
+  }
+  gst_element_set_bus (h->element, nullptr);
+  gst_object_unref (bus);
   gst_harness_teardown (h);
+  return warnings;
+}
+
+GST_START_TEST (test_backwards_timestamps)
+{
+  EncOut out;
+  encode_at (RGBA_8X8,
+      {0, 100 * GST_MSECOND, 50 * GST_MSECOND, 150 * GST_MSECOND}, &out);
   fail_unless_equals_int ((int)out.records.size (), 4);
   fail_unless_equals_int (record_delay (out.records[0]), 10);
   fail_unless_equals_int (
@@ -401,6 +446,39 @@ GST_START_TEST (test_backwards_timestamps)
   fail_unless_equals_int (record_delay (out.records[2]), 10);
   fail_unless_equals_int (
       record_delay (out.records[3]), 10); /* last: the 10 fps interval */
+}
+GST_END_TEST;
+
+/* Timestamps going backwards, twice: one warning on the bus, as docs/gifenc.md says (it was
+ * only a debug log line). */
+GST_START_TEST (test_backwards_warned_once)
+{
+  EncOut out;
+  std::vector<std::string> w = encode_at (RGBA_8X8,
+      {0, 100 * GST_MSECOND, 50 * GST_MSECOND, 150 * GST_MSECOND,
+          120 * GST_MSECOND, 220 * GST_MSECOND},
+      &out);
+  fail_unless_equals_int ((int)out.records.size (), 6);
+  fail_unless_equals_int ((int)w.size (), 1);
+  fail_unless (
+      strstr (w[0].c_str (), "went backwards") != nullptr, "%s", w[0].c_str ());
+  /* in order: nothing to say */
+  w = encode_at (RGBA_8X8, {0, 100 * GST_MSECOND, 200 * GST_MSECOND}, &out);
+  fail_unless_equals_int ((int)w.size (), 0);
+}
+GST_END_TEST;
+
+/* A frame longer than 65535 cs: clamped, with a warning on the bus (it was a log line). */
+GST_START_TEST (test_long_frame_clamped)
+{
+  EncOut out;
+  std::vector<std::string> w = encode_at (RGBA_8X8,
+      {0, 700 * GST_SECOND, 700 * GST_SECOND + 100 * GST_MSECOND}, &out);
+  fail_unless_equals_int ((int)out.records.size (), 3);
+  fail_unless_equals_int (record_delay (out.records[0]), 65535);
+  fail_unless_equals_int ((int)w.size (), 1);
+  fail_unless (
+      strstr (w[0].c_str (), "655.35 s") != nullptr, "%s", w[0].c_str ());
 }
 GST_END_TEST;
 
@@ -497,19 +575,38 @@ GST_START_TEST (test_deterministic)
 }
 GST_END_TEST;
 
+/* Output caps with the input's size, frame rate and aspect ratio, as an encoder keeps them
+ * (gifenc said framerate=0/1). */
+static void
+check_kept (
+    const EncOut &enc, int w, int h, int fps_n, int fps_d, int par_n, int par_d)
+{
+  const int got[] = {
+      enc.width, enc.height, enc.fps_n, enc.fps_d, enc.par_n, enc.par_d};
+  const int want[] = {w, h, fps_n, fps_d, par_n, par_d};
+  for (int i = 0; i < 6; i++)
+    fail_unless (got[i] == want[i],
+        "caps %dx%d %d/%d par %d/%d, input %dx%d %d/%d par %d/%d", got[0],
+        got[1], got[2], got[3], got[4], got[5], w, h, fps_n, fps_d, par_n,
+        par_d);
+}
+
 GST_START_TEST (test_caps)
 {
   EncOut enc = encode ("BGRx", 21, 13, 2, 30, "");
   fail_unless (enc.parsed);
-  fail_unless_equals_int (enc.width, 21);
-  fail_unless_equals_int (enc.height, 13);
-  fail_unless_equals_int (enc.fps_n, 0);
-  fail_unless_equals_int (enc.fps_d, 1);
+  check_kept (enc, 21, 13, 30, 1, 1, 1);
   fail_unless_equals_int (enc.loop, 0);
   fail_unless (enc.codec_data.size () >= 13);
   fail_unless (memcmp (enc.codec_data.data (), "GIF89a", 6) == 0);
   fail_unless_equals_int (enc.codec_data[6] | (enc.codec_data[7] << 8), 21);
   fail_unless_equals_int (enc.codec_data[8] | (enc.codec_data[9] << 8), 13);
+
+  EncOut odd;
+  encode_at ("video/x-raw,format=RGBA,width=8,height=6,framerate=15/2,"
+             "pixel-aspect-ratio=4/3",
+      {0, 133333333}, &odd);
+  check_kept (odd, 8, 6, 15, 2, 4, 3);
 }
 GST_END_TEST;
 
@@ -642,6 +739,8 @@ gifenc_suite (void)
   tcase_add_test (tc, test_delays_30fps);
   tcase_add_test (tc, test_short_frames_merged);
   tcase_add_test (tc, test_backwards_timestamps);
+  tcase_add_test (tc, test_backwards_warned_once);
+  tcase_add_test (tc, test_long_frame_clamped);
   tcase_add_test (tc, test_force_key_unit);
   tcase_add_test (tc, test_propose_allocation);
   tcase_add_test (tc, test_deterministic);

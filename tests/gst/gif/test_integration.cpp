@@ -464,6 +464,111 @@ GST_START_TEST (test_push_mode_framerate)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------- damaged headers */
+
+/* What ended a pipeline: the factory of the element that posted the error, and the error. */
+struct Ending
+{
+  std::string factory;
+  GQuark domain = 0;
+  gint code = 0;
+  std::string text;
+};
+
+static Ending
+run_to_error (const std::string &desc)
+{
+  GstElement *pipeline = gst_parse_launch (desc.c_str (), nullptr);
+  fail_unless (pipeline != nullptr, "%s", desc.c_str ());
+  Ending e;
+  GstMessage *msg = mk_run_pipeline (pipeline);
+  if (msg) {
+    GstElement *src = GST_IS_ELEMENT (GST_MESSAGE_SRC (msg))
+                          ? GST_ELEMENT (GST_MESSAGE_SRC (msg))
+                          : nullptr;
+    GstElementFactory *f = src ? gst_element_get_factory (src) : nullptr;
+    e.factory = f ? GST_OBJECT_NAME (f) : "?";
+    GError *err = nullptr;
+    gst_message_parse_error (msg, &err, nullptr);
+    e.domain = err->domain;
+    e.code = err->code;
+    e.text = err->message;
+    g_error_free (err);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (pipeline);
+  return e;
+}
+
+/* A file that starts with a GIF signature is ours however damaged its header, so decodebin,
+ * playbin and the discoverer get gifdemux's clear error (they used to get gst-libav's
+ * avdemux_gif, which hangs on a 34-byte truncated header). */
+GST_START_TEST (test_damaged_header_is_ours)
+{
+  /* a 40x30 screen with a 256-colour palette (768 bytes), cut after 34 bytes */
+  std::vector<guint8> cut = {
+      'G', 'I', 'F', '8', '9', 'a', 40, 0, 30, 0, 0xf7, 0, 0};
+  while (cut.size () < 34)
+    cut.push_back ((guint8)cut.size ());
+  const guint8 zero_screen[] = {
+      'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0, 0, 0, 0};
+  struct Damaged
+  {
+    const char *name;
+    std::vector<guint8> bytes;
+  };
+  const Damaged cases[] = {
+      {"34 bytes, cut inside the global palette", cut},
+      {"the signature alone", {cut.begin (), cut.begin () + 6}},
+      {"a 0x0 screen, 10 bytes", {zero_screen, zero_screen + 10}},
+      {"a 0x0 screen, GIF87a", {zero_screen, zero_screen + 13}},
+  };
+  for (const Damaged &c : cases) {
+    std::vector<guint8> bytes = c.bytes;
+    if (strstr (c.name, "GIF87a"))
+      bytes[4] = '7';
+    gchar *path = g_build_filename (
+        g_get_tmp_dir (), "mk-damaged-header-XXXXXX.gif", nullptr);
+    gint fd = g_mkstemp (path);
+    fail_unless (fd >= 0);
+    fail_unless (
+        write (fd, bytes.data (), bytes.size ()) == (ssize_t)bytes.size ());
+    close (fd);
+    gchar *uri = gst_filename_to_uri (path, nullptr);
+    const std::string descs[] = {
+        std::string ("filesrc location=\"") + path +
+            "\" ! decodebin ! fakesink",
+        std::string ("filesrc location=\"") + path +
+            "\" ! queue ! decodebin ! fakesink",
+        std::string ("playbin uri=") + uri +
+            " video-sink=fakesink audio-sink=fakesink",
+    };
+    for (const std::string &desc : descs) {
+      Ending e = run_to_error (desc);
+      fail_unless (e.factory == "gifdemux" && e.domain == GST_STREAM_ERROR &&
+                       e.code == GST_STREAM_ERROR_DEMUX,
+          "%s, %s: error from %s: %s", c.name, desc.c_str (),
+          e.factory.c_str (), e.text.c_str ());
+      fail_unless_equals_string (e.text.c_str (), "The GIF header is damaged.");
+    }
+    GError *err = nullptr;
+    GstDiscoverer *disc = gst_discoverer_new (60 * GST_SECOND, &err);
+    fail_unless (disc != nullptr);
+    GstDiscovererInfo *info = gst_discoverer_discover_uri (disc, uri, &err);
+    fail_unless (info != nullptr);
+    fail_unless_equals_int (
+        gst_discoverer_info_get_result (info), GST_DISCOVERER_ERROR);
+    g_clear_error (&err);
+    gst_discoverer_info_unref (info);
+    gst_object_unref (disc);
+    g_free (uri);
+    unlink (path);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 integration_suite (void)
 {
@@ -478,6 +583,7 @@ integration_suite (void)
   tcase_add_test (tc, test_decodebin_push_mode);
   tcase_add_test (tc, test_discoverer);
   tcase_add_test (tc, test_push_mode_framerate);
+  tcase_add_test (tc, test_damaged_header_is_ours);
   return s;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// gifmux's GIF knowledge: loop count resolution, codec_data checks and patches, and the rewrite
-// of frame records down to graphic control extension + image (extensions dropped, truncated data
-// closed, damage refused without touching the output).
+// gifmux's GIF knowledge: loop count resolution, codec_data checks and patches, and the layout
+// of frame records reduced to graphic control extension + image (extensions dropped, truncated
+// data closed, damage refused), assembled here as gifmux assembles its output buffers.
 #include <check.h>
 
 #include <cstdint>
@@ -26,6 +26,23 @@ static Bytes control(uint16_t delay, uint8_t packed = 0x04, uint8_t transparent 
 // Image descriptor 2x1 at 0,0 with a 2-entry local table and a one-sub-block LZW stream.
 static Bytes image() {
   return {0x2C, 0, 0, 0, 0, 2, 0, 1, 0, 0x80, 0, 0, 0, 255, 255, 255, 2, 2, 0x44, 0x0a, 0};
+}
+
+// The record as gifmux writes it: the graphic control extension, the record's image bytes, and
+// a terminator when the record's own is missing. False (and `out` untouched) when refused.
+static bool rewrite(const Bytes &rec, Bytes &out, FrameRecord *info = nullptr) {
+  Result<FrameRecord> r = parseFrameRecord(rec.data(), rec.size());
+  if (!r.isOk()) return false;
+  if (info) *info = *r;
+  if (r->control.present) writeGraphicControl(out, r->control);
+  ck_assert_uint_le(r->image_end, rec.size());
+  out.insert(out.end(), rec.begin() + static_cast<long>(r->image_offset),
+             rec.begin() + static_cast<long>(r->image_end + (r->terminated ? 1 : 0)));
+  if (r->terminated)
+    ck_assert_int_eq(out.back(), 0);
+  else
+    out.push_back(0);
+  return true;
 }
 
 static Bytes comment(const char *text) {
@@ -63,15 +80,15 @@ START_TEST(test_codec_data) {
   t.entries[1] = {255, 0, 0};
   Bytes cd;
   ck_assert(writeCodecData(cd, 40, 30, &t, 0).isOk());
-  Result<ScreenHeader> h = parseCodecData(cd.data(), cd.size());
+  Result<ScreenInfo> h = parseCodecData(cd.data(), cd.size());
   ck_assert(h.isOk());
   ck_assert_int_eq(h->width, 40);
   ck_assert_int_eq(h->height, 30);
-  ck_assert_int_eq(h->size, 13 + 12);
+  ck_assert_int_eq(h->codec_data.size, 13 + 12);
 
   ck_assert(setBackgroundIndex(cd, 2).isOk());
   ck_assert_int_eq(cd[11], 2);
-  ck_assert_int_eq(parseCodecData(cd.data(), cd.size())->background, 2);
+  ck_assert_int_eq(parseCodecData(cd.data(), cd.size())->background_index, 2);
   ck_assert(!setBackgroundIndex(cd, 256).isOk());
 
   Bytes longer = cd;
@@ -101,12 +118,12 @@ START_TEST(test_strip_extensions) {
   rec.insert(rec.end(), img.begin(), img.end());
 
   Bytes out = {0xAA};  // appended after what is there
-  Result<RecordInfo> info = cleanFrameRecord(rec.data(), rec.size(), out);
-  ck_assert(info.isOk());
-  ck_assert(info->has_control);
-  ck_assert_int_eq(info->delay_cs, 7);
-  ck_assert_int_eq(info->dropped_blocks, 3);
-  ck_assert(!info->truncated);
+  FrameRecord info;
+  ck_assert(rewrite(rec, out, &info));
+  ck_assert(info.control.present);
+  ck_assert_int_eq(info.control.delay_cs, 7);
+  ck_assert_int_eq(info.dropped_blocks, 3);
+  ck_assert(info.terminated);
   Bytes want = {0xAA};
   Bytes gce = control(7);
   want.insert(want.end(), gce.begin(), gce.end());
@@ -122,36 +139,32 @@ START_TEST(test_last_control_wins) {
   Bytes img = image();
   rec.insert(rec.end(), img.begin(), img.end());
   Bytes out;
-  Result<RecordInfo> info = cleanFrameRecord(rec.data(), rec.size(), out);
-  ck_assert(info.isOk());
-  ck_assert_int_eq(info->delay_cs, 9);
-  ck_assert_int_eq(info->dropped_blocks, 0);
+  FrameRecord info;
+  ck_assert(rewrite(rec, out, &info));
+  ck_assert_int_eq(info.control.delay_cs, 9);
+  ck_assert_int_eq(info.dropped_blocks, 0);
   Bytes want = second;
   want.insert(want.end(), img.begin(), img.end());
   ck_assert(out == want);
 }
 END_TEST
 
-START_TEST(test_no_control_and_set_delay) {
+START_TEST(test_no_control) {
   Bytes img = image();
   Bytes out;
-  Result<RecordInfo> info = cleanFrameRecord(img.data(), img.size(), out);
-  ck_assert(info.isOk());
-  ck_assert(!info->has_control);
+  FrameRecord info;
+  ck_assert(rewrite(img, out, &info));
+  ck_assert(!info.control.present);
+  ck_assert_int_eq(info.image_offset, 0);
+  ck_assert_int_eq(info.image_end, img.size() - 1);
   ck_assert(out == img);
-
-  RecordInfo ri = *info;
-  setRecordDelay(out, ri, 300);
+  // gifmux's final-delay on such a record: a graphic control extension with the defaults.
+  GraphicControl gce;
+  gce.delay_cs = 300;
+  Bytes with;
+  writeGraphicControl(with, gce);
   Bytes want = control(300, 0);
-  want.insert(want.end(), img.begin(), img.end());
-  ck_assert(out == want);
-  ck_assert(ri.has_control);
-
-  // With a GCE already there, only the delay bytes change.
-  setRecordDelay(out, ri, 0x1234);
-  ck_assert_int_eq(out[4], 0x34);
-  ck_assert_int_eq(out[5], 0x12);
-  ck_assert_int_eq(out.size(), want.size());
+  ck_assert(with == want);
 }
 END_TEST
 
@@ -160,9 +173,9 @@ START_TEST(test_truncated_data_closed) {
   // Descriptor, LZW min code size, one whole sub-block, then a sub-block cut short.
   append(rec, {0x2C, 0, 0, 0, 0, 2, 0, 1, 0, 0, 2, 2, 0x44, 0x0a, 5, 1, 2});
   Bytes out;
-  Result<RecordInfo> info = cleanFrameRecord(rec.data(), rec.size(), out);
-  ck_assert(info.isOk());
-  ck_assert(info->truncated);
+  FrameRecord info;
+  ck_assert(rewrite(rec, out, &info));
+  ck_assert(!info.terminated);
   Bytes want = control(5);
   append(want, {0x2C, 0, 0, 0, 0, 2, 0, 1, 0, 0, 2, 2, 0x44, 0x0a, 0});
   ck_assert(out == want);
@@ -173,18 +186,60 @@ START_TEST(test_damage_refused) {
   Bytes out = {1, 2, 3};
   const Bytes before = out;
   Bytes junk = {0x99, 0, 0};
-  ck_assert(!cleanFrameRecord(junk.data(), junk.size(), out).isOk());
-  Bytes onlyExt = control(1);
-  ck_assert(!cleanFrameRecord(onlyExt.data(), onlyExt.size(), out).isOk());
-  Bytes cutExt = {0x21, 0xFE, 10, 'a'};
-  ck_assert(!cleanFrameRecord(cutExt.data(), cutExt.size(), out).isOk());
-  Bytes cutDesc = {0x2C, 0, 0, 0};
-  ck_assert(!cleanFrameRecord(cutDesc.data(), cutDesc.size(), out).isOk());
+  ck_assert(!rewrite(junk, out));
+  Bytes only_ext = control(1);
+  ck_assert(!rewrite(only_ext, out));
+  Bytes cut_ext = {0x21, 0xFE, 10, 'a'};
+  ck_assert(!rewrite(cut_ext, out));
+  Bytes cut_desc = {0x2C, 0, 0, 0};
+  ck_assert(!rewrite(cut_desc, out));
   // The local table announced but missing.
-  Bytes cutTable = {0x2C, 0, 0, 0, 0, 2, 0, 1, 0, 0x87, 1, 2, 3};
-  ck_assert(!cleanFrameRecord(cutTable.data(), cutTable.size(), out).isOk());
-  ck_assert(!cleanFrameRecord(nullptr, 0, out).isOk());
+  Bytes cut_table = {0x2C, 0, 0, 0, 0, 2, 0, 1, 0, 0x87, 1, 2, 3};
+  ck_assert(!rewrite(cut_table, out));
+  // An image without pixels and without data (no minimum code size): nothing to write.
+  Bytes no_data = {0x2C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x21, 0xFE, 0};
+  ck_assert(!rewrite(no_data, out));
+  ck_assert(!parseFrameRecord(nullptr, 0).isOk());
   ck_assert(out == before);
+}
+END_TEST
+
+// What the rewrite on Reader made explicit: the image is found where it is (offsets into the
+// record, so gifmux can send those bytes without copying them), bytes after the first image are
+// not written, and the graphic control extension is written from its fields.
+START_TEST(test_layout) {
+  Bytes rec = comment("before");
+  const size_t gce_at = rec.size();
+  Bytes gce = control(12, 0x09, 3);
+  rec.insert(rec.end(), gce.begin(), gce.end());
+  const size_t img_at = rec.size();
+  Bytes img = image();
+  rec.insert(rec.end(), img.begin(), img.end());
+  const size_t second_at = rec.size();
+  rec.insert(rec.end(), img.begin(), img.end());  // a second image: not this frame's
+  Result<FrameRecord> r = parseFrameRecord(rec.data(), rec.size());
+  ck_assert(r.isOk());
+  ck_assert(gce_at > 0);
+  ck_assert_int_eq(r->image_offset, img_at);
+  ck_assert_int_eq(r->image_end, second_at - 1);
+  ck_assert(r->terminated);
+  ck_assert_int_eq(r->dropped_blocks, 1);
+  ck_assert(r->control.present);
+  ck_assert(r->control.has_transparency);
+  ck_assert_int_eq(r->control.transparent_index, 3);
+  ck_assert_int_eq(static_cast<int>(r->control.disposal), 2);
+
+  Bytes out;
+  ck_assert(rewrite(rec, out));
+  Bytes want = gce;
+  want.insert(want.end(), img.begin(), img.end());
+  ck_assert(out == want);
+
+  // Reserved flag bits are not copied (browsers ignore them; the writer writes none).
+  rec[gce_at + 3] |= 0xE0;
+  out.clear();
+  ck_assert(rewrite(rec, out));
+  ck_assert(out == want);
 }
 END_TEST
 
@@ -199,8 +254,7 @@ START_TEST(test_every_prefix) {
   for (size_t n = 0; n <= rec.size(); n++) {
     Bytes prefix(rec.begin(), rec.begin() + static_cast<long>(n));
     Bytes out;
-    Result<RecordInfo> info = cleanFrameRecord(prefix.data(), prefix.size(), out);
-    if (info.isOk()) {
+    if (rewrite(prefix, out)) {
       ck_assert(!out.empty());
       ck_assert_int_eq(out.back(), 0);
     } else {
@@ -218,9 +272,10 @@ static Suite *muxerSuite() {
   tcase_add_test(tc, test_codec_data);
   tcase_add_test(tc, test_strip_extensions);
   tcase_add_test(tc, test_last_control_wins);
-  tcase_add_test(tc, test_no_control_and_set_delay);
+  tcase_add_test(tc, test_no_control);
   tcase_add_test(tc, test_truncated_data_closed);
   tcase_add_test(tc, test_damage_refused);
+  tcase_add_test(tc, test_layout);
   tcase_add_test(tc, test_every_prefix);
   suite_add_tcase(s, tc);
   return s;

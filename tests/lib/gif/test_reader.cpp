@@ -417,6 +417,30 @@ START_TEST(test_streaming_buffer_is_bounded) {
 }
 END_TEST
 
+START_TEST(test_signature_decides) {
+  // Six bytes of GIF87a / GIF89a make the data a GIF: a header cut short after them is a damaged
+  // GIF (kTruncated, signatureSeen), before them the data is not known to be a GIF at all.
+  const char *sig = "GIF89a\x28\x00\x1e\x00\xf7";  // a 40x30 screen, a 256-colour palette
+  for (size_t n = 0; n <= 11; n++) {
+    Reader r;
+    if (n) ck_assert(r.push(reinterpret_cast<const uint8_t *>(sig), n).isOk());
+    r.finish();
+    mk::Result<Event> ev = r.next();
+    ck_assert(!ev.isOk());
+    ck_assert(ev.status().code() == mk::Errc::kTruncated);
+    ck_assert(r.signatureSeen() == (n >= 6));
+    ck_assert(mk::gif::looksLikeGif(reinterpret_cast<const uint8_t *>(sig), n) == (n >= 6));
+  }
+  const uint8_t gif87[] = {'G', 'I', 'F', '8', '7', 'a'}, gif88[] = {'G', 'I', 'F', '8', '8', 'a'};
+  ck_assert(mk::gif::looksLikeGif(gif87, 6));
+  ck_assert(!mk::gif::looksLikeGif(gif88, 6));
+  Reader r;
+  ck_assert(r.push(gif88, 6).isOk());
+  ck_assert(r.next().status().code() == mk::Errc::kCorruptData);
+  ck_assert(!r.signatureSeen());
+}
+END_TEST
+
 int main() {
   Suite *s = suite_create("gif-reader");
   TCase *tc = tcase_create("reader");
@@ -428,6 +452,7 @@ int main() {
   tcase_add_test(tc, test_garbage_and_corruption);
   tcase_add_test(tc, test_limits);
   tcase_add_test(tc, test_streaming_buffer_is_bounded);
+  tcase_add_test(tc, test_signature_decides);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

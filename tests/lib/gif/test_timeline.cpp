@@ -3,6 +3,7 @@
 // uses to seek.
 #include <check.h>
 
+#include "gif/frame_timing.h"
 #include "gif/timeline.h"
 
 #include <initializer_list>
@@ -83,15 +84,17 @@ static mk::gif::FrameRate rate_of(std::initializer_list<uint32_t> delays, int re
   return t.frameRate();
 }
 
-// What our encoder writes for an input at `num`/`den` fps, `n` frames: each frame ends at its
-// end time rounded down to the centisecond grid (lib/gif/frame_timing.h).
-static mk::gif::FrameRate rate_of_quantized(uint64_t num, uint64_t den, int n) {
+// What our encoder writes for an input at `num`/`den` fps, `n` frames: the delays come from its
+// own DelayAccumulator (lib/gif/frame_timing.h), not from a restatement of its rounding.
+static mk::gif::FrameRate rate_of_quantized(int64_t num, int64_t den, int n) {
   Timeline t;
-  uint64_t start = 0;
+  mk::gif::DelayAccumulator acc;
+  acc.start(0);
   for (int i = 0; i < n; i++) {
-    uint64_t end = uint64_t(i + 1) * 100 * den / num;
-    t.append(uint64_t(i) * 10, 10, uint32_t(end - start), false);
-    start = end;
+    const int64_t end_ns = int64_t{i + 1} * 1000000000 * den / num;
+    const mk::gif::DelayStep step = acc.close(end_ns, i + 1 == n);
+    ck_assert(!step.merge && !step.backwards && !step.clamped);
+    t.append(uint64_t(i) * 10, 10, step.delay_cs, false);
   }
   return t.frameRate();
 }
