@@ -3,7 +3,7 @@
  *
  * The ascend message table. docs/troubleshooting.md is generated from it
  * (ninja -C build update-troubleshooting): change a text here, then regenerate.
- * The debug text of most of these is lib/dvpp's message, with its "dvpp: " tag removed. */
+ * The debug text of most of these is lib/dvpp's message as it is. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -118,6 +118,23 @@ static const GstMkMessage ascend_messages[] = {
         "stop the encoder with \"The video encoder failed.\"",
         "Nothing, unless it repeats: then report it with a "
         "`GST_DEBUG=ascendvenc:6` log."},
+    {GST_ASCEND_MSG_LIVE_CHANGE_REFUSED, "ascendvenc", GST_MK_POST_WARNING,
+        GST_MK_CODE (RESOURCE, SETTINGS),
+        "A setting changed while playing was refused; encoding goes on with "
+        "the last good settings.",
+        "why, then the settings in use, e.g. \"max-bitrate 2000 is out of "
+        "range (allowed: 0, or at least bitrate (3000 kbit/s)); encoding goes "
+        "on at bitrate 1000, max-bitrate 2000\", or the runtime's refusal "
+        "(\"hi_mpi_venc_set_chn_attr failed: ...\")",
+        "`bitrate` or `max-bitrate` was set while playing to a combination "
+        "the rate control mode does not take (in vbr, avbr, qvbr and cvbr "
+        "max-bitrate must be 0 or at least bitrate), or the runtime refused "
+        "the new rate. Properties set in one `g_object_set` call are applied "
+        "together; set separately, each change is checked on its own when "
+        "the next frame is encoded.",
+        "Set both in one `g_object_set` call (or between "
+        "`g_object_freeze_notify` and `g_object_thaw_notify`), or in an order "
+        "where each step is valid (raise max-bitrate before bitrate)."},
     {GST_ASCEND_MSG_NO_CODEC, "ascendvenc", GST_MK_POST_ERROR,
         GST_MK_CODE (CORE, NEGOTIATION), nullptr,
         "\"downstream accepts neither H.264 nor H.265 byte-stream\"",

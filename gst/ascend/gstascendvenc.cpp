@@ -42,13 +42,17 @@
 #include <gst/video/video.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
 
 #include "common/gstmkbufferpool.h"
+#include "common/gstmklocker.h"
 #include "common/gstmkoptions.h"
+#include "dvpp/levels.h"
 #include "dvpp/loader.h"
 #include "dvpp/runtime.h"
 #include "dvpp/session.h"
@@ -63,11 +67,13 @@ enum {
   PROP_FIRST_OPTION,
 };
 
-/* Even sizes across what 310B (114..8192) and 310P (128..4096) take; the chip's own limits are
- * checked when the channel opens and reported naming the limit. */
+/* Up to the largest size any chip takes (310B: 8192). The chip's own limits (310B even
+ * 114..8192, 310P even 128..4096) are checked when the channel opens, and a size outside them
+ * is an error that names the limit: a template that refused it would only give upstream's
+ * "not-negotiated", which says nothing of why. */
 #define ASCEND_VENC_SINK_CAPS                                                  \
   "video/x-raw, format = (string) { NV12, NV21 }, "                            \
-  "width = (int) [ 114, 8192, 2 ], height = (int) [ 114, 8192, 2 ], "          \
+  "width = (int) [ 1, 8192 ], height = (int) [ 1, 8192 ], "                    \
   "framerate = (fraction) [ 0/1, MAX ]"
 
 #define ASCEND_VENC_SRC_CAPS                                                   \
@@ -81,11 +87,27 @@ enum {
  * a running channel, or encoding (sending frames, the event thread). */
 enum class SessionStep { kRuntime, kOpen, kReconfigure, kEncode };
 
+/* An access unit the device's looper collected, on its way to the output task. */
+struct AscendVencOutput
+{
+  guint32 frame_number; /* the codec frame's system_frame_number */
+  GstBuffer
+      *buffer; /* nullptr: the encoder failed on the frame, which is dropped */
+  bool keyframe;
+  int start_qp; /* -1: not reported */
+  int mean_qp;
+};
+
 struct AscendVencState
 {
-  /* properties, under the object lock */
+  /* Properties, under the object lock. set_property writes `settings`; once GObject has set
+   * every property of one g_object_set (or an app's freeze/thaw of notifications), its
+   * dispatch_properties_changed copies them to `committed`, the only copy the streaming thread
+   * reads: changes made together are applied together. */
   mk::dvpp::EncoderSettings settings;
-  std::atomic<bool> bitrate_dirty{false};
+  mk::dvpp::EncoderSettings committed;
+  std::atomic<bool> live_dirty{
+      false}; /* an option mutable while playing was committed */
 
   /* under the stream lock (or with streaming stopped: start/stop) */
   mk::dvpp::RuntimeRef
@@ -94,8 +116,19 @@ struct AscendVencState
   GstVideoCodecState *input_state = nullptr;
   mk::dvpp::Codec codec = mk::dvpp::Codec::kH264;
   int profile = -1;
+  std::string level =
+      "auto"; /* the property's, or else the one downstream caps fixed */
   std::vector<GstBufferPool *>
       pools; /* offered upstream; deactivated in stop */
+
+  /* Outputs, from the session's callbacks (on the device's looper thread, which serves every
+   * channel of the device and so must never wait for a GStreamer lock) to the output task on
+   * the source pad, which finishes them under the stream lock. Items are taken out only with
+   * the stream lock held, so whoever holds it sees every earlier output pushed. */
+  std::mutex out_lock;
+  std::condition_variable out_cond;
+  std::deque<AscendVencOutput> outputs;
+  bool task_stop = false;
 
   /* any thread */
   std::atomic<GstFlowReturn> last_flow{GST_FLOW_OK};
@@ -103,6 +136,13 @@ struct AscendVencState
    * frames copied into a pooled DVPP frame: the "stats" property. */
   std::atomic<guint64> frames_zero_copy{0};
   std::atomic<guint64> frames_copied{0};
+  /* Running totals of what went out (output task) or was dropped (encoder failures). */
+  std::atomic<guint64> frames_out{0};
+  std::atomic<guint64> bytes_out{0};
+  std::atomic<guint64> keyframes_out{0};
+  std::atomic<guint64> frames_failed{0};
+  std::atomic<guint64> qp_frames{0};
+  std::atomic<guint64> qp_sum{0};
   /* The first error is posted under `error_lock`: a second thread failing at the same time
    * waits until that message is on the bus before it returns GST_FLOW_ERROR upstream. */
   std::mutex error_lock;
@@ -139,6 +179,10 @@ GST_ELEMENT_REGISTER_DEFINE_CUSTOM (
     ascendvenc, gst_ascend_venc_element_register);
 
 static void gst_ascend_venc_finalize (GObject *object);
+static void gst_ascend_venc_dispatch_properties_changed (
+    GObject *object, guint n_pspecs, GParamSpec **pspecs);
+static GstStateChangeReturn gst_ascend_venc_change_state (
+    GstElement *element, GstStateChange transition);
 static void gst_ascend_venc_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
 static void gst_ascend_venc_get_property (
@@ -167,15 +211,22 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
   gobject_class->finalize = gst_ascend_venc_finalize;
   gobject_class->set_property = gst_ascend_venc_set_property;
   gobject_class->get_property = gst_ascend_venc_get_property;
+  gobject_class->dispatch_properties_changed =
+      gst_ascend_venc_dispatch_properties_changed;
   gst_mk_options_install_properties (
       gobject_class, mk::dvpp::encoderOptions (), PROP_FIRST_OPTION);
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Frames sent to the encoder: zero-copy (written by upstream into the "
-          "DVPP memory this "
-          "element proposed) and copied",
+          "Running totals: frames sent to the encoder zero-copy (written by "
+          "upstream into the DVPP memory this element proposed) and copied; "
+          "frames out, their bytes, key frames and mean QP; frames the encoder "
+          "failed on",
           GST_TYPE_STRUCTURE,
           (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  /* Every output buffer carries its frame's statistics (documented in gstascendvenc.h). */
+  static const gchar *no_tags[] = {nullptr};
+  gst_meta_register_custom (
+      GST_ASCEND_VENC_FRAME_STATS_META, no_tags, nullptr, nullptr, nullptr);
 
   /* The templates are fixed strings, so the documentation is the same on every machine. */
   GstCaps *sink_caps = gst_caps_from_string (ASCEND_VENC_SINK_CAPS);
@@ -191,6 +242,8 @@ gst_ascend_venc_class_init (GstAscendVencClass *klass)
   gst_element_class_add_pad_template (element_class, templ);
   gst_caps_unref (src_caps);
 
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_ascend_venc_change_state);
   gst_element_class_set_static_metadata (element_class,
       "Ascend DVPP video encoder", "Codec/Encoder/Video/Hardware",
       "Encodes H.264 or H.265 on the DVPP of Huawei Ascend 310B/310P chips",
@@ -211,6 +264,7 @@ gst_ascend_venc_init (GstAscendVenc *self)
 {
   self->state = new AscendVencState ();
   mk::dvpp::encoderOptions ().setDefaults (&self->state->settings);
+  self->state->committed = self->state->settings;
   GST_PAD_SET_ACCEPT_TEMPLATE (GST_VIDEO_ENCODER_SINK_PAD (self));
 }
 
@@ -231,9 +285,6 @@ gst_ascend_venc_post_error (
 {
   AscendVencState *st = self->state;
   const char *msg = status.message ().c_str ();
-  /* the lib tags its messages; users need not see that */
-  if (g_str_has_prefix (msg, "dvpp: "))
-    msg += 6;
 
   std::lock_guard<std::mutex> posting (st->error_lock);
   if (st->error_posted)
@@ -299,38 +350,27 @@ gst_ascend_venc_post_error (
   st->last_flow.store (GST_FLOW_ERROR);
 }
 
-/* Session callbacks: on the session's looper thread. */
+/* Session callbacks, on the device's looper thread: they only queue for the output task (and
+ * post errors), never wait for a GStreamer lock or push. */
+static void
+gst_ascend_venc_queue_output (GstAscendVenc *self, AscendVencOutput out)
+{
+  AscendVencState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    st->outputs.push_back (out);
+  }
+  st->out_cond.notify_one ();
+}
+
 static void
 gst_ascend_venc_on_output (
     void *opaque, const mk::dvpp::EncodedFrame &out) noexcept
 {
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
-  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
-
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
-  GstVideoCodecFrame *frame =
-      gst_video_encoder_get_frame (enc, (int)out.user_id);
-  if (!frame) {
-    /* flushed meanwhile */
-    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-    GST_DEBUG_OBJECT (
-        self, "no frame %" G_GUINT64_FORMAT " any more", (guint64)out.user_id);
-    return;
-  }
-  frame->output_buffer =
-      gst_video_encoder_allocate_output_buffer (enc, out.size);
-  gst_buffer_fill (frame->output_buffer, 0, out.data, out.size);
-  if (out.keyframe)
-    GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
-  else
-    GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
-  GstFlowReturn ret = gst_video_encoder_finish_frame (enc, frame);
-  if (ret != GST_FLOW_OK) {
-    GstFlowReturn expected = GST_FLOW_OK;
-    self->state->last_flow.compare_exchange_strong (expected, ret);
-    GST_DEBUG_OBJECT (self, "finish_frame: %s", gst_flow_get_name (ret));
-  }
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  gst_ascend_venc_queue_output (
+      self, {(guint32)out.user_id, gst_buffer_new_memdup (out.data, out.size),
+                out.keyframe, out.start_qp, out.mean_qp});
 }
 
 static void
@@ -338,15 +378,10 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
     bool has_frame, std::uint64_t user_id, bool fatal) noexcept
 {
   GstAscendVenc *self = GST_ASCEND_VENC (opaque);
-  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
 
-  if (has_frame) {
-    GST_VIDEO_ENCODER_STREAM_LOCK (self);
-    GstVideoCodecFrame *frame = gst_video_encoder_get_frame (enc, (int)user_id);
-    if (frame) /* no output buffer: dropped */
-      gst_video_encoder_finish_frame (enc, frame);
-    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  }
+  if (has_frame) /* finished with no output buffer: the base class drops it */
+    gst_ascend_venc_queue_output (
+        self, {(guint32)user_id, nullptr, false, -1, -1});
   if (has_frame || fatal) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return;
@@ -355,23 +390,137 @@ gst_ascend_venc_on_error (void *opaque, const mk::Status &status,
       ("%s", status.message ().c_str ()));
 }
 
-/* Closes the session; frames still in flight are dropped. The stream lock is released around
- * it when held, because the looper thread may wait for that lock in a callback. */
+/* The frame's statistics: a custom meta on its buffer, and the running totals. */
 static void
-gst_ascend_venc_close_session (GstAscendVenc *self, bool locked)
+gst_ascend_venc_add_stats (GstAscendVenc *self, const AscendVencOutput &out)
 {
-  std::unique_ptr<mk::dvpp::EncoderSession> session =
-      std::move (self->state->session);
-  if (!session)
-    return;
-  if (locked)
-    GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  session.reset ();
-  if (locked)
-    GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  AscendVencState *st = self->state;
+  gsize size = gst_buffer_get_size (out.buffer);
+  GstCustomMeta *meta =
+      gst_buffer_add_custom_meta (out.buffer, GST_ASCEND_VENC_FRAME_STATS_META);
+  if (meta)
+    gst_structure_set (gst_custom_meta_get_structure (meta), "size",
+        G_TYPE_UINT, (guint)size, "frame-type", G_TYPE_STRING,
+        out.keyframe ? "idr" : "p", "start-qp", G_TYPE_INT, out.start_qp,
+        "mean-qp", G_TYPE_INT, out.mean_qp, nullptr);
+  st->frames_out++;
+  st->bytes_out += size;
+  if (out.keyframe)
+    st->keyframes_out++;
+  if (out.mean_qp >= 0) {
+    st->qp_frames++;
+    st->qp_sum += (guint64)out.mean_qp;
+  }
 }
 
-/* With the stream lock held: waits for every frame sent to come out. */
+/* With the stream lock held: finishes every queued output, in order. */
+static void
+gst_ascend_venc_push_outputs (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+
+  for (;;) {
+    AscendVencOutput out;
+    {
+      std::lock_guard<std::mutex> lock (st->out_lock);
+      if (st->outputs.empty ())
+        return;
+      out = st->outputs.front ();
+      st->outputs.pop_front ();
+    }
+    GstVideoCodecFrame *frame =
+        gst_video_encoder_get_frame (enc, (int)out.frame_number);
+    if (!frame) {
+      /* flushed meanwhile */
+      GST_DEBUG_OBJECT (self, "no frame %u any more", out.frame_number);
+      if (out.buffer)
+        gst_buffer_unref (out.buffer);
+      continue;
+    }
+    frame->output_buffer = out.buffer;
+    if (out.buffer)
+      gst_ascend_venc_add_stats (self, out);
+    else
+      st->frames_failed++;
+    if (out.keyframe)
+      GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
+    else
+      GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
+    GstFlowReturn ret = gst_video_encoder_finish_frame (enc, frame);
+    if (ret != GST_FLOW_OK) {
+      GstFlowReturn expected = GST_FLOW_OK;
+      st->last_flow.compare_exchange_strong (expected, ret);
+      GST_DEBUG_OBJECT (self, "finish_frame: %s", gst_flow_get_name (ret));
+    }
+  }
+}
+
+/* The output task on the source pad: waits for outputs, then finishes them under the stream
+ * lock. It runs from READY->PAUSED to PAUSED->READY. */
+static void
+gst_ascend_venc_loop (gpointer user_data)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (user_data);
+  AscendVencState *st = self->state;
+  {
+    std::unique_lock<std::mutex> lock (st->out_lock);
+    st->out_cond.wait (
+        lock, [st] { return st->task_stop || !st->outputs.empty (); });
+    if (st->task_stop) {
+      lock.unlock ();
+      gst_pad_pause_task (GST_VIDEO_ENCODER_SRC_PAD (self));
+      return;
+    }
+  }
+  GstMkStreamLocker stream (GST_VIDEO_ENCODER (self));
+  gst_ascend_venc_push_outputs (self);
+}
+
+static gboolean
+gst_ascend_venc_start_task (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    st->task_stop = false;
+  }
+  return gst_pad_start_task (
+      GST_VIDEO_ENCODER_SRC_PAD (self), gst_ascend_venc_loop, self, nullptr);
+}
+
+/* Not with the stream lock held: the task may be waiting for it. */
+static void
+gst_ascend_venc_stop_task (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    st->task_stop = true;
+  }
+  st->out_cond.notify_all ();
+  gst_pad_stop_task (GST_VIDEO_ENCODER_SRC_PAD (self));
+}
+
+/* Closes the session and drops its frames in flight and its queued outputs. The looper never
+ * waits for a GStreamer lock, so this may run with the stream lock held. */
+static void
+gst_ascend_venc_close_session (GstAscendVenc *self)
+{
+  AscendVencState *st = self->state;
+  st->session.reset ();
+  std::deque<AscendVencOutput> dropped;
+  {
+    std::lock_guard<std::mutex> lock (st->out_lock);
+    dropped.swap (st->outputs);
+  }
+  for (AscendVencOutput &out : dropped)
+    if (out.buffer)
+      gst_buffer_unref (out.buffer);
+}
+
+/* With the stream lock held: waits for every frame sent to come out, and pushes what the
+ * output task has not pushed yet. */
 static gboolean
 gst_ascend_venc_drain (GstAscendVenc *self)
 {
@@ -380,14 +529,37 @@ gst_ascend_venc_drain (GstAscendVenc *self)
     return TRUE;
   auto timeout =
       std::chrono::milliseconds (st->session->settings ().send_timeout_ms);
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  mk::Status status = st->session->drain (timeout);
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  mk::Status status;
+  {
+    GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+    status = st->session->drain (timeout);
+  }
+  gst_ascend_venc_push_outputs (self);
   if (!status) {
     gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
     return FALSE;
   }
   return TRUE;
+}
+
+/* The output task runs while the source pad is active: started once the base class activated
+ * the pads, stopped before it deactivates them (deactivating waits for the task's iteration). */
+static GstStateChangeReturn
+gst_ascend_venc_change_state (GstElement *element, GstStateChange transition)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (element);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_ascend_venc_stop_task (self);
+  GstStateChangeReturn ret =
+      GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+      ret != GST_STATE_CHANGE_FAILURE && !gst_ascend_venc_start_task (self)) {
+    GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_OPEN_FAILED),
+        ("could not start the output task"));
+    return GST_STATE_CHANGE_FAILURE;
+  }
+  return ret;
 }
 
 static gboolean
@@ -402,9 +574,10 @@ gst_ascend_venc_start (GstVideoEncoder *enc)
     std::lock_guard<std::mutex> posting (st->error_lock);
     st->error_posted = false;
   }
-  GST_OBJECT_LOCK (self);
-  device_id = st->settings.device_id;
-  GST_OBJECT_UNLOCK (self);
+  {
+    GstMkObjectLocker locked (self);
+    device_id = st->committed.device_id;
+  }
 
   auto api = mk::dvpp::loadApi ();
   if (!api.isOk ()) {
@@ -430,7 +603,7 @@ gst_ascend_venc_stop (GstVideoEncoder *enc)
   GstAscendVenc *self = GST_ASCEND_VENC (enc);
   AscendVencState *st = self->state;
 
-  gst_ascend_venc_close_session (self, false);
+  gst_ascend_venc_close_session (self);
   g_clear_pointer (&st->input_state, gst_video_codec_state_unref);
   /* Nothing may allocate from the runtime once our reference is gone; buffers still out keep
    * their own reference and free correctly. */
@@ -448,12 +621,14 @@ gst_ascend_venc_flush (GstVideoEncoder *enc)
 {
   GstAscendVenc *self = GST_ASCEND_VENC (enc);
   /* Frames in flight belong to the old segment: drop them; handle_frame reopens. */
-  gst_ascend_venc_close_session (self, true);
+  gst_ascend_venc_close_session (self);
   self->state->last_flow.store (GST_FLOW_OK);
   return TRUE;
 }
 
-/* The codec and profile downstream wants: the first it lists, H.264 high when it is open. */
+/* The codec and profile downstream wants: the first it lists, H.264 high when it is open. The
+ * level: the property's; with level=auto, the one downstream caps ask for (fixated to the lowest
+ * level the size and frame rate fit), or else none (the encoder's, not in the caps). */
 static gboolean
 gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
 {
@@ -488,9 +663,43 @@ gst_ascend_venc_pick_codec (GstAscendVenc *self, GstCaps **out_caps)
     st->profile = 1;
   else
     st->profile = 2;
+  {
+    GstMkObjectLocker locked (self);
+    st->level = st->committed.level;
+  }
+  const GValue *wanted = gst_structure_get_value (s, "level");
+  if (st->level == "auto" && wanted) {
+    /* The lowest level downstream takes that fits; if none fits, its first (refused then,
+     * with the limit named). */
+    const GstVideoInfo *info = &st->input_state->info;
+    for (const mk::dvpp::LevelInfo &l : mk::dvpp::kLevels) {
+      GValue name = G_VALUE_INIT;
+      g_value_init (&name, G_TYPE_STRING);
+      g_value_set_static_string (&name, l.name);
+      bool listed = gst_value_can_intersect (&name, wanted) &&
+                    gst_value_intersect (nullptr, &name, wanted);
+      g_value_unset (&name);
+      if (listed &&
+          mk::dvpp::checkLevel (st->codec, l.value, GST_VIDEO_INFO_WIDTH (info),
+              GST_VIDEO_INFO_HEIGHT (info), GST_VIDEO_INFO_FPS_N (info),
+              GST_VIDEO_INFO_FPS_D (info))) {
+        st->level = l.name;
+        break;
+      }
+    }
+    if (st->level == "auto") {
+      gst_structure_fixate_field (s, "level");
+      const char *first = gst_structure_get_string (s, "level");
+      if (first)
+        st->level = first;
+    }
+  }
   *out_caps = gst_caps_new_simple (h265 ? "video/x-h265" : "video/x-h264",
       "stream-format", G_TYPE_STRING, "byte-stream", "alignment", G_TYPE_STRING,
       "au", "profile", G_TYPE_STRING, h265 ? "main" : profile, NULL);
+  if (st->level != "auto")
+    gst_caps_set_simple (
+        *out_caps, "level", G_TYPE_STRING, st->level.c_str (), NULL);
   gst_caps_unref (allowed);
   return TRUE;
 }
@@ -504,24 +713,42 @@ gst_ascend_venc_open_session (GstAscendVenc *self)
   mk::dvpp::EncoderSettings settings;
   mk::dvpp::EncoderCallbacks callbacks;
 
-  GST_OBJECT_LOCK (self);
-  settings = st->settings;
-  GST_OBJECT_UNLOCK (self);
-  st->bitrate_dirty.store (false);
+  {
+    GstMkObjectLocker locked (self);
+    settings = st->committed;
+  }
+  st->live_dirty.store (false);
   settings.codec = st->codec;
   settings.profile = st->profile;
+  settings.level = st->level;
   settings.width = GST_VIDEO_INFO_WIDTH (info);
   settings.height = GST_VIDEO_INFO_HEIGHT (info);
   settings.format = GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_NV21
                         ? mk::dvpp::PixelFormat::kNv21
                         : mk::dvpp::PixelFormat::kNv12;
-  /* No frame rate (variable): the rate control still needs one. */
+  /* No frame rate (variable): the rate control still needs one, the VUI gets none. */
   if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0) {
     settings.fps_n = GST_VIDEO_INFO_FPS_N (info);
     settings.fps_d = GST_VIDEO_INFO_FPS_D (info);
+    settings.vui.fps_n = settings.fps_n;
+    settings.vui.fps_d = settings.fps_d;
   } else {
     settings.fps_n = 30;
     settings.fps_d = 1;
+  }
+  /* What the caps say goes into the stream's VUI, whatever the encoder writes there. Unknown
+   * colours are written as "unspecified" (2), so the encoder's defaults claim nothing. */
+  const GstVideoColorimetry &color = info->colorimetry;
+  settings.vui.colour_primaries =
+      (int)gst_video_color_primaries_to_iso (color.primaries);
+  settings.vui.transfer_characteristics =
+      (int)gst_video_transfer_function_to_iso (color.transfer);
+  settings.vui.matrix_coefficients =
+      (int)gst_video_color_matrix_to_iso (color.matrix);
+  settings.vui.full_range = color.range == GST_VIDEO_COLOR_RANGE_0_255 ? 1 : 0;
+  if (GST_VIDEO_INFO_PAR_N (info) > 0 && GST_VIDEO_INFO_PAR_D (info) > 0) {
+    settings.vui.sar_n = GST_VIDEO_INFO_PAR_N (info);
+    settings.vui.sar_d = GST_VIDEO_INFO_PAR_D (info);
   }
 
   callbacks.opaque = self;
@@ -550,7 +777,7 @@ gst_ascend_venc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   /* A new format: finish the frames of the old one first. */
   if (!gst_ascend_venc_drain (self))
     return FALSE;
-  gst_ascend_venc_close_session (self, true);
+  gst_ascend_venc_close_session (self);
 
   if (st->input_state)
     gst_video_codec_state_unref (st->input_state);
@@ -583,26 +810,34 @@ gst_ascend_venc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
   return gst_video_encoder_negotiate (enc);
 }
 
-/* With the stream lock held: a bitrate set while playing reaches the channel. */
+/* With the stream lock held: the options committed while playing reach the channel, all
+ * together. A change the session refuses keeps the channel on its last good settings and is
+ * a warning; only a channel lost on the way is an error. */
 static gboolean
-gst_ascend_venc_apply_bitrate (GstAscendVenc *self)
+gst_ascend_venc_apply_live (GstAscendVenc *self)
 {
   AscendVencState *st = self->state;
-  guint bitrate, max_bitrate;
-
-  GST_OBJECT_LOCK (self);
-  bitrate = st->settings.bitrate;
-  max_bitrate = st->settings.max_bitrate;
-  GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self, "bitrate %u kbit/s, max %u", bitrate, max_bitrate);
-  /* may drain and reopen (runtimes without set_chn_attr): outputs need the lock */
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  mk::Status status = st->session->setBitrate (bitrate, max_bitrate);
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
-  if (!status) {
+  mk::dvpp::EncoderSettings wanted;
+  {
+    GstMkObjectLocker locked (self);
+    wanted = st->committed;
+  }
+  mk::Status status;
+  {
+    /* may drain and reopen (runtimes without set_chn_attr): the output task pushes meanwhile */
+    GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+    status = st->session->reconfigure (wanted);
+  }
+  if (status)
+    return TRUE;
+  if (!st->session->failure ().isOk ()) {
     gst_ascend_venc_post_error (self, status, SessionStep::kReconfigure);
     return FALSE;
   }
+  const mk::dvpp::EncoderSettings &kept = st->session->settings ();
+  GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_LIVE_CHANGE_REFUSED),
+      ("%s; encoding goes on at bitrate %u, max-bitrate %u",
+          status.message ().c_str (), kept.bitrate, kept.max_bitrate));
   return TRUE;
 }
 
@@ -653,8 +888,7 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     ret = GST_FLOW_ERROR;
     goto drop;
   }
-  if (st->bitrate_dirty.exchange (false) &&
-      !gst_ascend_venc_apply_bitrate (self)) {
+  if (st->live_dirty.exchange (false) && !gst_ascend_venc_apply_live (self)) {
     ret = GST_FLOW_ERROR;
     goto drop;
   }
@@ -670,9 +904,10 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
     mk::PoolBuffer dvpp;
     if (gst_ascend_venc_input_is_dvpp_frame (
             self, frame->input_buffer, &dvpp)) {
-      GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-      status = st->session->sendBuffer (std::move (dvpp), meta);
-      GST_VIDEO_ENCODER_STREAM_LOCK (self);
+      {
+        GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+        status = st->session->sendBuffer (std::move (dvpp), meta);
+      }
       if (!status) {
         gst_ascend_venc_post_error (self, status, SessionStep::kEncode);
         ret = GST_FLOW_ERROR;
@@ -694,10 +929,11 @@ gst_ascend_venc_handle_frame (GstVideoEncoder *enc, GstVideoCodecFrame *frame)
   if (meta.force_idr)
     GST_DEBUG_OBJECT (self, "frame %u: IDR forced", frame->system_frame_number);
 
-  /* sendFrame blocks while the encoder is full; outputs that free it need the lock. */
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
-  status = st->session->sendFrame (host, meta);
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
+  {
+    /* sendFrame blocks while the encoder is full: the output task pushes meanwhile. */
+    GstMkStreamUnlocker unlocked (GST_VIDEO_ENCODER (self));
+    status = st->session->sendFrame (host, meta);
+  }
   gst_video_frame_unmap (&vframe);
   if (status)
     st->frames_copied++;
@@ -716,19 +952,17 @@ drop:
   return ret;
 
   /* ERRORS */
-not_negotiated : {
+not_negotiated:
   GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_NOT_NEGOTIATED),
       ("frame before caps"));
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_NOT_NEGOTIATED;
-}
-map_failed : {
+map_failed:
   GST_MK_POST (self, gst_ascend_message (GST_ASCEND_MSG_MAP_FAILED),
       ("could not map the input frame"));
   st->last_flow.store (GST_FLOW_ERROR);
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;
-}
 }
 
 static GstFlowReturn
@@ -774,9 +1008,11 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
    * out, so with no bound the pool grew by a frame of DVPP memory each time the outputs lagged
    * further behind (tests/soak: 8 encoders on 2 cores). Past twice the frames the encoder
    * queues, upstream waits. */
-  GST_OBJECT_LOCK (self);
-  guint max_buffers = 2 * st->settings.input_buffers;
-  GST_OBJECT_UNLOCK (self);
+  guint max_buffers;
+  {
+    GstMkObjectLocker locked (self);
+    max_buffers = 2 * st->committed.input_buffers;
+  }
   gst_buffer_pool_config_set_params (config, caps, size, 0, max_buffers);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   gst_buffer_pool_config_add_option (
@@ -791,9 +1027,10 @@ gst_ascend_venc_propose_allocation (GstVideoEncoder *enc, GstQuery *query)
   gst_query_add_allocation_pool (query, pool, size, 0, max_buffers);
   GST_DEBUG_OBJECT (self, "offering DVPP pool, %u bytes, stride %d", size,
       GST_VIDEO_INFO_PLANE_STRIDE (&aligned, 0));
-  GST_VIDEO_ENCODER_STREAM_LOCK (self);
-  st->pools.push_back (pool);
-  GST_VIDEO_ENCODER_STREAM_UNLOCK (self);
+  {
+    GstMkStreamLocker stream (enc);
+    st->pools.push_back (pool);
+  }
   return GST_VIDEO_ENCODER_CLASS (parent_class)
       ->propose_allocation (enc, query);
 }
@@ -803,23 +1040,41 @@ gst_ascend_venc_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstAscendVenc *self = GST_ASCEND_VENC (object);
-  const mk::OptionTable &table = mk::dvpp::encoderOptions ();
-  const guint rate =
-      PROP_FIRST_OPTION + (guint)(table.find ("bitrate") - table.begin ());
-  const guint max_rate =
-      PROP_FIRST_OPTION + (guint)(table.find ("max-bitrate") - table.begin ());
-
-  GST_OBJECT_LOCK (self);
-  gboolean handled = gst_mk_options_set_property (
-      table, &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
-  GST_OBJECT_UNLOCK (self);
-  if (!handled) {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    return;
+  gboolean handled;
+  {
+    GstMkObjectLocker locked (self);
+    handled = gst_mk_options_set_property (mk::dvpp::encoderOptions (),
+        &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
   }
-  /* applied by the streaming thread before its next frame */
-  if (prop_id == rate || prop_id == max_rate)
-    self->state->bitrate_dirty.store (true);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+/* After GObject set every property of one g_object_set (notifications are frozen meanwhile):
+ * the settings are committed at once, and a change to an option the session may apply while
+ * running is flagged for the streaming thread's next frame. */
+static void
+gst_ascend_venc_dispatch_properties_changed (
+    GObject *object, guint n_pspecs, GParamSpec **pspecs)
+{
+  GstAscendVenc *self = GST_ASCEND_VENC (object);
+  bool live = false;
+  for (guint i = 0; i < n_pspecs; i++) {
+    if (pspecs[i]->owner_type != GST_TYPE_ASCEND_VENC)
+      continue;
+    const mk::Option *option = gst_mk_options_lookup (
+        mk::dvpp::encoderOptions (), PROP_FIRST_OPTION, pspecs[i]->param_id);
+    if (option && (option->flags & mk::kOptionMutablePlaying) != 0)
+      live = true;
+  }
+  {
+    GstMkObjectLocker locked (self);
+    self->state->committed = self->state->settings;
+  }
+  if (live)
+    self->state->live_dirty.store (true);
+  G_OBJECT_CLASS (parent_class)
+      ->dispatch_properties_changed (object, n_pspecs, pspecs);
 }
 
 static void
@@ -828,17 +1083,26 @@ gst_ascend_venc_get_property (
 {
   GstAscendVenc *self = GST_ASCEND_VENC (object);
   if (prop_id == PROP_STATS) {
-    g_value_take_boxed (
-        value, gst_structure_new ("application/x-ascendvenc-stats",
-                   "frames-zero-copy", G_TYPE_UINT64,
-                   self->state->frames_zero_copy.load (), "frames-copied",
-                   G_TYPE_UINT64, self->state->frames_copied.load (), nullptr));
+    AscendVencState *st = self->state;
+    guint64 qp_frames = st->qp_frames.load ();
+    g_value_take_boxed (value,
+        gst_structure_new ("application/x-ascendvenc-stats", "frames-zero-copy",
+            G_TYPE_UINT64, st->frames_zero_copy.load (), "frames-copied",
+            G_TYPE_UINT64, st->frames_copied.load (), "frames-out",
+            G_TYPE_UINT64, st->frames_out.load (), "bytes-out", G_TYPE_UINT64,
+            st->bytes_out.load (), "keyframes-out", G_TYPE_UINT64,
+            st->keyframes_out.load (), "frames-failed", G_TYPE_UINT64,
+            st->frames_failed.load (), "mean-qp", G_TYPE_DOUBLE,
+            qp_frames ? (double)st->qp_sum.load () / qp_frames : -1.0,
+            nullptr));
     return;
   }
-  GST_OBJECT_LOCK (self);
-  gboolean handled = gst_mk_options_get_property (mk::dvpp::encoderOptions (),
-      &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
-  GST_OBJECT_UNLOCK (self);
+  gboolean handled;
+  {
+    GstMkObjectLocker locked (self);
+    handled = gst_mk_options_get_property (mk::dvpp::encoderOptions (),
+        &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  }
   if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }

@@ -605,6 +605,25 @@ typedef struct {
   hi_venc_stream_info stream_info;
 } hi_venc_chn_status;
 
+// ---- unverified: no public CANN header confirms these ----------------------------------------
+// Restated from the best public evidence: HiSilicon's MPP headers (hi_common_venc.h,
+// hi_mpi_venc.h of the Hi35xx SDKs), from which the Ascend hi_mpi VENC API descends, and CANN
+// documentation that names the calls without their layout. Looked up at run time as optional
+// symbols, used only when the user asks for what they do (the intra-refresh property), and
+// checked against the board by scripts/check-on-board (dvpp-probe prints their sizes and whether
+// the runtime exports them). Not part of the checked layout below.
+typedef enum {
+  HI_VENC_INTRA_REFRESH_ROW = 0,
+  HI_VENC_INTRA_REFRESH_COLUMN,
+  HI_VENC_INTRA_REFRESH_BUTT
+} hi_venc_intra_refresh_mode;
+typedef struct {
+  hi_bool enable;
+  hi_venc_intra_refresh_mode mode;
+  hi_u32 refresh_num;   // macroblock (H.264) or CTU (H.265) rows/columns refreshed per frame
+  hi_u32 request_i_qp;  // QP of an I frame requested while refreshing
+} hi_venc_intra_refresh;
+
 // ---- functions: libacl_dvpp_mpi.so --------------------------------------------------------------
 hi_s32 hi_mpi_sys_init(void);
 hi_s32 hi_mpi_sys_exit(void);
@@ -639,9 +658,13 @@ hi_s32 hi_mpi_venc_set_chn_param(hi_venc_chn chn, const hi_venc_chn_param *param
 hi_s32 hi_mpi_venc_get_chn_param(hi_venc_chn chn, hi_venc_chn_param *param);
 hi_s32 hi_mpi_venc_set_chn_attr(hi_venc_chn chn, const hi_venc_chn_attr *attr);
 hi_s32 hi_mpi_venc_get_chn_attr(hi_venc_chn chn, hi_venc_chn_attr *attr);
-// The VUI structs' layout is not public: these are resolved but never called yet.
+// The VUI structs' layout is not public: these are resolved but never called (the VUI is
+// rewritten in the stream instead, lib/dvpp/bitstream.h); dvpp-probe reports whether they exist.
 hi_s32 hi_mpi_venc_set_h264_vui(hi_venc_chn chn, const void *vui);
 hi_s32 hi_mpi_venc_set_h265_vui(hi_venc_chn chn, const void *vui);
+// Unverified (see above).
+hi_s32 hi_mpi_venc_set_intra_refresh(hi_venc_chn chn, const hi_venc_intra_refresh *refresh);
+hi_s32 hi_mpi_venc_get_intra_refresh(hi_venc_chn chn, hi_venc_intra_refresh *refresh);
 
 // ---- functions: libascendcl.so ------------------------------------------------------------------
 typedef int aclError;

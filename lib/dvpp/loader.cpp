@@ -48,7 +48,7 @@ Api::~Api() {
 
 Result<std::unique_ptr<Api>> loadApiFrom(const std::string &mpi_path, const std::string &acl_path) {
   std::unique_ptr<Api> api(new (std::nothrow) Api());
-  if (!api) return Status(Errc::kNoMemory, "dvpp: out of memory");
+  if (!api) return Status(Errc::kNoMemory, "out of memory");
   api->mpi_path = mpi_path;
   api->acl_path = acl_path;
   Status status = openLibrary(mpi_path, kMpiLibEnv, &api->mpi_handle_);
@@ -106,7 +106,7 @@ Result<const Api *> loadApi() noexcept {
   });
   if (table) return table;
   if (failure) return *failure;
-  return Status(Errc::kNoMemory, "dvpp: out of memory");
+  return Status(Errc::kNoMemory, "out of memory");
 }
 
 }  // namespace dvpp

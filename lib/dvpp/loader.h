@@ -46,14 +46,16 @@ inline constexpr const char *kDefaultAclLib = "libascendcl.so";
   X(hi_mpi_venc_request_idr)    \
   X(hi_mpi_venc_set_chn_param)
 
-#define MK_DVPP_MPI_OPTIONAL(X) \
-  X(hi_mpi_venc_set_chn_attr)   \
-  X(hi_mpi_venc_get_chn_attr)   \
-  X(hi_mpi_venc_get_chn_param)  \
-  X(hi_mpi_venc_close_fd)       \
-  X(hi_mpi_venc_set_h264_vui)   \
-  X(hi_mpi_venc_set_h265_vui)   \
-  X(hi_mpi_dvpp_get_version)    \
+#define MK_DVPP_MPI_OPTIONAL(X)    \
+  X(hi_mpi_venc_set_chn_attr)      \
+  X(hi_mpi_venc_get_chn_attr)      \
+  X(hi_mpi_venc_get_chn_param)     \
+  X(hi_mpi_venc_close_fd)          \
+  X(hi_mpi_venc_set_h264_vui)      \
+  X(hi_mpi_venc_set_h265_vui)      \
+  X(hi_mpi_venc_set_intra_refresh) \
+  X(hi_mpi_venc_get_intra_refresh) \
+  X(hi_mpi_dvpp_get_version)       \
   X(hi_mpi_sys_get_image_align_info)
 
 #define MK_DVPP_ACL_REQUIRED(X) \

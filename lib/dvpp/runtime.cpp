@@ -2,8 +2,12 @@
 // One mutex guards the device map, every reference count and open/close, so a runtime is never
 // closed while another thread acquires it. aclInit runs once per process and aclFinalize never:
 // ACL allows a single aclInit per process, and another component may be using ACL too.
+// The device's looper has its own lock (looper_mutex_), taken by attach/detach and by the
+// looper's stop hook: close() joins the looper without it, attach only joins a looper whose stop
+// hook is done.
 #include "dvpp/runtime.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +16,7 @@
 #include <new>
 
 #include "core/log.h"
+#include "dvpp/dvpp_poller.h"
 
 namespace mk {
 namespace dvpp {
@@ -34,8 +39,7 @@ std::string hex(hi_s32 code) {
 }
 
 Status aclFailure(const char *what, aclError err) {
-  return Status(Errc::kIo,
-                std::string("dvpp: ") + what + " failed with ACL error " + std::to_string(err));
+  return Status(Errc::kIo, std::string(what) + " failed with ACL error " + std::to_string(err));
 }
 
 void *dvppAlloc(void *opaque, size_t size, size_t alignment) noexcept {
@@ -143,7 +147,7 @@ Result<RuntimeRef> Runtime::acquire(int device_id) noexcept {
     return RuntimeRef(it->second);
   }
   auto *runtime = new (std::nothrow) Runtime();
-  if (!runtime) return Status(Errc::kNoMemory, "dvpp: out of memory");
+  if (!runtime) return Status(Errc::kNoMemory, "out of memory");
   runtime->api_ = *api;
   Status status = runtime->open(device_id);
   if (!status) {
@@ -188,7 +192,7 @@ Status Runtime::open(int device_id) noexcept {
 
   aclError err = api.aclrtSetDevice(device_id);
   if (err != ACL_SUCCESS)
-    return Status(Errc::kNotFound, "dvpp: cannot open device " + std::to_string(device_id) +
+    return Status(Errc::kNotFound, "cannot open device " + std::to_string(device_id) +
                                        " (aclrtSetDevice error " + std::to_string(err) + ")");
   err = api.aclrtCreateContext(&context_, device_id);
   if (err != ACL_SUCCESS) {
@@ -212,7 +216,7 @@ Status Runtime::open(int device_id) noexcept {
       (void)api.aclrtDestroyContext(context_);
       (void)api.aclrtResetDevice(device_id);
       t_bound_generation = 0;
-      return Status(Errc::kIo, "dvpp: hi_mpi_sys_init failed: " + hiErrorName(ret));
+      return Status(Errc::kIo, "hi_mpi_sys_init failed: " + hiErrorName(ret));
     }
   }
   g_sys_users++;
@@ -221,11 +225,18 @@ Status Runtime::open(int device_id) noexcept {
   return Status::ok();
 }
 
-// Under g_mutex.
+// Under g_mutex. No session is left (each holds a reference), so no fd is registered and no
+// handler runs: the looper thread waits, and quits at once.
 void Runtime::close() noexcept {
   const Api &api = *api_;
   if (!bindThread())
     MK_LOG_WARNING(kLog, "device %d: cannot bind the context to close", device_id_);
+  std::unique_ptr<Looper> looper;
+  {
+    std::lock_guard<std::mutex> lock(looper_mutex_);
+    looper = std::move(looper_);
+  }
+  looper.reset();  // joins the thread (its stop hook takes looper_mutex_), closes the DVPP epoll
   if (--g_sys_users == 0) {
     hi_s32 ret = api.hi_mpi_sys_exit();
     if (ret != HI_SUCCESS) MK_LOG_WARNING(kLog, "hi_mpi_sys_exit: %s", hiErrorName(ret).c_str());
@@ -244,6 +255,47 @@ Status Runtime::bindThread() noexcept {
   if (err != ACL_SUCCESS) return aclFailure("aclrtSetCurrentContext", err);
   t_bound_generation = generation_;
   return Status::ok();
+}
+
+Result<Looper *> Runtime::attachLooper(LooperClient *client) noexcept {
+  std::lock_guard<std::mutex> lock(looper_mutex_);
+  if (looper_ && looper_stopped_) {
+    // Its thread left the stop hook (which set the flag under this lock): the join is quick.
+    looper_.reset();
+  }
+  if (!looper_) {
+    auto poller = makeDvppPoller(*api_);
+    if (!poller) return poller.status();
+    std::unique_ptr<Looper> looper(new (std::nothrow) Looper(
+        "mk-dvpp-dev" + std::to_string(device_id_), std::move(poller).value()));
+    if (!looper) return Status(Errc::kNoMemory, "out of memory");
+    Status status = looper->start([this] { return bindThread(); }, [this] { onLooperStopped(); });
+    if (!status) return status;
+    looper_ = std::move(looper);
+    looper_stopped_ = false;
+  }
+  clients_.push_back(client);
+  return looper_.get();
+}
+
+void Runtime::detachLooper(LooperClient *client) noexcept {
+  std::lock_guard<std::mutex> lock(looper_mutex_);
+  clients_.erase(std::remove(clients_.begin(), clients_.end(), client), clients_.end());
+}
+
+// The looper's stop hook, on its thread: after close() asked it to (no client is left), or
+// because waiting failed for good (every client is told).
+void Runtime::onLooperStopped() noexcept {
+  std::lock_guard<std::mutex> lock(looper_mutex_);
+  looper_stopped_ = true;
+  if (clients_.empty()) return;
+  Status why(Errc::kIo,
+             "waiting for encoder events (hi_mpi_sys_wait_epoll) failed for good on "
+             "device " +
+                 std::to_string(device_id_) +
+                 ": no channel of the device can deliver streams any more");
+  MK_LOG_ERROR(kLog, "%s", why.message().c_str());
+  for (LooperClient *client : clients_) client->onLooperStopped(why);
 }
 
 PoolAllocator Runtime::allocator() noexcept {

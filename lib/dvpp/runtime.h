@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // mk::dvpp::Runtime: the process-wide, reference-counted owner of one device's ACL state (aclInit,
-// device, context), of hi_mpi_sys_init, and of the per-thread context binding every thread that
-// calls the API needs. Also knows the chip and the run mode. It refuses chips without the hi_mpi
-// VENC API (first-generation Ascend 310) with a message that says so.
+// device, context), of hi_mpi_sys_init, of the device's looper (one thread that waits on every
+// channel of the device with hi_mpi_sys_wait_epoll), and of the per-thread context binding every
+// thread that calls the API needs. Also knows the chip and the run mode. It refuses chips without
+// the hi_mpi VENC API (first-generation Ascend 310) with a message that says so.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/buffer_pool.h"
+#include "core/looper.h"
 #include "core/result.h"
 #include "dvpp/loader.h"
 
@@ -23,6 +28,17 @@ enum class RunMode {
 enum class Chip { kUnknown, k310B, k310P };
 
 class RuntimeRef;
+
+// A user of the device's looper (an encoder session), told when the looper stops by itself
+// because its wait failed for good: nothing more will come from any channel of the device.
+class LooperClient {
+ public:
+  // On the looper thread, with the runtime's looper lock held: must not attach or detach.
+  virtual void onLooperStopped(const Status &why) noexcept = 0;
+
+ protected:
+  ~LooperClient() = default;
+};
 
 class Runtime {
  public:
@@ -43,6 +59,15 @@ class Runtime {
   // VENC channel ids are [0, maxChannels()) (device-wide, shared across processes).
   int maxChannels() const noexcept { return chip_ == Chip::k310B ? 128 : 256; }
 
+  // The looper every channel of this device registers its fd with: one thread, named
+  // "mk-dvpp-dev<id>", whose Poller waits with hi_mpi_sys_wait_epoll. Started by the first
+  // attach (and again by the next attach after it stopped by itself); stopped when the runtime
+  // closes. `client` is told if the looper stops by itself, until it detaches. Handlers run on
+  // that one thread for every channel: they must never block on anything but the runtime.
+  [[nodiscard]] Result<Looper *> attachLooper(LooperClient *client) noexcept;
+  // After it returns, `client` is not told anything any more.
+  void detachLooper(LooperClient *client) noexcept;
+
   // A PoolAllocator over hi_mpi_dvpp_malloc/free on this device. Every allocation holds a
   // reference to the runtime, so buffers outliving their session still free correctly; free
   // binds the calling thread first. host_accessible is false in host run mode.
@@ -56,6 +81,7 @@ class Runtime {
   ~Runtime() = default;
   Status open(int device_id) noexcept;
   void close() noexcept;
+  void onLooperStopped() noexcept;
 
   const Api *api_ = nullptr;
   int device_id_ = 0;
@@ -65,6 +91,12 @@ class Runtime {
   std::string soc_name_;
   std::uint64_t generation_ = 0;  // tells a stale per-thread binding from a current one
   int refs_ = 0;                  // under the global runtime mutex
+
+  // The device's looper. Never held while the looper is joined (its stop hook takes it).
+  std::mutex looper_mutex_;
+  std::unique_ptr<Looper> looper_;
+  bool looper_stopped_ = false;  // it stopped by itself; the next attach starts a new one
+  std::vector<LooperClient *> clients_;
 };
 
 // An owning reference to a Runtime (move-only).

@@ -11,7 +11,8 @@
 #include <utility>
 
 #include "core/log.h"
-#include "dvpp/dvpp_poller.h"
+#include "dvpp/levels.h"
+#include "dvpp/venc_options.h"
 
 namespace mk {
 namespace dvpp {
@@ -22,7 +23,6 @@ constexpr const char *kLog = "dvpp";
 constexpr int kSendSliceMs = 20;          // one send_frame wait; the loop enforces the deadline
 constexpr int kMaxConsecutiveErrors = 3;  // then the channel is declared dead
 constexpr int kStreamsPerWakeup = 8;      // keep the looper responsive to quit/remove
-constexpr std::uint32_t kMaxBitrate = 614400;
 
 std::size_t align(std::size_t value, std::size_t to) {
   return (value + to - 1) / to * to;
@@ -54,7 +54,7 @@ Status hiStatus(const char *what, hi_s32 ret) {
     default:
       break;
   }
-  return Status(code, std::string("dvpp: ") + what + " failed: " + hiErrorName(ret));
+  return Status(code, std::string(what) + " failed: " + hiErrorName(ret));
 }
 
 bool isQueueFull(hi_s32 ret) {
@@ -62,24 +62,8 @@ bool isQueueFull(hi_s32 ret) {
 }
 
 Status outOfRange(const char *option, long long value, const std::string &allowed) {
-  return Status(Errc::kOutOfRange, std::string("dvpp: ") + option + " " + std::to_string(value) +
+  return Status(Errc::kOutOfRange, std::string(option) + " " + std::to_string(value) +
                                        " is out of range (allowed: " + allowed + ")");
-}
-
-// Walks Annex B start codes; true if a NAL of an IDR/IRAP type is present.
-bool hasKeyframeNal(const std::uint8_t *data, std::size_t size, Codec codec) {
-  for (std::size_t i = 0; i + 3 < size; i++) {
-    if (data[i] != 0 || data[i + 1] != 0 || data[i + 2] != 1) continue;
-    std::uint8_t header = data[i + 3];
-    if (codec == Codec::kH264) {
-      if ((header & 0x1F) == 5) return true;
-    } else {
-      int type = (header >> 1) & 0x3F;
-      if (type >= 16 && type <= 21) return true;
-    }
-    i += 3;
-  }
-  return false;
 }
 
 std::uint32_t frameRate(const EncoderSettings &s) {
@@ -87,6 +71,9 @@ std::uint32_t frameRate(const EncoderSettings &s) {
   return std::clamp<std::uint32_t>(fps, 1, 240);
 }
 
+// The rules encoderOptions() cannot state, create() having checked every option's range against
+// it: the chip's (sizes, channel count), those between options, and those of the fields that
+// come from caps.
 Status validate(const EncoderSettings &s, const Runtime &runtime) {
   std::uint32_t min_size = runtime.chip() == Chip::k310B ? 114 : 128;
   std::uint32_t max_size = runtime.chip() == Chip::k310B ? 8192 : 4096;
@@ -99,33 +86,36 @@ Status validate(const EncoderSettings &s, const Runtime &runtime) {
       std::uint64_t{s.width} * s.height > 4096ull * 2304)
     return outOfRange("width x height", std::int64_t{s.width} * s.height,
                       "at most 4096 x 2304 pixels for H.264");
-  if (s.channel_id < -1 || s.channel_id >= runtime.maxChannels())
+  if (s.channel_id >= runtime.maxChannels())
     return outOfRange("channel-id", s.channel_id,
-                      "-1 or 0 to " + std::to_string(runtime.maxChannels() - 1));
-  if (s.bitrate < 2 || s.bitrate > kMaxBitrate)
-    return outOfRange("bitrate", s.bitrate, "2 to 614400 kbit/s");
-  if (s.max_bitrate != 0 && (s.max_bitrate < s.bitrate || s.max_bitrate > kMaxBitrate))
-    return outOfRange("max-bitrate", s.max_bitrate, "0, or bitrate to 614400 kbit/s");
-  if (s.gop_size < 1 || s.gop_size > 65536) return outOfRange("gop-size", s.gop_size, "1 to 65536");
-  if (s.qp_min < -1 || s.qp_min > 51) return outOfRange("qp-min", s.qp_min, "-1 or 0 to 51");
-  if (s.qp_max < -1 || s.qp_max > 51) return outOfRange("qp-max", s.qp_max, "-1 or 0 to 51");
+                      "-1 or 0 to " + std::to_string(runtime.maxChannels() - 1) + " on this chip");
+  // Only the modes with a peak rate read max-bitrate: in cbr and fixqp any value is fine.
+  bool has_peak = s.rc_mode != RcMode::kCbr && s.rc_mode != RcMode::kFixQp;
+  if (has_peak && s.max_bitrate != 0 && s.max_bitrate < s.bitrate)
+    return outOfRange("max-bitrate", s.max_bitrate,
+                      "0, or at least bitrate (" + std::to_string(s.bitrate) + " kbit/s)");
   if (s.qp_min >= 0 && s.qp_max >= 0 && s.qp_min > s.qp_max)
     return outOfRange("qp-min", s.qp_min, "at most qp-max");
-  if (s.i_qp > 51) return outOfRange("i-qp", s.i_qp, "0 to 51");
-  if (s.p_qp > 51) return outOfRange("p-qp", s.p_qp, "0 to 51");
-  if (s.input_buffers < 1 || s.input_buffers > 64)
-    return outOfRange("input-buffers", s.input_buffers, "1 to 64");
   int max_profile = s.codec == Codec::kH264 ? 2 : 0;
   if (s.profile < -1 || s.profile > max_profile)
     return outOfRange(
         "profile", s.profile,
         s.codec == Codec::kH264 ? "-1 or 0 (baseline) to 2 (high)" : "-1 or 0 (main)");
   if (s.fps_n == 0 || s.fps_d == 0) return outOfRange("framerate", s.fps_n, "a positive fraction");
-  if (s.send_timeout_ms < 1) return outOfRange("send-timeout", s.send_timeout_ms, "at least 1 ms");
+  if (s.level != "auto") {
+    auto level = findLevel(s.codec, s.level);
+    if (!level) return level.status();
+    Status status = checkLevel(s.codec, (*level)->value, s.width, s.height, s.fps_n, s.fps_d);
+    if (!status) return status;
+  }
   return Status::ok();
 }
 
 }  // namespace
+
+EncoderSettings::EncoderSettings() noexcept {
+  encoderOptions().setDefaults(this);
+}
 
 EncoderSession::EncoderSession(const EncoderSettings &settings,
                                const EncoderCallbacks &callbacks) noexcept
@@ -134,9 +124,12 @@ EncoderSession::EncoderSession(const EncoderSettings &settings,
 Result<std::unique_ptr<EncoderSession>> EncoderSession::create(
     const EncoderSettings &settings, const EncoderCallbacks &callbacks) noexcept {
   if (!callbacks.output || !callbacks.error)
-    return Status(Errc::kInvalidArgument, "dvpp: the session needs output and error callbacks");
+    return Status(Errc::kInvalidArgument, "the session needs output and error callbacks");
+  // The ranges: the table's, with the message a set of the value would give.
+  Status checked = encoderOptions().check(&settings);
+  if (!checked) return checked;
   std::unique_ptr<EncoderSession> session(new (std::nothrow) EncoderSession(settings, callbacks));
-  if (!session) return Status(Errc::kNoMemory, "dvpp: out of memory");
+  if (!session) return Status(Errc::kNoMemory, "out of memory");
   Status status = session->open();
   if (!status) return status;
   return session;
@@ -152,6 +145,14 @@ Status EncoderSession::open() noexcept {
   if (!status) return status;
   if (settings_.codec == Codec::kH265) settings_.profile = 0;
   if (settings_.profile < 0) settings_.profile = 2;
+  const LevelInfo *level =
+      settings_.level == "auto" ? nullptr : findLevel(settings_.codec, settings_.level).value();
+  const int level_value = level ? level->value : 0;
+  if (VuiRewriter::needed(settings_.vui, level_value)) {
+    auto rewriter = VuiRewriter::create(settings_.codec, settings_.vui, level_value);
+    if (!rewriter) return rewriter.status();
+    rewriter_ = std::move(rewriter).value();
+  }
 
   // Width stride: the width rounded up to 16, as VENC requires; chroma follows the luma rows.
   stride_ = align(settings_.width, 16);
@@ -166,29 +167,13 @@ Status EncoderSession::open() noexcept {
   pool_ = std::move(pool).value();
   status = pool_.preallocate(settings_.input_buffers);
   if (!status)
-    return Status(Errc::kNoMemory, "dvpp: cannot allocate " +
-                                       std::to_string(settings_.input_buffers) +
+    return Status(Errc::kNoMemory, "cannot allocate " + std::to_string(settings_.input_buffers) +
                                        " input frames of DVPP memory: " + status.message());
   if (runtime_->runMode() == RunMode::kHost) staging_.resize(frame_size_);
 
-  auto poller = makeDvppPoller(api());
-  if (!poller) return poller.status();
-  looper_.reset(new (std::nothrow) Looper("mk-dvpp-venc", std::move(poller).value()));
-  if (!looper_) return Status(Errc::kNoMemory, "dvpp: out of memory");
-  Runtime *rt = runtime_.get();
-  status = looper_->start([rt] { return rt->bindThread(); },
-                          [this] {
-                            // The looper stopped by itself (its wait failed): nothing will come.
-                            Status why(Errc::kIo, "dvpp: waiting for encoder events failed");
-                            {
-                              std::lock_guard<std::mutex> lock(mutex_);
-                              if (closing_.load() || !failure_.isOk()) return;
-                              failure_ = why;
-                            }
-                            cond_.notify_all();
-                            callbacks_.error(callbacks_.opaque, why, false, 0, true);
-                          });
-  if (!status) return status;
+  auto looper = runtime_->attachLooper(this);
+  if (!looper) return looper.status();
+  looper_ = *looper;
   return openChannel();
 }
 
@@ -213,27 +198,30 @@ Status EncoderSession::fillChannelAttr(hi_venc_chn_attr *attr) const noexcept {
   rc.rc_mode = static_cast<hi_venc_rc_mode>(base + static_cast<int>(s.rc_mode));
   std::uint32_t fps = frameRate(s);
   std::uint32_t max_rate = s.max_bitrate ? s.max_bitrate : s.bitrate;
+  // gop-size 0 (IDRs on request only): the longest GOP the API takes.
+  static const auto kLongestGop =
+      static_cast<std::uint32_t>(encoderOptions().find("gop-size")->int_max);
+  std::uint32_t gop = s.gop_size ? s.gop_size : kLongestGop;
   // The H.265 members are typedefs of the H.264 ones: one layout serves both.
   switch (s.rc_mode) {
     case RcMode::kCbr:
-      rc.h264_cbr = {s.gop_size, 1, fps, fps, s.bitrate};
+      rc.h264_cbr = {gop, 1, fps, fps, s.bitrate};
       break;
     case RcMode::kVbr:
-      rc.h264_vbr = {s.gop_size, 1, fps, fps, max_rate};
+      rc.h264_vbr = {gop, 1, fps, fps, max_rate};
       break;
     case RcMode::kAvbr:
-      rc.h264_avbr = {s.gop_size, 1, fps, fps, max_rate};
+      rc.h264_avbr = {gop, 1, fps, fps, max_rate};
       break;
     case RcMode::kQvbr:
-      rc.h264_qvbr = {s.gop_size, 1, fps, fps, s.bitrate};
+      rc.h264_qvbr = {gop, 1, fps, fps, s.bitrate};
       break;
     case RcMode::kCvbr:
-      rc.h264_cvbr = {s.gop_size, 1,        fps,
-                      fps,        max_rate, 1,
-                      1,          max_rate, std::max<std::uint32_t>(2, s.bitrate / 2)};
+      rc.h264_cvbr = {
+          gop, 1, fps, fps, max_rate, 1, 1, max_rate, std::max<std::uint32_t>(2, s.bitrate / 2)};
       break;
     case RcMode::kFixQp:
-      rc.h264_fixqp = {s.gop_size, fps, fps, s.i_qp, s.p_qp, s.p_qp};
+      rc.h264_fixqp = {gop, fps, fps, s.i_qp, s.p_qp, s.p_qp};
       break;
   }
   attr->gop_attr.gop_mode = HI_VENC_GOP_MODE_NORMAL_P;
@@ -274,6 +262,36 @@ Status EncoderSession::applyRcParam() noexcept {
   return Status::ok();
 }
 
+// Only when the user asks for it: the call and its struct are unverified (hi_mpi.h).
+Status EncoderSession::applyIntraRefresh(int chn) noexcept {
+  const EncoderSettings &s = settings_;
+  if (s.intra_refresh == IntraRefresh::kOff) return Status::ok();
+  const Api &a = api();
+  if (!a.hi_mpi_venc_set_intra_refresh)
+    return Status(Errc::kUnsupported,
+                  "intra-refresh needs hi_mpi_venc_set_intra_refresh, which this runtime does not "
+                  "export (" +
+                      a.mpi_path + ")");
+  hi_venc_intra_refresh refresh;
+  std::memset(&refresh, 0, sizeof(refresh));
+  refresh.request_i_qp = 30;  // what HiSilicon's samples use, if the runtime cannot tell
+  if (a.hi_mpi_venc_get_intra_refresh &&
+      a.hi_mpi_venc_get_intra_refresh(chn, &refresh) != HI_SUCCESS)
+    refresh.request_i_qp = 30;
+  bool rows = s.intra_refresh == IntraRefresh::kRows;
+  std::uint32_t unit = s.codec == Codec::kH264 ? 16 : 64;  // macroblock or CTU (unverified)
+  std::uint32_t lines = ((rows ? s.height : s.width) + unit - 1) / unit;
+  std::uint32_t period = std::max<std::uint32_t>(1, std::min(s.intra_refresh_period, lines));
+  refresh.enable = HI_TRUE;
+  refresh.mode = rows ? HI_VENC_INTRA_REFRESH_ROW : HI_VENC_INTRA_REFRESH_COLUMN;
+  refresh.refresh_num = (lines + period - 1) / period;
+  hi_s32 ret = a.hi_mpi_venc_set_intra_refresh(chn, &refresh);
+  if (ret != HI_SUCCESS) return hiStatus("hi_mpi_venc_set_intra_refresh", ret);
+  MK_LOG_INFO(kLog, "channel %d: intra refresh, %u %s of %u per frame", chn, refresh.refresh_num,
+              rows ? "rows" : "columns", lines);
+  return Status::ok();
+}
+
 Status EncoderSession::openChannel() noexcept {
   hi_venc_chn_attr attr;
   Status status = fillChannelAttr(&attr);
@@ -292,7 +310,7 @@ Status EncoderSession::openChannel() noexcept {
     return hiStatus("hi_mpi_venc_create_chn", ret);
   }
   if (chn >= runtime_->maxChannels())
-    return Status(Errc::kBusy, "dvpp: every VENC channel from " + std::to_string(first) +
+    return Status(Errc::kBusy, "every VENC channel from " + std::to_string(first) +
                                    " up is taken (by this or another process)");
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -306,9 +324,17 @@ Status EncoderSession::openChannel() noexcept {
     closeChannel();
     return why;
   };
-  hi_s32 ret = api().hi_mpi_venc_set_scene_mode(chn, HI_VENC_SCENE_0);
-  if (ret != HI_SUCCESS) MK_LOG_DEBUG(kLog, "set_scene_mode: %s", hiErrorName(ret).c_str());
+  hi_s32 ret = api().hi_mpi_venc_set_scene_mode(
+      chn, static_cast<hi_venc_scene_mode>(static_cast<int>(settings_.scene_mode)));
+  if (ret != HI_SUCCESS) {
+    // The default (SCENE_0) was set blindly before scene-mode existed, and its failure ignored.
+    if (settings_.scene_mode != SceneMode::kStill)
+      return undo(hiStatus("hi_mpi_venc_set_scene_mode", ret));
+    MK_LOG_DEBUG(kLog, "set_scene_mode: %s", hiErrorName(ret).c_str());
+  }
   status = applyRcParam();
+  if (!status) return undo(status);
+  status = applyIntraRefresh(chn);
   if (!status) return undo(status);
   int fd = api().hi_mpi_venc_get_fd(chn);
   if (fd < 0) return undo(hiStatus("hi_mpi_venc_get_fd", fd));
@@ -325,14 +351,14 @@ Status EncoderSession::openChannel() noexcept {
   return Status::ok();
 }
 
-// The documented order: stop, leave the epoll set, destroy.
+// The documented order: stop, leave the epoll set, destroy. The fd is claimed under mutex_
+// (markFailed may claim it first): on the shared looper, removing an fd number this session no
+// longer owns would unregister another session that got the number since.
 void EncoderSession::closeChannel() noexcept {
   int chn;
-  int fd;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     chn = channel_;
-    fd = fd_;
   }
   if (chn < 0) return;
   // A failed stop or destroy is tried once more: a channel left open stays taken on the
@@ -342,6 +368,11 @@ void EncoderSession::closeChannel() noexcept {
     MK_LOG_WARNING(kLog, "stop_chn %d: %s; trying again", chn, hiErrorName(ret).c_str());
     ret = api().hi_mpi_venc_stop_chn(chn);
     if (ret != HI_SUCCESS) MK_LOG_WARNING(kLog, "stop_chn %d: %s", chn, hiErrorName(ret).c_str());
+  }
+  int fd;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fd = std::exchange(fd_, -1);
   }
   if (fd >= 0) (void)looper_->remove(fd);  // waits for a running handler
   ret = api().hi_mpi_venc_destroy_chn(chn);
@@ -353,15 +384,15 @@ void EncoderSession::closeChannel() noexcept {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   channel_ = -1;
-  fd_ = -1;
 }
 
 EncoderSession::~EncoderSession() {
   if (runtime_) {
     if (!runtime_->bindThread()) MK_LOG_WARNING(kLog, "closing without a bound context");
-    closing_.store(true);
-    if (looper_) closeChannel();
-    looper_.reset();  // joins the thread, then closes the DVPP epoll
+    if (looper_) {
+      closeChannel();
+      runtime_->detachLooper(this);
+    }
   }
   std::map<std::uint64_t, InFlight> dropped;
   {
@@ -404,7 +435,7 @@ Status EncoderSession::acquireUntil(std::chrono::steady_clock::time_point deadli
     return Status::ok();
   }
   if (got.status().code() == Errc::kTimeout)
-    return Status(Errc::kTimeout, "dvpp: no input buffer came back from the encoder within " +
+    return Status(Errc::kTimeout, "no input buffer came back from the encoder within " +
                                       std::to_string(settings_.send_timeout_ms) + " ms");
   return got.status();
 }
@@ -423,8 +454,7 @@ Result<PoolBuffer> EncoderSession::acquireInputBuffer() noexcept {
 Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) noexcept {
   if (!frame.planes[0] || !frame.planes[1] || frame.strides[0] < settings_.width ||
       frame.strides[1] < settings_.width)
-    return Status(Errc::kInvalidArgument,
-                  "dvpp: sendFrame needs two planes of at least width bytes");
+    return Status(Errc::kInvalidArgument, "sendFrame needs two planes of at least width bytes");
   Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
@@ -450,15 +480,14 @@ Status EncoderSession::sendFrame(const HostFrame &frame, const FrameMeta &meta) 
                                      ACL_MEMCPY_HOST_TO_DEVICE);
     if (err != ACL_SUCCESS)
       return Status(Errc::kIo,
-                    "dvpp: aclrtMemcpy to the device failed: ACL error " + std::to_string(err));
+                    "aclrtMemcpy to the device failed: ACL error " + std::to_string(err));
   }
   return sendLocked(std::move(buffer), meta);
 }
 
 Status EncoderSession::sendBuffer(PoolBuffer buffer, const FrameMeta &meta) noexcept {
   if (!buffer || buffer.size() != frame_size_)
-    return Status(Errc::kInvalidArgument,
-                  "dvpp: sendBuffer needs a buffer from acquireInputBuffer()");
+    return Status(Errc::kInvalidArgument, "sendBuffer needs a buffer from acquireInputBuffer()");
   Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
@@ -526,7 +555,7 @@ Status EncoderSession::sendLocked(PoolBuffer buffer, const FrameMeta &meta) noex
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       lock.unlock();
-      return forget(Status(Errc::kTimeout, "dvpp: the encoder's input queue stayed full for " +
+      return forget(Status(Errc::kTimeout, "the encoder's input queue stayed full for " +
                                                std::to_string(settings_.send_timeout_ms) + " ms"));
     }
     cond_.wait_for(lock, std::chrono::milliseconds(kSendSliceMs));
@@ -558,7 +587,7 @@ Status EncoderSession::drainLocked(std::chrono::milliseconds timeout) noexcept {
     }
     ids += (ids.empty() ? "" : ", ") + std::to_string(entry.second.user_id);
   }
-  return Status(Errc::kTimeout, "dvpp: " + std::to_string(in_flight_.size()) +
+  return Status(Errc::kTimeout, std::to_string(in_flight_.size()) +
                                     " frame(s) did not come back from the encoder within " +
                                     std::to_string(timeout.count()) + " ms (user ids " + ids + ")");
 }
@@ -573,18 +602,31 @@ Status EncoderSession::requestIdr() noexcept {
   return Status::ok();
 }
 
-Status EncoderSession::setBitrate(std::uint32_t bitrate, std::uint32_t max_bitrate) noexcept {
-  EncoderSettings next = settings_;
-  next.bitrate = bitrate;
-  next.max_bitrate = max_bitrate;
-  Status status = validate(next, *runtime_);
-  if (!status) return status;
-  status = runtime_->bindThread();
+Status EncoderSession::reconfigure(const EncoderSettings &wanted) noexcept {
+  Status status = runtime_->bindThread();
   if (!status) return status;
   std::lock_guard<std::mutex> send_lock(send_mutex_);
   status = failure();
   if (!status) return status;
-  EncoderSettings previous = settings_;
+  // The live options of `wanted` over the current settings, whatever their types.
+  const OptionTable &table = encoderOptions();
+  EncoderSettings next = settings_;
+  bool changed = false;
+  for (const Option &option : table) {
+    if (!(option.flags & kOptionMutablePlaying)) continue;
+    auto want = table.getAsString(&wanted, option.name);
+    auto have = table.getAsString(&next, option.name);
+    if (!want) return want.status();
+    if (have && *have == *want) continue;
+    status = table.setFromString(&next, option.name, *want);
+    if (!status) return status;
+    changed = true;
+  }
+  if (!changed) return Status::ok();
+  status = validate(next, *runtime_);
+  if (!status) return status;
+
+  const EncoderSettings previous = settings_;
   settings_ = next;
   const Api &a = api();
   if (a.hi_mpi_venc_set_chn_attr) {
@@ -602,13 +644,13 @@ Status EncoderSession::setBitrate(std::uint32_t bitrate, std::uint32_t max_bitra
     }
     hi_s32 ret = a.hi_mpi_venc_set_chn_attr(chn, &attr);
     if (ret != HI_SUCCESS) {
-      settings_ = previous;
+      settings_ = previous;  // refused: the channel still runs on the previous attributes
       return hiStatus("hi_mpi_venc_set_chn_attr", ret);
     }
     // Changing the rate control resets its advanced parameters: apply ours again.
     return applyRcParam();
   }
-  // No set_chn_attr: finish what is in flight, then reopen with the new rate.
+  // No set_chn_attr: finish what is in flight, then reopen with the new settings.
   status = drainLocked(std::chrono::milliseconds(settings_.send_timeout_ms));
   if (!status) {
     settings_ = previous;
@@ -616,9 +658,19 @@ Status EncoderSession::setBitrate(std::uint32_t bitrate, std::uint32_t max_bitra
   }
   closeChannel();
   status = openChannel();
-  std::lock_guard<std::mutex> lock(mutex_);
-  stats_.reopens++;
-  if (!status && failure_.isOk()) failure_ = status;
+  Status reopened = status;
+  if (!status) {
+    MK_LOG_WARNING(kLog, "reopening with the new settings failed (%s): back to the last good ones",
+                   status.message().c_str());
+    settings_ = previous;
+    reopened = openChannel();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.reopens++;
+    if (!reopened && failure_.isOk()) failure_ = reopened;
+  }
+  cond_.notify_all();
   return status;
 }
 
@@ -680,6 +732,13 @@ bool EncoderSession::collectOne() noexcept {
     }
   }
   std::uint64_t seq = stream.pack_cnt ? packs_[0].pts : ~std::uint64_t{0};
+  // The QPs, where the runtime reports them (pic_bytes 0: the stream info is not filled in).
+  const bool h264 = settings_.codec == Codec::kH264;
+  int start_qp = -1, mean_qp = -1;
+  if (h264 ? stream.h264_info.pic_bytes : stream.h265_info.pic_bytes) {
+    start_qp = static_cast<int>(h264 ? stream.h264_info.start_qp : stream.h265_info.start_qp);
+    mean_qp = static_cast<int>(h264 ? stream.h264_info.mean_qp : stream.h265_info.mean_qp);
+  }
   ret = api().hi_mpi_venc_release_stream(chn, &stream);
   if (ret != HI_SUCCESS) {
     // Once more: an unreleased stream would hold its part of the stream buffer for good.
@@ -687,6 +746,23 @@ bool EncoderSession::collectOne() noexcept {
     ret = api().hi_mpi_venc_release_stream(chn, &stream);
     if (ret != HI_SUCCESS) transientError(hiStatus("hi_mpi_venc_release_stream", ret));
   }
+
+  // What the caps say, in the parameter sets (IDRs only; cached while they repeat).
+  const std::vector<std::uint8_t> *au = &out_;
+  if (rewriter_ && !empty_pack) {
+    bool rewritten = false;
+    Status status = rewriter_->rewrite(out_.data(), out_.size(), &rewritten_, &rewritten);
+    if (rewritten) au = &rewritten_;
+    if (!status && !rewrite_failed_) {
+      // Best effort: the frame goes out with the encoder's own parameter sets.
+      rewrite_failed_ = true;
+      callbacks_.error(
+          callbacks_.opaque,
+          Status(status.code(), status.message() + "; the stream keeps the encoder's own VUI"),
+          false, 0, false);
+    }
+  }
+  const bool keyframe = hasKeyframeNal(au->data(), au->size(), settings_.codec);
 
   InFlight frame{0, 0, PoolBuffer()};
   bool known = false;
@@ -698,30 +774,39 @@ bool EncoderSession::collectOne() noexcept {
       in_flight_.erase(it);
       known = true;
       delivering_++;
-      if (empty_pack)
+      if (empty_pack) {
         stats_.failed++;
-      else
+      } else {
         stats_.output++;
+        stats_.bytes_out += au->size();
+        stats_.keyframes += keyframe ? 1 : 0;
+        if (mean_qp >= 0) {
+          stats_.qp_frames++;
+          stats_.qp_sum += static_cast<std::uint64_t>(mean_qp);
+        }
+      }
     }
   }
   frame.buffer.reset();  // the input goes back to the pool only now
   if (!known) {
     callbacks_.error(callbacks_.opaque,
-                     Status(Errc::kInternal, "dvpp: a stream for an unknown frame (pts " +
+                     Status(Errc::kInternal, "a stream for an unknown frame (pts " +
                                                  std::to_string(seq) + ") was dropped"),
                      false, 0, false);
   } else if (empty_pack) {
     callbacks_.error(callbacks_.opaque,
-                     Status(Errc::kIo, "dvpp: the encoder failed on frame " +
+                     Status(Errc::kIo, "the encoder failed on frame " +
                                            std::to_string(frame.user_id) + " (empty stream)"),
                      true, frame.user_id, false);
   } else {
     EncodedFrame encoded;
-    encoded.data = out_.data();
-    encoded.size = out_.size();
+    encoded.data = au->data();
+    encoded.size = au->size();
     encoded.user_id = frame.user_id;
     encoded.pts = frame.pts;
-    encoded.keyframe = hasKeyframeNal(out_.data(), out_.size(), settings_.codec);
+    encoded.keyframe = keyframe;
+    encoded.start_qp = start_qp;
+    encoded.mean_qp = mean_qp;
     callbacks_.output(callbacks_.opaque, encoded);
   }
   if (known) {
@@ -744,23 +829,31 @@ void EncoderSession::transientError(Status status) noexcept {
   callbacks_.error(callbacks_.opaque, status, false, 0, false);
 }
 
-// Looper thread: the session is dead. Stop listening, wake every waiter, tell the user.
+// Looper thread: the session is dead. Stop listening (remove() does not wait on the looper
+// thread, so the fd is claimed and removed under mutex_: see closeChannel), wake every waiter,
+// tell the user.
 void EncoderSession::markFailed(Status status) noexcept {
-  int fd;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.isOk()) return;
     failure_ = status;
-    fd = fd_;
-  }
-  if (fd >= 0) (void)looper_->remove(fd);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    fd_ = -1;
+    int fd = std::exchange(fd_, -1);
+    if (fd >= 0) (void)looper_->remove(fd);
   }
   cond_.notify_all();
   MK_LOG_ERROR(kLog, "%s", status.message().c_str());
   callbacks_.error(callbacks_.opaque, status, false, 0, true);
+}
+
+// The device's looper stopped by itself: nothing will come back.
+void EncoderSession::onLooperStopped(const Status &why) noexcept {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_.isOk()) return;
+    failure_ = why;
+  }
+  cond_.notify_all();
+  callbacks_.error(callbacks_.opaque, why, false, 0, true);
 }
 
 }  // namespace dvpp

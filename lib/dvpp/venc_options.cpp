@@ -21,7 +21,25 @@ constexpr OptionConst kRcModes[] = {
      "No rate control: every frame at i-qp / p-qp."},
 };
 
-// Mutable in PLAYING: applied by the element with EncoderSession::setBitrate().
+constexpr OptionConst kSceneModes[] = {
+    {"still", "Still", static_cast<int>(SceneMode::kStill),
+     "The camera does not move, or moves on a regular path (SCENE_0)."},
+    {"motion-high-bitrate", "Motion, High Bitrate", static_cast<int>(SceneMode::kMotionHighBitrate),
+     "Much motion at a high bitrate (SCENE_1)."},
+    {"motion-medium-bitrate", "Motion, Medium Bitrate",
+     static_cast<int>(SceneMode::kMotionMediumBitrate),
+     "Regular, continuous motion at a medium bitrate, hard to encode (SCENE_2)."},
+};
+
+constexpr OptionConst kIntraRefreshModes[] = {
+    {"off", "Off", static_cast<int>(IntraRefresh::kOff), "Only IDR frames refresh the picture."},
+    {"rows", "Rows", static_cast<int>(IntraRefresh::kRows),
+     "Rows of intra blocks sweep down the picture over intra-refresh-period frames."},
+    {"columns", "Columns", static_cast<int>(IntraRefresh::kColumns),
+     "Columns of intra blocks sweep across the picture over intra-refresh-period frames."},
+};
+
+// Mutable in PLAYING: applied together by EncoderSession::reconfigure().
 constexpr unsigned kLive = kOptionMutablePlaying;
 
 constexpr Option kOptions[] = {
@@ -39,8 +57,10 @@ constexpr Option kOptions[] = {
                              "bitrate (changeable while playing).",
                              0, 0, 614400, kLive),
     optEnum<&S::rc_mode>("rc-mode", "Rate Control", "Rate control mode.", RcMode::kCbr, kRcModes),
-    optUint<&S::gop_size>("gop-size", "GOP Size", "Frames from one IDR frame to the next.", 30, 1,
-                          65536),
+    optUint<&S::gop_size>("gop-size", "GOP Size",
+                          "Frames from one IDR frame to the next, or 0 for IDR frames only on "
+                          "request (force-key-unit).",
+                          30, 0, 65536),
     optInt<&S::qp_min>("qp-min", "Min QP",
                        "Lowest quantiser for cbr and vbr, or -1 for the driver's default.", -1, -1,
                        51),
@@ -57,6 +77,21 @@ constexpr Option kOptions[] = {
                                 "Longest wait in ms for the encoder to accept a frame or to "
                                 "return the frames in flight before it is declared stuck.",
                                 10000, 1, 600000),
+    optEnum<&S::scene_mode>("scene-mode", "Scene Mode",
+                            "How the picture moves, for the encoder's tuning.", SceneMode::kStill,
+                            kSceneModes),
+    optString<&S::level>("level", "Level",
+                         "H.264/H.265 level written into the stream (\"4.1\", \"1b\"...), "
+                         "checked against the size and frame rate; auto: the level downstream "
+                         "caps ask for, or else the encoder's.",
+                         "auto"),
+    optEnum<&S::intra_refresh>("intra-refresh", "Intra Refresh",
+                               "Refresh the picture with sweeping intra blocks instead of IDR "
+                               "spikes (an optional runtime call, see the element's page).",
+                               IntraRefresh::kOff, kIntraRefreshModes),
+    optUint<&S::intra_refresh_period>("intra-refresh-period", "Intra Refresh Period",
+                                      "Frames to refresh the whole picture with intra-refresh.", 30,
+                                      1, 65536),
 };
 
 constexpr OptionTable kTable(kOptions);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The simulator's software encoders behind a VENC channel: openh264 for H.264, x265 for H.265
-// (only when built with it; x265 is GPL). I420 in, one Annex B access unit out per frame.
+// (only when built with it; x265 is GPL). I420 in, one Annex B access unit out per frame. Their
+// VUI says what no caps in the tests say (BT.470M colours, full range, a 7:3 pixel aspect ratio,
+// an integer frame rate), as a VENC's firmware defaults do: what reaches the user must be the
+// session's rewrite.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,8 @@ class SimEncoder {
   virtual bool encode(const std::uint8_t *const planes[3], const int strides[3], bool force_idr,
                       std::vector<std::uint8_t> *out) = 0;
   virtual void setBitrate(std::uint32_t kbps) = 0;
+  // The mean QP of the last frame encoded, as the encoder reports it; -1 if it does not.
+  virtual int lastQp() const { return -1; }
 };
 
 std::unique_ptr<SimEncoder> makeH264Encoder(const CodecConfig &config, std::string *error);

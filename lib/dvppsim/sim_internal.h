@@ -28,8 +28,10 @@ struct Limits {
 std::mutex &lock();            // the one simulator mutex
 dvppsim_stats &statsLocked();  // counters (under lock())
 
-// Counts this call of `function` and says which fault, if any, it gets. Takes lock().
-Fault takeFault(const char *function);
+// Counts this call of `function` (and, for a channel call, its call on channel `chn`) and says
+// which fault, if any, it gets: a rule "f=kind@n" hits the n-th call of f on any channel, a rule
+// "f#c=kind@n" the n-th call of f on channel c. Takes lock().
+Fault takeFault(const char *function, int chn = -1);
 // Re-reads DVPPSIM_FAULTS and DVPPSIM_CHIP; resets call counts. Under lock().
 void configureLocked();
 ChipKind chipLocked();  // under lock()

@@ -3,9 +3,11 @@
 // is ready, a six-deep input queue (NO_BUF when full), a worker thread that encodes, and a
 // stream ring of buf_size bytes that stalls the worker while unreleased streams fill it. Streams
 // must be released in the order they were got, with the struct get_stream filled.
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -34,6 +36,8 @@ struct Pack {
 
 struct Stream {
   hi_u32 seq = 0;
+  int qp = -1;  // the encoder's mean QP; -1: not reported
+  bool idr = false;
   hi_u64 pts = 0;
   hi_u64 input_addr = 0;
   std::vector<Pack> packs;
@@ -52,6 +56,8 @@ struct Channel {
   hi_venc_chn_attr attr{};
   hi_venc_rc_param rc_param{};
   hi_venc_chn_param chn_param{};
+  hi_venc_scene_mode scene_mode = HI_VENC_SCENE_0;
+  hi_venc_intra_refresh intra_refresh{};
   int fd = -1;
   bool signalled = false;
   bool started = false;
@@ -74,6 +80,10 @@ struct Channel {
 
 Channel *g_channels[kMaxChannels] = {};
 hi_venc_mod_param g_mod_param{};
+// What each channel id produced, kept from its create_chn to the next one on that id (so a test
+// can read it after the channel is gone). Under lock().
+constexpr std::size_t kMaxFrameLog = 4096;
+std::vector<dvppsim_frame> g_frame_log[kMaxChannels];
 
 bool isH264(const hi_venc_chn_attr &a) {
   return a.venc_attr.type == HI_PT_H264;
@@ -220,6 +230,8 @@ std::vector<Pack> splitNals(const std::uint8_t *data, std::size_t size, std::siz
 }
 
 void workerMain(Channel *c) {
+  // Named, so that benchmarks can tell the simulated encoder's CPU from the session's.
+  pthread_setname_np(pthread_self(), "dvppsim-venc");
   std::vector<std::uint8_t> planes;
   std::vector<std::uint8_t> au;
   const int w = static_cast<int>(c->attr.venc_attr.pic_width);
@@ -283,10 +295,16 @@ void workerMain(Channel *c) {
       c->regions.emplace_back(offset, au.size());
       s.ring_size = au.size();
       s.packs = splitNals(au.data(), au.size(), offset, h264);
+      s.qp = c->encoder->lastQp();
+      for (const Pack &p : s.packs)
+        s.idr = s.idr || (h264 ? p.nal_type == 5 : (p.nal_type >= 16 && p.nal_type <= 21));
     } else {
       s.packs.push_back(Pack{0, 0, 0});
     }
     s.seq = c->next_seq++;
+    if (g_frame_log[c->id].size() < kMaxFrameLog)
+      g_frame_log[c->id].push_back(
+          dvppsim_frame{s.seq, static_cast<hi_u32>(s.ring_size), s.qp, s.idr ? 1 : 0});
     c->ready.push_back(std::move(s));
     statsLocked().frames_encoded++;
     updateFdLocked(c);
@@ -304,7 +322,7 @@ hi_s32 failCode(Fault fault) {
 using namespace dvppsim;
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_create_chn(hi_venc_chn chn, const hi_venc_chn_attr *attr) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!attr) return HI_ERR_VENC_NULL_PTR;
   auto c = std::make_unique<Channel>();
   {
@@ -315,6 +333,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_create_chn(hi_venc_chn chn, const hi_venc_chn_
     if ((err = checkAttr(*attr)) != HI_SUCCESS) return err;
     g_channels[chn] = c.get();  // reserve the id while the encoder starts
     statsLocked().open_channels++;
+    g_frame_log[chn].clear();
   }
   c->id = chn;
   c->attr = *attr;
@@ -361,7 +380,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_create_chn(hi_venc_chn chn, const hi_venc_chn_
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_destroy_chn(hi_venc_chn chn) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::unique_ptr<Channel> c;
   {
     std::lock_guard<std::mutex> guard(lock());
@@ -387,7 +406,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_destroy_chn(hi_venc_chn chn) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_start_chn(hi_venc_chn chn, const hi_venc_start_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -399,7 +418,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_start_chn(hi_venc_chn chn, const hi_venc_start
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_stop_chn(hi_venc_chn chn) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -410,7 +429,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_stop_chn(hi_venc_chn chn) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_fd(hi_venc_chn chn) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -424,7 +443,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_close_fd(hi_venc_chn chn) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_query_status(hi_venc_chn chn, hi_venc_chn_status *status) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!status) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -441,7 +460,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_query_status(hi_venc_chn chn, hi_venc_chn_stat
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_stream(hi_venc_chn chn, hi_venc_stream *stream,
                                              hi_s32 milli_sec) {
-  Fault fault = takeFault(__func__);
+  Fault fault = takeFault(__func__, chn);
   if (fault == Fault::kFail) return HI_ERR_VENC_SYS_ERROR;
   if (fault == Fault::kSlow) std::this_thread::sleep_for(kSlow);
   if (!stream || !stream->pack) return HI_ERR_VENC_NULL_PTR;
@@ -485,7 +504,19 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_stream(hi_venc_chn chn, hi_venc_stream *st
   }
   stream->pack_cnt = static_cast<hi_u32>(s.packs.size());
   stream->seq = s.seq;
-  stream->h264_info.pic_bytes = total;
+  // The stream info: the bytes, the reference type, and the QP (openh264: its first slice's QP;
+  // x265: its mean QP) as both start and mean QP.
+  hi_u32 qp = s.qp >= 0 ? static_cast<hi_u32>(s.qp) : 0;
+  hi_venc_ref_type ref = s.idr ? HI_VENC_BASE_IDR_SLICE : HI_VENC_BASE_P_SLICE_REF_BASE;
+  if (h264) {
+    stream->h264_info.pic_bytes = total;
+    stream->h264_info.ref_type = ref;
+    stream->h264_info.start_qp = stream->h264_info.mean_qp = qp;
+  } else {
+    stream->h265_info.pic_bytes = total;
+    stream->h265_info.ref_type = ref;
+    stream->h265_info.start_qp = stream->h265_info.mean_qp = qp;
+  }
   c->gotten.push_back(std::move(s));
   c->ready.pop_front();
   statsLocked().unreleased_streams++;
@@ -494,7 +525,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_stream(hi_venc_chn chn, hi_venc_stream *st
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_release_stream(hi_venc_chn chn, hi_venc_stream *stream) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!stream || !stream->pack) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -526,7 +557,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_release_stream(hi_venc_chn chn, hi_venc_stream
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_send_frame(hi_venc_chn chn, const hi_video_frame_info *frame,
                                              hi_s32 milli_sec) {
-  Fault fault = takeFault(__func__);
+  Fault fault = takeFault(__func__, chn);
   if (fault == Fault::kFail) return HI_ERR_VENC_SYS_ERROR;
   if (fault == Fault::kBusy) return HI_ERR_VENC_BUSY;
   if (fault == Fault::kBadParam) return HI_ERR_VENC_ILLEGAL_PARAM;
@@ -590,7 +621,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_send_frame(hi_venc_chn chn, const hi_video_fra
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_request_idr(hi_venc_chn chn, hi_bool) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
@@ -620,7 +651,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_mod_param(hi_venc_mod_param *param) {
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_rc_param(hi_venc_chn chn, hi_venc_rc_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -631,7 +662,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_rc_param(hi_venc_chn chn, hi_venc_rc_param
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_rc_param(hi_venc_chn chn, const hi_venc_rc_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -667,17 +698,18 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_rc_param(hi_venc_chn chn, const hi_venc_rc
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_scene_mode(hi_venc_chn chn, const hi_venc_scene_mode mode) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
   Channel *c = findLocked(chn, &err);
   if (!c) return err;
-  return (mode < HI_VENC_SCENE_0 || mode > HI_VENC_SCENE_2) ? HI_ERR_VENC_ILLEGAL_PARAM
-                                                            : HI_SUCCESS;
+  if (mode < HI_VENC_SCENE_0 || mode > HI_VENC_SCENE_2) return HI_ERR_VENC_ILLEGAL_PARAM;
+  c->scene_mode = mode;
+  return HI_SUCCESS;
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_chn_param(hi_venc_chn chn, const hi_venc_chn_param *param) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!param) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -710,7 +742,7 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_chn_attr(hi_venc_chn chn, hi_venc_chn_attr
 }
 
 DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_chn_attr(hi_venc_chn chn, const hi_venc_chn_attr *attr) {
-  if (hi_s32 e = failCode(takeFault(__func__))) return e;
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
   if (!attr) return HI_ERR_VENC_NULL_PTR;
   std::lock_guard<std::mutex> guard(lock());
   hi_s32 err = HI_SUCCESS;
@@ -731,6 +763,70 @@ DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_chn_attr(hi_venc_chn chn, const hi_venc_ch
   return HI_SUCCESS;
 }
 #endif
+
+#ifndef DVPPSIM_NO_CHN_ATTR
+// The unverified intra-refresh calls (lib/dvpp/hi_mpi.h), with the rules of HiSilicon's MPP
+// documentation: a known mode, 1 to all the lines (16 pixels for H.264, 64 for H.265) refreshed
+// per frame, an I-frame QP of at most 51.
+DVPPSIM_EXPORT hi_s32 hi_mpi_venc_set_intra_refresh(hi_venc_chn chn,
+                                                    const hi_venc_intra_refresh *refresh) {
+  if (hi_s32 e = failCode(takeFault(__func__, chn))) return e;
+  if (!refresh) return HI_ERR_VENC_NULL_PTR;
+  std::lock_guard<std::mutex> guard(lock());
+  hi_s32 err = HI_SUCCESS;
+  Channel *c = findLocked(chn, &err);
+  if (!c) return err;
+  if (refresh->enable != HI_TRUE && refresh->enable != HI_FALSE) return HI_ERR_VENC_ILLEGAL_PARAM;
+  if (refresh->enable) {
+    const hi_venc_attr &v = c->attr.venc_attr;
+    hi_u32 unit = isH264(c->attr) ? 16 : 64;
+    hi_u32 lines = refresh->mode == HI_VENC_INTRA_REFRESH_ROW ? (v.pic_height + unit - 1) / unit
+                                                              : (v.pic_width + unit - 1) / unit;
+    if (refresh->mode != HI_VENC_INTRA_REFRESH_ROW && refresh->mode != HI_VENC_INTRA_REFRESH_COLUMN)
+      return HI_ERR_VENC_ILLEGAL_PARAM;
+    if (!inRange(refresh->refresh_num, 1, lines) || refresh->request_i_qp > 51)
+      return HI_ERR_VENC_ILLEGAL_PARAM;
+  }
+  c->intra_refresh = *refresh;
+  return HI_SUCCESS;
+}
+
+DVPPSIM_EXPORT hi_s32 hi_mpi_venc_get_intra_refresh(hi_venc_chn chn,
+                                                    hi_venc_intra_refresh *refresh) {
+  if (!refresh) return HI_ERR_VENC_NULL_PTR;
+  std::lock_guard<std::mutex> guard(lock());
+  hi_s32 err = HI_SUCCESS;
+  Channel *c = findLocked(chn, &err);
+  if (!c) return err;
+  *refresh = c->intra_refresh;
+  return HI_SUCCESS;
+}
+#endif
+
+DVPPSIM_EXPORT int dvppsim_get_channel(int chn, dvppsim_channel *out) {
+  std::lock_guard<std::mutex> guard(lock());
+  if (!out || chn < 0 || chn >= kMaxChannels || !g_channels[chn]) return -1;
+  const Channel &c = *g_channels[chn];
+  out->bitrate = static_cast<int>(rcBitrate(c.attr.rc_attr));
+  out->gop = static_cast<int>(c.attr.rc_attr.rc_mode == HI_VENC_RC_MODE_H264_FIXQP ||
+                                      c.attr.rc_attr.rc_mode == HI_VENC_RC_MODE_H265_FIXQP
+                                  ? c.attr.rc_attr.h264_fixqp.gop
+                                  : c.attr.rc_attr.h264_cbr.gop);
+  out->profile = static_cast<int>(c.attr.venc_attr.profile);
+  out->scene_mode = static_cast<int>(c.scene_mode);
+  out->intra_refresh = c.intra_refresh.enable ? 1 + static_cast<int>(c.intra_refresh.mode) : 0;
+  out->refresh_num = static_cast<int>(c.intra_refresh.refresh_num);
+  return 0;
+}
+
+DVPPSIM_EXPORT int dvppsim_get_frames(int chn, dvppsim_frame *out, int max) {
+  std::lock_guard<std::mutex> guard(lock());
+  if (chn < 0 || chn >= kMaxChannels) return -1;
+  const auto &log = g_frame_log[chn];
+  int n = static_cast<int>(std::min<std::size_t>(log.size(), max > 0 ? max : 0));
+  for (int i = 0; i < n; i++) out[i] = log[i];
+  return static_cast<int>(log.size());
+}
 
 DVPPSIM_EXPORT int dvppsim_get_channel_bitrate(int chn) {
   std::lock_guard<std::mutex> guard(lock());

@@ -12,8 +12,11 @@
 // Usage: mk-bench-dvpp-session [--quick] [--frames N] [--size WxH]...
 // Needs GST_ASCEND_MPI_LIB and GST_ASCEND_ACL_LIB pointing at libdvppsim.so (scripts/bench does).
 #include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -24,6 +27,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -108,27 +112,130 @@ std::map<int, ThreadCpu> threadTimes() {
   return out;
 }
 
-// CPU ns between two snapshots: of the session's threads (this one and its looper), and of the
-// rest (the simulator's worker).
+// CPU ns between two snapshots: of the session's threads (senders and the looper), and of the
+// simulator's encoder workers ("dvppsim-venc"). Threads that ended in between are not counted.
 std::pair<double, double> cpuSplit(const std::map<int, ThreadCpu> &before,
                                    const std::map<int, ThreadCpu> &after) {
-  double session = 0, other = 0;
-  int self = static_cast<int>(getpid());
+  double session = 0, sim = 0;
   for (const auto &[tid, t] : after) {
     auto it = before.find(tid);
     double d = static_cast<double>(t.ns - (it == before.end() ? 0 : it->second.ns));
-    if (tid == self || t.name == "mk-dvpp-venc")
-      session += d;
+    if (t.name.rfind("dvppsim", 0) == 0)
+      sim += d;
     else
-      other += d;
+      session += d;
   }
-  return {session, other};
+  return {session, sim};
+}
+
+int threadsNamed(const std::map<int, ThreadCpu> &threads, const char *prefix) {
+  int n = 0;
+  for (const auto &[tid, t] : threads) n += t.name.rfind(prefix, 0) == 0 ? 1 : 0;
+  return n;
+}
+
+double processCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 struct Options {
   int frames = 2000;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> sizes;
+  std::vector<int> channels;  // --channels: the many-channel run instead
+  int pace = 0;               // --pace FPS: each channel at that rate (else back to back)
+  double seconds = 3;         // --seconds: how long a paced run lasts
 };
+
+// N sessions in one process, one sender thread each (as N pipelines' streaming threads): how
+// many looper threads serve them, the CPU a frame costs (the whole process, and the session's
+// threads: senders and looper), the frames a second all together, and how long opening and
+// closing the N channels takes. Back to back (pace 0: `frames_total` frames over all channels,
+// the throughput), or each channel at `pace` frames a second for `seconds` (as cameras send:
+// the CPU a frame costs when the machine is not saturated).
+//   bench=ascendvenc-channels mode=<max|paced> channels=N looper_threads=L threads=T fps=F
+//     cpu_us_per_frame=C session_cpu_us_per_frame=S start_ms=A stop_ms=B
+bool runChannels(int channels, int frames_total, int pace, double seconds, std::uint32_t w,
+                 std::uint32_t h) {
+  const int per_channel = pace > 0 ? std::max(static_cast<int>(pace * seconds), 1)
+                                   : std::max(frames_total / channels, 20);
+  std::vector<Sink> sinks(static_cast<std::size_t>(channels));
+  std::vector<std::unique_ptr<mk::dvpp::EncoderSession>> sessions;
+  mk::dvpp::EncoderSettings s;
+  s.width = w;
+  s.height = h;
+  s.gop_size = 30;
+  s.profile = 0;
+  s.input_buffers = 4;
+  auto t0 = Clock::now();
+  for (int i = 0; i < channels; i++) {
+    auto created = mk::dvpp::EncoderSession::create(s, sinks[i].callbacks());
+    if (!created.isOk()) {
+      std::fprintf(stderr, "session %d: %s\n", i, created.status().message().c_str());
+      return false;
+    }
+    sessions.push_back(std::move(created).value());
+  }
+  double start_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  std::size_t stride = sessions[0]->stride();
+  std::vector<std::uint8_t> y(stride * h, 0x80), uv(stride * h / 2, 0x80);
+  mk::dvpp::HostFrame frame;
+  frame.planes[0] = y.data();
+  frame.planes[1] = uv.data();
+  frame.strides[0] = frame.strides[1] = stride;
+
+  auto before = threadTimes();
+  int looper_threads = threadsNamed(before, "mk-dvpp-dev");
+  int threads = static_cast<int>(before.size()) + channels;  // and the senders
+  double cpu0 = processCpuNs();
+  auto t1 = Clock::now();
+  std::vector<std::thread> senders;
+  std::atomic<int> failed{0};
+  for (int i = 0; i < channels; i++) {
+    senders.emplace_back([&, i] {
+      // Paced channels start spread over one frame interval, as independent cameras do.
+      auto next = Clock::now();
+      const auto interval =
+          pace > 0 ? std::chrono::nanoseconds(1000000000LL / pace) : std::chrono::nanoseconds(0);
+      next += interval * i / channels;
+      for (int n = 0; n < per_channel; n++) {
+        if (pace > 0) {
+          std::this_thread::sleep_until(next);
+          next += interval;
+        }
+        mk::dvpp::FrameMeta meta;
+        meta.user_id = static_cast<std::uint64_t>(n);
+        if (!sessions[i]->sendFrame(frame, meta).isOk()) {
+          failed++;
+          return;
+        }
+      }
+      if (!sessions[i]->drain(std::chrono::milliseconds(120000)).isOk()) failed++;
+    });
+  }
+  for (auto &t : senders) t.join();
+  double wall = std::chrono::duration<double>(Clock::now() - t1).count();
+  double cpu = processCpuNs() - cpu0;
+  auto [session_cpu, sim_cpu] = cpuSplit(before, threadTimes());
+  (void)sim_cpu;
+  auto t2 = Clock::now();
+  sessions.clear();
+  double stop_ms = std::chrono::duration<double, std::milli>(Clock::now() - t2).count();
+  if (failed) {
+    std::fprintf(stderr, "%d channels failed\n", failed.load());
+    return false;
+  }
+  double frames = static_cast<double>(per_channel) * channels;
+  std::printf(
+      "bench=ascendvenc-channels mode=%s size=%ux%u channels=%d looper_threads=%d threads=%d "
+      "fps=%.0f cpu_us_per_frame=%.1f session_cpu_us_per_frame=%.1f start_ms=%.1f "
+      "stop_ms=%.1f\n",
+      pace > 0 ? "paced" : "max", w, h, channels, looper_threads, threads, frames / wall,
+      cpu / 1000.0 / frames, session_cpu / 1000.0 / frames, start_ms, stop_ms);
+  std::fflush(stdout);
+  return true;
+}
 
 bool runSize(std::uint32_t w, std::uint32_t h, int frames) {
   Sink sink;
@@ -229,18 +336,38 @@ int main(int argc, char **argv) {
       o.frames = std::atoi(argv[++i]);
     } else if (a == "--size" && i + 1 < argc && std::sscanf(argv[++i], "%ux%u", &w, &h) == 2) {
       o.sizes.emplace_back(w, h);
+    } else if (a == "--channels" && i + 1 < argc) {
+      for (const char *p = argv[++i]; *p;) {
+        o.channels.push_back(std::atoi(p));
+        while (*p && *p != ',') p++;
+        if (*p == ',') p++;
+      }
+    } else if (a == "--pace" && i + 1 < argc) {
+      o.pace = std::atoi(argv[++i]);
+    } else if (a == "--seconds" && i + 1 < argc) {
+      o.seconds = std::atof(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: %s [--quick] [--frames N] [--size WxH]...\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--quick] [--frames N] [--size WxH]... [--channels N,N... "
+                   "[--pace FPS --seconds S]]\n",
+                   argv[0]);
       return 2;
     }
   }
   if (o.frames < 1) o.frames = 1;
-  if (o.sizes.empty()) o.sizes = {{1280, 720}, {640, 480}, {320, 240}};
   const char *null_encoder = std::getenv("DVPPSIM_NULL_ENCODER");
   if (!null_encoder || std::strcmp(null_encoder, "1") != 0)
     std::fprintf(stderr,
                  "note: DVPPSIM_NULL_ENCODER=1 is not set: the encoder's time is "
                  "included\n");
+  if (!o.channels.empty()) {
+    // --frames is then the total over all channels; the first --size (default 320x240).
+    auto [w, h] = o.sizes.empty() ? std::make_pair(320u, 240u) : o.sizes[0];
+    for (int n : o.channels)
+      if (n < 1 || !runChannels(n, o.frames, o.pace, o.seconds, w, h)) return 1;
+    return 0;
+  }
+  if (o.sizes.empty()) o.sizes = {{1280, 720}, {640, 480}, {320, 240}};
   for (const auto &[w, h] : o.sizes)
     if (!runSize(w, h, o.frames)) return 1;
   return 0;

@@ -66,7 +66,7 @@ fi
 
 # Headless Chromium; its own profile in the work dir, a watchdog against hangs only.
 run_chromium() {
-  timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+  timeout 180 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --user-data-dir="$work/chromium-profile" "$@" 2>>"$work/chromium.log"
 }
 

@@ -106,7 +106,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (session) (void)session->requestIdr();
         break;
       case 4:
-        if (session) (void)session->setBitrate(in.next() * 100u, (b & 0x40) ? 30000 : 0);
+        if (session) {
+          mk::dvpp::EncoderSettings live = session->settings();
+          live.bitrate = in.next() * 100u;
+          live.max_bitrate = (b & 0x40) ? 30000 : 0;
+          (void)session->reconfigure(live);
+        }
         break;
       case 5:
         if (session && !session->drain(std::chrono::milliseconds(20000))) std::abort();

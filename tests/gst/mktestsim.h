@@ -1,6 +1,6 @@
-/* The DVPP simulator's counters, for tests that must see it holds nothing. Restated from
- * lib/dvppsim/dvppsim.h (tests do not use lib/ include paths) under the header's type name: a
- * call through dlsym's pointer must have the function's own type (clang's -fsanitize=function). */
+/* The DVPP simulator's counters, for tests that must see it holds nothing. The types are the
+ * simulator's own header's: a call through dlsym's pointer must have the function's own type
+ * (clang's -fsanitize=function). */
 #pragma once
 
 #include <glib.h>
@@ -9,22 +9,7 @@
 
 #include <cstring>
 
-extern "C" {
-typedef struct
-{
-  int dvpp_allocations;
-  size_t dvpp_bytes;
-  int open_channels;
-  int unreleased_streams;
-  int streams_lost_at_destroy;
-  int epoll_instances;
-  int contexts;
-  int sys_initialised;
-  guint64 no_buf_returns;
-  guint64 frames_encoded;
-  guint64 frames_swallowed;
-} dvppsim_stats;
-}
+#include "dvppsim/dvppsim.h"
 
 /* A function of the simulator GST_ASCEND_MPI_LIB names (loading it if it is not yet), or nullptr. */
 static inline void *

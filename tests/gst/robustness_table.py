@@ -49,8 +49,11 @@ CLASSES = [
     ("dvpp-faults", "DVPP faults",
      "ascendvenc on the simulator, one fault injected with DVPPSIM_FAULTS (function=kind@n: "
      "the n-th call fails / never signals / returns an empty stream / takes 200 ms); 20 frames "
-     "of 320x240 NV12. After each run the simulator holds no memory, channel, stream, epoll or "
-     "context."),
+     "of 320x240 NV12. Calls made only when a property asks for them run with that property. "
+     "After each run the simulator holds no memory, channel, stream, epoll or context."),
+    ("settings", "Settings ascendvenc refuses",
+     "Sizes and levels no chip or level takes, on the simulator (310P): an error that names "
+     "the limit, and nothing held in the simulator after."),
 ]
 
 

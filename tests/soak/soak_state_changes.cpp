@@ -213,7 +213,8 @@ main (int argc, char **argv)
   else
     printf ("no ascendvenc pipeline: %s\n", why.c_str ());
 
-  SoakWatchdog watchdog (20);
+  /* A hang guard: a step takes milliseconds, but a busy machine can stall a thread for seconds. */
+  SoakWatchdog watchdog (60);
   std::mt19937_64 rng ((guint64)seed);
   static const GstState kStates[] = {
       GST_STATE_NULL, GST_STATE_READY, GST_STATE_PAUSED, GST_STATE_PLAYING};

@@ -26,10 +26,23 @@ sim_stats (void)
 
 #define VENC_FRAMES 20
 
+/* ascendvenc is built and the tests run it on the simulator. */
+static bool
+have_simulator (void)
+{
+  GstElementFactory *f = gst_element_factory_find ("ascendvenc");
+  bool found = f != nullptr;
+  if (f)
+    gst_object_unref (f);
+  return found && g_getenv ("GST_ASCEND_MPI_LIB");
+}
+
 struct FaultCase
 {
   std::string function, kind;
   int nth;
+  std::string
+      props; /* ascendvenc's properties for the calls made only when set */
 };
 
 /* Each function the session calls, with every kind of fault where the simulator has more
@@ -45,6 +58,7 @@ fault_cases (void)
     int nth;
     bool all_kinds;
     const char *kind = "fail"; /* without all_kinds */
+    const char *props = "";
   };
   const Sweep sweeps[] = {
       {"aclrtSetDevice", 1, false},
@@ -65,14 +79,21 @@ fault_cases (void)
       {"hi_mpi_venc_query_status", 1, false},
       {"hi_mpi_venc_stop_chn", 1, false},
       {"hi_mpi_venc_destroy_chn", 1, false},
+      /* the default scene mode's failure is ignored (it was always set blindly); a chosen one's
+       * is an error */
+      {"hi_mpi_venc_set_scene_mode", 1, false},
+      {"hi_mpi_venc_set_scene_mode", 1, false, "fail",
+          "scene-mode=motion-high-bitrate"},
+      /* the unverified call, made only when intra-refresh is set */
+      {"hi_mpi_venc_set_intra_refresh", 1, false, "fail", "intra-refresh=rows"},
   };
   std::vector<FaultCase> out;
   for (const Sweep &s : sweeps) {
     if (s.all_kinds) {
       for (const char *kind : {"fail", "timeout", "empty", "slow"})
-        out.push_back ({s.function, kind, s.nth});
+        out.push_back ({s.function, kind, s.nth, s.props});
     } else {
-      out.push_back ({s.function, s.kind, s.nth});
+      out.push_back ({s.function, s.kind, s.nth, s.props});
     }
   }
   return out;
@@ -82,11 +103,8 @@ fault_cases (void)
  * initialised once a process, so a fault in its start-up calls needs a fresh one. */
 GST_START_TEST (test_dvpp_faults)
 {
-  GstElementFactory *f = gst_element_factory_find ("ascendvenc");
-  if (!f || !g_getenv ("GST_ASCEND_MPI_LIB")) {
+  if (!have_simulator ()) {
     /* the record says so: the table cannot be complete without the simulator */
-    if (f)
-      gst_object_unref (f);
     if (__i__ == 0) {
       Outcome o;
       o.frames = o.bytes = -1;
@@ -95,19 +113,20 @@ GST_START_TEST (test_dvpp_faults)
     }
     return;
   }
-  gst_object_unref (f);
-
   FaultCase c = fault_cases ()[__i__];
   gchar *spec =
       g_strdup_printf ("%s=%s@%d", c.function.c_str (), c.kind.c_str (), c.nth);
   /* read when the simulator initialises, i.e. when the element starts; send-timeout leaves
    * room for a 200 ms "slow" fault on a loaded machine, so the outcome does not depend on load */
   g_setenv ("DVPPSIM_FAULTS", spec, TRUE);
-  Outcome o = run_pipeline ("videotestsrc num-buffers=" G_STRINGIFY (
-      VENC_FRAMES) " ! "
-                   "video/x-raw,format=NV12,width=320,height=240,framerate=30/"
-                   "1 ! "
-                   "ascendvenc send-timeout=2000 ! fakesink name=sink");
+  Outcome o = run_pipeline (
+      "videotestsrc num-buffers=" G_STRINGIFY (
+          VENC_FRAMES) " ! "
+                       "video/"
+                       "x-raw,format=NV12,width=320,height=240,framerate=30/"
+                       "1 ! "
+                       "ascendvenc send-timeout=2000 " +
+      c.props + " ! fakesink name=sink");
   g_unsetenv ("DVPPSIM_FAULTS");
   SimStats st = sim_stats ();
   fail_unless (st.dvpp_allocations == 0 && st.open_channels == 0 &&
@@ -133,8 +152,11 @@ GST_START_TEST (test_dvpp_faults)
     o.frames = -1; /* how many came out before depends on thread timing */
   }
   o.bytes = -1;
+  std::string path = "videotestsrc ! ascendvenc ";
+  if (!c.props.empty ())
+    path += c.props + " ";
   record_case ({"dvpp-faults", c.function + " @" + std::to_string (c.nth), spec,
-                   -1, "videotestsrc ! ascendvenc ! fakesink (simulator)"},
+                   -1, path + "! fakesink (simulator)"},
       o);
   g_free (spec);
 }
@@ -143,13 +165,8 @@ GST_END_TEST;
 /* ascendvenc given an empty buffer, and one smaller than its caps say. */
 GST_START_TEST (test_ascendvenc_buffers)
 {
-  GstElementFactory *f = gst_element_factory_find ("ascendvenc");
-  if (!f || !g_getenv ("GST_ASCEND_MPI_LIB")) {
-    if (f)
-      gst_object_unref (f);
+  if (!have_simulator ())
     return; /* test_dvpp_faults records the skip */
-  }
-  gst_object_unref (f);
   const size_t frame_size = 320 * 240 * 3 / 2;
   for (int kind = 0; kind < 2; kind++) {
     std::vector<GstBuffer *> bufs;
@@ -188,9 +205,42 @@ GST_START_TEST (test_ascendvenc_buffers)
 }
 GST_END_TEST;
 
+/* Settings no chip or level takes: an error from ascendvenc that names the limit. */
+GST_START_TEST (test_ascendvenc_settings)
+{
+  if (!have_simulator ())
+    return; /* test_dvpp_faults records the skip */
+  struct Setting
+  {
+    const char *name, *caps, *props;
+  } settings[] = {
+      {"a size outside the chip's limits (7x3)", "width=7,height=3", ""},
+      {"a level too low for the size and rate (level 1, 640x480 at 30 fps)",
+          "width=640,height=480", "level=1"},
+      {"a level the codec does not have (4.3)", "width=320,height=240",
+          "level=4.3"},
+  };
+  for (const Setting &s : settings) {
+    Outcome o = run_pipeline (
+        std::string ("videotestsrc num-buffers=3 ! "
+                     "video/x-raw,format=NV12,framerate=30/1,") +
+        s.caps + " ! ascendvenc " + s.props + " ! fakesink name=sink");
+    fail_unless (o.error && o.error_code == "RESOURCE/SETTINGS", "%s: %s",
+        s.name, describe (o).c_str ());
+    SimStats st = sim_stats ();
+    fail_unless (
+        st.dvpp_allocations == 0 && st.open_channels == 0, "%s", s.name);
+    record_case ({"settings", "settings ascendvenc refuses", s.name, -1,
+                     "videotestsrc ! ascendvenc ! fakesink (simulator)"},
+        o);
+  }
+}
+GST_END_TEST;
+
 void
 add_dvpp_tests (TCase *tc)
 {
   tcase_add_test (tc, test_ascendvenc_buffers);
+  tcase_add_test (tc, test_ascendvenc_settings);
   tcase_add_loop_test (tc, test_dvpp_faults, 0, (int)fault_cases ().size ());
 }

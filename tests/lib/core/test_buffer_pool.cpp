@@ -4,6 +4,8 @@
 // poisoning, alignment and the custom allocator do what they say; counters add up under threads.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -463,9 +465,5 @@ int main() {
   tcase_add_test(tc, test_threads_million_cycles);
   tcase_add_test(tc, test_release_races_uninit);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

@@ -3,6 +3,8 @@
 // arrive whole with their origin; replacing the sink under concurrent logging loses nothing.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <atomic>
 #include <cstring>
 #include <string>
@@ -135,9 +137,5 @@ int main() {
   tcase_add_test(tc, test_long_message_truncated_safely);
   tcase_add_test(tc, test_replace_sink_while_logging);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

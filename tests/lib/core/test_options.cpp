@@ -3,6 +3,8 @@
 // exact error texts, all-or-nothing parse, and serialize -> parse round trips.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -554,9 +556,5 @@ int main() {
   tcase_add_test(tc, test_set_by_option);
   tcase_add_test(tc, test_describe);
   suite_add_tcase(suite, tc);
-  SRunner *runner = srunner_create(suite);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(suite);
 }

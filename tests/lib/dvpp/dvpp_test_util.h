@@ -4,6 +4,7 @@
 // the simulator.
 #pragma once
 
+#include <dirent.h>
 #include <dlfcn.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -65,6 +67,23 @@ inline bool simHasH265() {
   return has && has() == 1;
 }
 
+inline bool simChannel(int chn, dvppsim_channel *out) {
+  auto get = reinterpret_cast<dvppsim_get_channel_fn>(dlsym(simHandle(), "dvppsim_get_channel"));
+  ck_assert(get != nullptr);
+  return get(chn, out) == 0;
+}
+
+// The streams the simulator made on channel id `chn` (the last channel opened with that id).
+inline std::vector<dvppsim_frame> simFrames(int chn) {
+  auto get = reinterpret_cast<dvppsim_get_frames_fn>(dlsym(simHandle(), "dvppsim_get_frames"));
+  ck_assert(get != nullptr);
+  int n = get(chn, nullptr, 0);
+  ck_assert(n >= 0);
+  std::vector<dvppsim_frame> frames(static_cast<std::size_t>(n));
+  get(chn, frames.data(), n);
+  return frames;
+}
+
 // Nothing the simulator handed out is still held (call with no session alive).
 inline void assertNothingLeaked() {
   dvppsim_stats s = simStats();
@@ -77,11 +96,49 @@ inline void assertNothingLeaked() {
   ck_assert_int_eq(s.sys_initialised, 0);
 }
 
+// Threads of this process whose name starts with `prefix` (/proc/self/task/*/comm).
+inline int threadsNamed(const std::string &prefix) {
+  int count = 0;
+  DIR *dir = opendir("/proc/self/task");
+  ck_assert(dir != nullptr);
+  while (dirent *e = readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream comm(std::string("/proc/self/task/") + e->d_name + "/comm");
+    std::string name;
+    if (std::getline(comm, name) && name.compare(0, prefix.size(), prefix) == 0) count++;
+  }
+  closedir(dir);
+  return count;
+}
+
+// Lets `n` threads wait for each other (C++17 has no std::barrier). A thread that gives up
+// drops out, so the others are not held up by it.
+class Barrier {
+ public:
+  explicit Barrier(int n) : left_(n) {}
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (--left_ <= 0) cond_.notify_all();
+    ck_assert(cond_.wait_for(lock, kHang, [this] { return left_ <= 0; }));
+  }
+  void arrive_and_drop() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--left_ <= 0) cond_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  int left_;
+};
+
 struct Output {
   std::uint64_t user_id;
   std::int64_t pts;
   bool keyframe;
   std::vector<std::uint8_t> bytes;
+  int start_qp;
+  int mean_qp;
 };
 
 struct ErrorReport {
@@ -102,7 +159,8 @@ class Collector {
       std::lock_guard<std::mutex> lock(self->mutex_);
       self->outputs_.push_back(
           Output{frame.user_id, frame.pts, frame.keyframe,
-                 std::vector<std::uint8_t>(frame.data, frame.data + frame.size)});
+                 std::vector<std::uint8_t>(frame.data, frame.data + frame.size), frame.start_qp,
+                 frame.mean_qp});
       self->cond_.notify_all();
     };
     cb.error = [](void *opaque, const mk::Status &status, bool has_frame, std::uint64_t user_id,

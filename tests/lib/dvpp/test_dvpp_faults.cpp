@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dvpp_test_util.h"
+#include "../check_main.h"
 
 namespace {
 
@@ -213,6 +214,68 @@ START_TEST(wait_epoll_failing_is_fatal) {
 }
 END_TEST
 
+// Every channel of a device shares one looper: when its wait fails for good, every session hears
+// of it; once they are gone, the next session starts a new looper and encodes.
+START_TEST(wait_epoll_failing_reaches_every_session) {
+  setenv("DVPPSIM_FAULTS",
+         "hi_mpi_sys_wait_epoll=fail@2,hi_mpi_sys_wait_epoll=fail@3,hi_mpi_sys_wait_epoll=fail@4",
+         1);
+  // Held throughout, so that the device stays open (a new hi_mpi_sys_init would re-arm the
+  // faults) and the third session meets the dead looper.
+  auto runtime = mk::dvpp::Runtime::acquire(0);
+  ck_assert(runtime.isOk());
+  Collector a_collector, b_collector;
+  {
+    auto a = open(smallSettings(), a_collector);
+    auto b = open(smallSettings(), b_collector);
+    (void)sendAll(*a);  // the first stream ends the first wait; the next three fail
+    ck_assert(a_collector.waitErrors(1));
+    ck_assert(b_collector.waitErrors(1));
+    ck_assert(a_collector.errors()[0].fatal && b_collector.errors()[0].fatal);
+    ck_assert_msg(has(b_collector.errors()[0].message, "hi_mpi_sys_wait_epoll"), "%s",
+                  b_collector.errors()[0].message.c_str());
+    ck_assert(!b->sendFrame(Nv12Source(320, 240, 320).frame(0), mk::dvpp::FrameMeta()).isOk());
+  }
+  Collector c_collector;
+  {
+    auto c = open(smallSettings(), c_collector);
+    for (const auto &r : sendAll(*c)) checkOk(r);
+    checkOk(c->drain(kDrain));
+  }
+  runtime->reset();
+  assertNothingLeaked();
+  ck_assert(c_collector.errors().empty());
+  ck_assert_int_eq((int)c_collector.outputs().size(), kFrames);
+}
+END_TEST
+
+// A channel that fails on the shared looper fails alone: the other channel goes on.
+START_TEST(channel_failure_stays_its_own) {
+  setenv("DVPPSIM_FAULTS",
+         "hi_mpi_venc_get_stream#1=fail@1,hi_mpi_venc_get_stream#1=fail@2,"
+         "hi_mpi_venc_get_stream#1=fail@3",
+         1);
+  Collector a_collector, b_collector;
+  {
+    auto a = open(smallSettings(), a_collector);
+    auto b = open(smallSettings(), b_collector);
+    ck_assert_int_eq(a->channelId(), 0);
+    ck_assert_int_eq(b->channelId(), 1);
+    (void)sendAll(*b);
+    ck_assert(b_collector.waitErrors(3));  // two reported, then the third is fatal
+    ck_assert(b_collector.errors()[2].fatal);
+    ck_assert(!b->failure().isOk());
+    for (const auto &r : sendAll(*a)) checkOk(r);
+    checkOk(a->drain(kDrain));
+    ck_assert(a->failure().isOk());
+  }
+  assertNothingLeaked();
+  ck_assert(a_collector.errors().empty());
+  ck_assert_int_eq((int)a_collector.outputs().size(), kFrames);
+  ck_assert(b_collector.outputs().empty());
+}
+END_TEST
+
 START_TEST(wait_epoll_blips_are_survived) {
   setenv("DVPPSIM_FAULTS", "hi_mpi_sys_wait_epoll=fail@2,hi_mpi_sys_wait_epoll=timeout@4", 1);
   Collector collector;
@@ -276,6 +339,8 @@ Suite *faultSuite() {
   tcase_add_test(tc, release_stream_fail_is_retried);
   tcase_add_test(tc, release_stream_fail_twice_is_reported);
   tcase_add_test(tc, wait_epoll_failing_is_fatal);
+  tcase_add_test(tc, wait_epoll_failing_reaches_every_session);
+  tcase_add_test(tc, channel_failure_stays_its_own);
   tcase_add_test(tc, wait_epoll_blips_are_survived);
   tcase_add_test(tc, create_failures);
   tcase_add_test(tc, set_device_failure);
@@ -287,10 +352,6 @@ Suite *faultSuite() {
 
 int main() {
   if (!haveSimulator()) return skipWithoutSimulator();
-  SRunner *sr = srunner_create(faultSuite());
-  srunner_set_fork_status(sr, CK_FORK);  // faults are read per process, at hi_mpi_sys_init
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  // faults are read per process, at hi_mpi_sys_init
+  return mktest::runSuite(faultSuite(), mktest::Fork::kAlways);
 }

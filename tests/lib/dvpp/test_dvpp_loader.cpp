@@ -10,6 +10,7 @@
 #include "dvpp/loader.h"
 #include "dvpp/runtime.h"
 #include "dvpp_test_util.h"
+#include "../check_main.h"
 
 namespace {
 
@@ -174,10 +175,6 @@ Suite *loaderSuite() {
 
 int main() {
   if (!dvpptest::haveSimulator()) return dvpptest::skipWithoutSimulator();
-  SRunner *sr = srunner_create(loaderSuite());
-  srunner_set_fork_status(sr, CK_FORK);  // each test loads the runtime afresh
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  // each test loads the runtime afresh
+  return mktest::runSuite(loaderSuite(), mktest::Fork::kAlways);
 }

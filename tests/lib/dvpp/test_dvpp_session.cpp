@@ -6,6 +6,8 @@
 // Every test ends with nothing leaked in the simulator.
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,7 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "dvpp/venc_options.h"
 #include "dvpp_test_util.h"
+#include "../check_main.h"
 
 namespace {
 
@@ -221,6 +225,14 @@ START_TEST(destroy_with_frames_in_flight) {
 }
 END_TEST
 
+mk::Status setRates(mk::dvpp::EncoderSession &session, std::uint32_t bitrate,
+                    std::uint32_t max_bitrate) {
+  EncoderSettings live = session.settings();
+  live.bitrate = bitrate;
+  live.max_bitrate = max_bitrate;
+  return session.reconfigure(live);
+}
+
 void bitrateChange(bool with_chn_attr) {
   Collector collector;
   {
@@ -228,16 +240,25 @@ void bitrateChange(bool with_chn_attr) {
     Nv12Source source(320, 240, 320);
     sendFrames(*session, source, 0, 6);
     ck_assert_int_eq(simChannelBitrate(session->channelId()), 1000);
-    checkOk(session->setBitrate(3000, 0));
+    checkOk(setRates(*session, 3000, 0));
     ck_assert_int_eq((int)session->settings().bitrate, 3000);
     ck_assert_int_eq(simChannelBitrate(session->channelId()), 3000);
     ck_assert_int_eq((int)session->stats().reopens, with_chn_attr ? 0 : 1);
     sendFrames(*session, source, 6, 6);
     checkOk(session->drain(kDrain));
-    auto bad = session->setBitrate(1, 0);
+    // Out of range: refused, the last good settings stay, the session lives on.
+    auto bad = setRates(*session, 1, 0);
     ck_assert(!bad.isOk());
     ck_assert(bad.message().find("bitrate") != std::string::npos);
     ck_assert_int_eq((int)session->settings().bitrate, 3000);
+    ck_assert_int_eq(simChannelBitrate(session->channelId()), 3000);
+    ck_assert(session->failure().isOk());
+    // Options that cannot change while running are ignored, and nothing is reopened for them.
+    EncoderSettings other = session->settings();
+    other.gop_size = 7;
+    checkOk(session->reconfigure(other));
+    ck_assert_int_eq((int)session->settings().gop_size, 10);
+    ck_assert_int_eq((int)session->stats().reopens, with_chn_attr ? 0 : 1);
   }
   assertNothingLeaked();
   auto outputs = collector.outputs();
@@ -255,6 +276,65 @@ START_TEST(bitrate_change_reopen) {
   setenv("GST_ASCEND_MPI_LIB", getenv("DVPP_TEST_SIM_NOCHNATTR_LIB"), 1);
   setenv("GST_ASCEND_ACL_LIB", getenv("DVPP_TEST_SIM_NOCHNATTR_LIB"), 1);
   bitrateChange(false);
+}
+END_TEST
+
+// In cbr, max-bitrate is not read: a bitrate above it is fine. In vbr it is refused, and the
+// channel keeps the last good rates; bitrate and max-bitrate changed together are checked and
+// applied together.
+START_TEST(live_rates_cross_check) {
+  Collector collector;
+  {
+    EncoderSettings s = smallSettings();
+    s.max_bitrate = 2000;
+    auto cbr = open(s, collector);
+    checkOk(setRates(*cbr, 5000, 2000));
+    ck_assert_int_eq(simChannelBitrate(cbr->channelId()), 5000);
+
+    s.rc_mode = mk::dvpp::RcMode::kVbr;
+    auto vbr = open(s, collector);
+    Nv12Source source(320, 240, 320);
+    sendFrames(*vbr, source, 0, 3);
+    auto refused = setRates(*vbr, 3000, 2000);
+    ck_assert_int_eq((int)refused.code(), (int)mk::Errc::kOutOfRange);
+    ck_assert_msg(refused.message().find("max-bitrate") != std::string::npos, "%s",
+                  refused.message().c_str());
+    ck_assert_int_eq(simChannelBitrate(vbr->channelId()), 2000);  // vbr runs at its peak
+    ck_assert_int_eq((int)vbr->settings().bitrate, 1000);
+    checkOk(setRates(*vbr, 3000, 4000));
+    ck_assert_int_eq(simChannelBitrate(vbr->channelId()), 4000);
+    sendFrames(*vbr, source, 3, 3);
+    checkOk(vbr->drain(kDrain));
+    ck_assert(vbr->failure().isOk());
+  }
+  assertNothingLeaked();
+  ck_assert(collector.errors().empty());
+}
+END_TEST
+
+// The runtime refusing set_chn_attr: the change is reported, the channel keeps encoding with the
+// last good rate, and no frame is lost.
+START_TEST(live_change_refused_by_runtime) {
+  setenv("DVPPSIM_FAULTS", "hi_mpi_venc_set_chn_attr=fail@1", 1);
+  Collector collector;
+  {
+    auto session = open(smallSettings(), collector);
+    Nv12Source source(320, 240, 320);
+    sendFrames(*session, source, 0, 4);
+    auto refused = setRates(*session, 3000, 0);
+    ck_assert(!refused.isOk());
+    ck_assert_msg(refused.message().find("hi_mpi_venc_set_chn_attr") != std::string::npos, "%s",
+                  refused.message().c_str());
+    ck_assert_int_eq((int)session->settings().bitrate, 1000);
+    ck_assert_int_eq(simChannelBitrate(session->channelId()), 1000);
+    sendFrames(*session, source, 4, 4);
+    checkOk(session->drain(kDrain));
+    checkOk(setRates(*session, 3000, 0));  // the next try goes through
+    ck_assert_int_eq(simChannelBitrate(session->channelId()), 3000);
+  }
+  assertNothingLeaked();
+  checkInOrder(collector.outputs(), 0, 8);
+  ck_assert(collector.errors().empty());
 }
 END_TEST
 
@@ -330,12 +410,14 @@ START_TEST(zero_copy_input) {
 END_TEST
 
 START_TEST(parallel_sessions) {
-  constexpr int kSessions = 8;
+  constexpr int kSessions = 32;
   constexpr int kFrames = 10;
   std::vector<Collector> collectors(kSessions);
   std::vector<int> channels(kSessions, -1);
   std::vector<std::string> failures(kSessions);
   std::vector<std::thread> threads;
+  Barrier opened(kSessions);
+  int looper_threads = -1, epolls = -1;
   for (int t = 0; t < kSessions; t++) {
     threads.emplace_back([&, t] {
       EncoderSettings s = smallSettings();
@@ -345,9 +427,17 @@ START_TEST(parallel_sessions) {
       auto session = mk::dvpp::EncoderSession::create(s, collectors[t].callbacks());
       if (!session) {
         failures[t] = session.status().message();
+        opened.arrive_and_drop();
         return;
       }
       channels[t] = (*session)->channelId();
+      // Every session is open before any sends: then all of them share one looper and one
+      // DVPP epoll, however many there are.
+      opened.arrive_and_wait();
+      if (t == 0) {
+        looper_threads = threadsNamed("mk-dvpp-dev");
+        epolls = simStats().epoll_instances;
+      }
       Nv12Source source(192, 128, 192);
       for (int i = 0; i < kFrames; i++) {
         mk::dvpp::FrameMeta meta;
@@ -371,7 +461,10 @@ START_TEST(parallel_sessions) {
     seen[channels[t]] = true;
     checkInOrder(collectors[t].outputs(), 0, kFrames);
   }
+  ck_assert_int_eq(looper_threads, 1);
+  ck_assert_int_eq(epolls, 1);
   assertNothingLeaked();
+  ck_assert_int_eq(threadsNamed("mk-dvpp-dev"), 0);  // stopped with the last session
 }
 END_TEST
 
@@ -385,14 +478,22 @@ START_TEST(rejects_bad_settings) {
       {"width", [](EncoderSettings &s) { s.width = 64; }},
       {"height", [](EncoderSettings &s) { s.height = 5000; }},
       {"bitrate", [](EncoderSettings &s) { s.bitrate = 0; }},
-      {"max-bitrate", [](EncoderSettings &s) { s.max_bitrate = 10; }},
-      {"gop-size", [](EncoderSettings &s) { s.gop_size = 0; }},
+      {"max-bitrate",
+       [](EncoderSettings &s) { s.rc_mode = mk::dvpp::RcMode::kVbr, s.max_bitrate = 10; }},
+      {"gop-size", [](EncoderSettings &s) { s.gop_size = 65537; }},
       {"qp-min", [](EncoderSettings &s) { s.qp_min = 40, s.qp_max = 30; }},
       {"i-qp", [](EncoderSettings &s) { s.i_qp = 52; }},
       {"input-buffers", [](EncoderSettings &s) { s.input_buffers = 0; }},
       {"profile", [](EncoderSettings &s) { s.profile = 3; }},
       {"channel-id", [](EncoderSettings &s) { s.channel_id = -2; }},
   };
+  // The text as users read it (the element posts it as it is: no "dvpp: " tag to strip).
+  EncoderSettings odd = smallSettings();
+  odd.width = 321;
+  auto refused = mk::dvpp::EncoderSession::create(odd, collector.callbacks());
+  ck_assert(!refused.isOk());
+  ck_assert_str_eq(refused.status().message().c_str(),
+                   "width 321 is out of range (allowed: even, 128 to 4096)");
   for (const auto &c : cases) {
     EncoderSettings s = smallSettings();
     c.apply(s);
@@ -402,6 +503,58 @@ START_TEST(rejects_bad_settings) {
     ck_assert_msg(session.status().message().find(c.option) != std::string::npos, "%s: %s",
                   c.option, session.status().message().c_str());
   }
+  assertNothingLeaked();
+}
+END_TEST
+
+// Every option just outside its range: create() refuses it with the very message the option
+// table gives for setting that value (the table is the one place a range is stated; the GObject
+// door is tests/gst/test_option_ranges.cpp).
+START_TEST(ranges_are_the_tables) {
+  const mk::OptionTable &table = mk::dvpp::encoderOptions();
+  Collector collector;
+  int probed = 0;
+  for (const mk::Option &o : table) {
+    std::vector<long long> values;
+    switch (o.type) {
+      case mk::OptionType::kInt:
+        if (o.int_min > INT_MIN) values.push_back(o.int_min - 1);
+        if (o.int_max < INT_MAX) values.push_back(o.int_max + 1);
+        break;
+      case mk::OptionType::kUint:
+        if (o.int_min > 0) values.push_back(o.int_min - 1);
+        if (o.int_max < UINT_MAX) values.push_back(o.int_max + 1);
+        break;
+      case mk::OptionType::kEnum: {
+        long long top = 0;
+        for (std::size_t i = 0; i < o.constant_count; i++)
+          top = std::max<long long>(top, o.constants[i].value);
+        values.push_back(top + 1);
+        break;
+      }
+      default:
+        break;  // level, the one string, is checked by validate() (level_checked)
+    }
+    for (long long v : values) {
+      EncoderSettings set_here = smallSettings();
+      mk::Status refused = table.setInteger(&set_here, o, v);
+      ck_assert(!refused.isOk());
+      EncoderSettings s = smallSettings();
+      if (o.type == mk::OptionType::kUint) {
+        unsigned u = static_cast<unsigned>(v);
+        o.store(&s, &u);
+      } else {
+        int i = static_cast<int>(v);
+        o.store(&s, &i);
+      }
+      auto session = mk::dvpp::EncoderSession::create(s, collector.callbacks());
+      ck_assert_msg(!session.isOk(), "%s = %lld accepted", o.name, v);
+      ck_assert_int_eq((int)session.status().code(), (int)mk::Errc::kOutOfRange);
+      ck_assert_str_eq(session.status().message().c_str(), refused.message().c_str());
+      probed++;
+    }
+  }
+  ck_assert_int_ge(probed, 15);
   assertNothingLeaked();
 }
 END_TEST
@@ -455,11 +608,14 @@ Suite *sessionSuite() {
   tcase_add_test(tc, destroy_with_frames_in_flight);
   tcase_add_test(tc, bitrate_change_set_chn_attr);
   tcase_add_test(tc, bitrate_change_reopen);
+  tcase_add_test(tc, live_rates_cross_check);
+  tcase_add_test(tc, live_change_refused_by_runtime);
   tcase_add_test(tc, idr_on_request);
   tcase_add_test(tc, host_run_mode);
   tcase_add_test(tc, zero_copy_input);
   tcase_add_test(tc, parallel_sessions);
   tcase_add_test(tc, rejects_bad_settings);
+  tcase_add_test(tc, ranges_are_the_tables);
   tcase_add_test(tc, rate_control_modes);
   tcase_add_test(tc, refuses_310);
   suite_add_tcase(s, tc);
@@ -470,10 +626,6 @@ Suite *sessionSuite() {
 
 int main() {
   if (!haveSimulator()) return skipWithoutSimulator();
-  SRunner *sr = srunner_create(sessionSuite());
-  srunner_set_fork_status(sr, CK_FORK);  // each test gets a fresh runtime and environment
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  // each test gets a fresh runtime and environment
+  return mktest::runSuite(sessionSuite(), mktest::Fork::kAlways);
 }

@@ -17,6 +17,8 @@
 // check.h defines fail(): after the C++ headers.
 #include <check.h>
 
+#include "../check_main.h"
+
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // Counts heap allocations so a test can prove the steady state allocates nothing.
 static std::atomic<long> g_allocs{0};
@@ -420,9 +422,5 @@ int main() {
   tcase_add_test(tc, test_record_buffers_reset_and_no_steady_allocation);
   tcase_add_test(tc, test_truncated_frame_best_effort);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

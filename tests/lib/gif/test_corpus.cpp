@@ -23,6 +23,8 @@
 // check.h defines fail(): after the C++ headers.
 #include <check.h>
 
+#include "../check_main.h"
+
 namespace {
 
 std::string g_dir;
@@ -353,9 +355,5 @@ int main() {
   tcase_add_test(tc, test_image_gif_crc);
   tcase_add_test(tc, test_every_gif_ends_cleanly);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

@@ -5,6 +5,8 @@
 // codec_data / record split; settings are range-checked.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <cstring>
 #include <set>
 #include <string>
@@ -407,9 +409,5 @@ Suite *encoderSuite() {
 }  // namespace
 
 int main() {
-  SRunner *sr = srunner_create(encoderSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(encoderSuite());
 }

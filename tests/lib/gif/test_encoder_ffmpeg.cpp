@@ -3,6 +3,8 @@
 // is there, few-colour input comes back exactly, many-colour input closely. Skipped (77) when
 // `ffmpeg` is not on PATH.
 #include <check.h>
+
+#include "../check_main.h"
 #include <unistd.h>
 
 #include <cstdio>
@@ -122,10 +124,7 @@ int main() {
   tcase_add_test(tc, test_ffmpeg_lossless);
   tcase_add_test(tc, test_ffmpeg_quantized);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = mktest::runSuite(s);
   std::system(("rm -rf '" + g_dir + "'").c_str());
-  return failed == 0 ? 0 : 1;
+  return status;
 }

@@ -5,6 +5,8 @@
 // extreme the table allows encodes.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <string>
 #include <vector>
 
@@ -139,9 +141,5 @@ static Suite *optionsSuite() {
 }
 
 int main() {
-  SRunner *sr = srunner_create(optionsSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(optionsSuite());
 }

@@ -20,6 +20,7 @@
 
 #include "gif/encoder.h"
 #include "gif/encoder_options.h"
+#include "../check_main.h"
 #include "test_helpers.h"
 
 using namespace mk;
@@ -233,9 +234,5 @@ static Suite *qualitySuite() {
 }
 
 int main() {
-  SRunner *sr = srunner_create(qualitySuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(qualitySuite());
 }

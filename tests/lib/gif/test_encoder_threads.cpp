@@ -11,6 +11,7 @@
 
 #include "gif/encoder.h"
 #include "gif/workers.h"
+#include "../check_main.h"
 #include "test_helpers.h"
 
 using namespace mk::gif;
@@ -79,9 +80,5 @@ static Suite *threadsSuite() {
 }
 
 int main() {
-  SRunner *sr = srunner_create(threadsSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(threadsSuite());
 }

@@ -3,6 +3,8 @@
 // than 2 cs, backwards timestamps and clamping.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -139,9 +141,5 @@ static Suite *timingSuite() {
 }
 
 int main() {
-  SRunner *sr = srunner_create(timingSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(timingSuite());
 }

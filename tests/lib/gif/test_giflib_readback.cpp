@@ -2,6 +2,8 @@
 // Files the encoder writes are read back by giflib (DGifSlurp) with every frame; for input of
 // few colours, compositing giflib's frames (disposal, transparency) gives back the input exactly.
 #include <check.h>
+
+#include "../check_main.h"
 #include <gif_lib.h>
 
 #include <cstring>
@@ -116,9 +118,5 @@ int main() {
   tcase_add_test(tc, test_few_colours_exact);
   tcase_add_test(tc, test_rich_every_frame);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

@@ -12,6 +12,8 @@
 // check.h defines fail(): after the C++ headers.
 #include <check.h>
 
+#include "../check_main.h"
+
 using gif_test::lzwEncode;
 using gif_test::LzwOptions;
 using mk::gif::LzwDecoder;
@@ -363,9 +365,5 @@ int main() {
   tcase_add_test(tc, test_chunks_across_clears_and_full_table);
   tcase_add_test(tc, test_clear_mid_stream_then_reuse);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

@@ -4,6 +4,8 @@
 // refused; the lossy variant codes exactly the indices it writes back, within its distance.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <cstdint>
 #include <algorithm>
 #include <cstdlib>
@@ -203,9 +205,5 @@ Suite *lzwSuite() {
 }  // namespace
 
 int main() {
-  SRunner *sr = srunner_create(lzwSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(lzwSuite());
 }

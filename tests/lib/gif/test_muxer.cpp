@@ -4,6 +4,8 @@
 // data closed, damage refused), assembled here as gifmux assembles its output buffers.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -282,9 +284,5 @@ static Suite *muxerSuite() {
 }
 
 int main() {
-  SRunner *sr = srunner_create(muxerSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(muxerSuite());
 }

@@ -4,6 +4,8 @@
 // nearest entry; dither keeps a flat area's average, honours the mask and never emits a bad index.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -198,9 +200,5 @@ Suite *quantizerSuite() {
 }  // namespace
 
 int main() {
-  SRunner *sr = srunner_create(quantizerSuite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return mktest::runSuite(quantizerSuite());
 }

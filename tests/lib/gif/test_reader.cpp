@@ -12,6 +12,8 @@
 // check.h defines fail(): after the C++ headers.
 #include <check.h>
 
+#include "../check_main.h"
+
 using gif_test::GifBuilder;
 using gif_test::Image;
 using mk::gif::Disposal;
@@ -454,9 +456,5 @@ int main() {
   tcase_add_test(tc, test_streaming_buffer_is_bounded);
   tcase_add_test(tc, test_signature_decides);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }

@@ -3,6 +3,8 @@
 // uses to seek.
 #include <check.h>
 
+#include "../check_main.h"
+
 #include "gif/frame_timing.h"
 #include "gif/timeline.h"
 
@@ -147,9 +149,5 @@ int main() {
   tcase_add_test(tc, test_frame_rate_quantized);
   tcase_add_test(tc, test_frame_rate_variable);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return mktest::runSuite(s);
 }
