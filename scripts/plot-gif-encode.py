@@ -9,7 +9,7 @@ The TSV has the columns clip, impl, param, value, bytes, ssim, psnr_db: gifenc's
 BD-rate of gifenc against a peer: the mean difference of log(size) at equal SSIM over the SSIM
 range both curves cover, each curve's log-size interpolated linearly in SSIM between its points
 (points that another point of the same curve beats on both size and SSIM are left out first),
-given as exp(mean) - 1: -20 % means gifenc needs 20 % fewer bytes for the same SSIM.
+given as exp(mean) - 1; when a curve is left with one point, the difference at that point's SSIM: -20 % means gifenc needs 20 % fewer bytes for the same SSIM.
 "dominates gifski q=N" says whether some gifenc point is no larger and has an SSIM no lower than
 gifski's point N.
 """
@@ -48,8 +48,16 @@ def log_size_at(points, ssim):
 
 def bd_rate(ours, theirs, steps=200):
     a, b = front(ours), front(theirs)
-    if len(a) < 2 or len(b) < 2:
+    if len(a) < 2 and len(b) < 2:
         return None, None
+    if len(a) < 2 or len(b) < 2:
+        # One curve is a single point (every other point of it is beaten by that one): the
+        # log-size difference at its SSIM, read off the other curve.
+        one, other, sign = (b[0], a, 1) if len(b) < 2 else (a[0], b, -1)
+        at = log_size_at(other, one[1])
+        if at is None:
+            return None, None
+        return math.exp(sign * (at - math.log(one[0]))) - 1, (one[1], one[1])
     lo = max(min(s for _, s in a), min(s for _, s in b))
     hi = min(max(s for _, s in a), max(s for _, s in b))
     if hi <= lo:
