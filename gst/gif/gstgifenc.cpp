@@ -110,8 +110,11 @@ struct _GstGifEnc
   GifEncState *state;
 };
 
+static void gst_gif_enc_preset_init (GstPresetInterface *iface);
+
 #define gst_gif_enc_parent_class parent_class
-G_DEFINE_TYPE (GstGifEnc, gst_gif_enc, GST_TYPE_VIDEO_ENCODER);
+G_DEFINE_TYPE_WITH_CODE (GstGifEnc, gst_gif_enc, GST_TYPE_VIDEO_ENCODER,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_PRESET, gst_gif_enc_preset_init));
 GST_ELEMENT_REGISTER_DEFINE (
     gifenc, "gifenc", GST_RANK_PRIMARY, GST_TYPE_GIF_ENC);
 
@@ -160,6 +163,31 @@ gst_gif_enc_class_init (GstGifEncClass *klass)
   enc_class->handle_frame = GST_DEBUG_FUNCPTR (gst_gif_enc_handle_frame);
   enc_class->propose_allocation =
       GST_DEBUG_FUNCPTR (gst_gif_enc_propose_allocation);
+}
+
+/* GstPreset: GstVideoEncoder's (GStreamer's default) implementation, which reads the presets
+ * we ship (presets/GstGifEnc.prs) and saves the user's own, over gifenc's own properties only:
+ * the default also stores `name` and the base class's `qos`, and loading such a preset would
+ * rename the element. (GLib starts this interface from the parent's table.) */
+static gchar **
+gst_gif_enc_preset_get_property_names (GstPreset *preset)
+{
+  guint n = 0;
+  GParamSpec **specs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (preset), &n);
+  GPtrArray *names = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    if (specs[i]->owner_type == GST_TYPE_GIF_ENC)
+      g_ptr_array_add (names, g_strdup (specs[i]->name));
+  g_free (specs);
+  g_ptr_array_add (names, nullptr);
+  return (gchar **)g_ptr_array_free (names, FALSE);
+}
+
+static void
+gst_gif_enc_preset_init (GstPresetInterface *iface)
+{
+  iface->get_property_names = gst_gif_enc_preset_get_property_names;
 }
 
 static void

@@ -9,6 +9,11 @@
   check_example.py gif-from-app [--python] -- COMMAND...
       COMMAND OUT.gif must exit 0 and write a complete GIF of 20 images of 64x48, 10 cs each
       (what gif-from-app draws: 20 frames at 10 fps).
+  check_example.py gif-transcode [--python] -- COMMAND...
+      COMMAND IN OUT.gif [PROFILE] turns a video file (one second of FFmpeg's testsrc2, 30 fps,
+      MJPEG in AVI, made here) into a GIF with the gif encoding target: 30 frames with the
+      default profile, 15 or 16 with `small` (15 fps at most), checked by FFmpeg (frame count,
+      size) and gifsicle --info (no warning); an unknown profile is refused (exit 2).
 
 With --python, COMMAND starts with a Python script that needs PyGObject and GStreamer's
 typelibs: it is run by the first of /usr/bin/python3, this interpreter and python3 on PATH that
@@ -21,33 +26,35 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from gifcheck import check_gif, fail, need  # noqa: E402
+
 SKIP = 77
-GI_PROBE = ("import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstApp', '1.0'); "
-            "gi.require_version('GstVideo', '1.0'); from gi.repository import Gst, GstApp, GstVideo")
+# The typelibs each example imports.
+TYPELIBS = {"gif-frames": ["Gst", "GstApp", "GstVideo"], "gif-from-app": ["Gst", "GstApp"],
+            "gif-transcode": ["Gst", "GstPbutils", "GstTranscoder"]}
 
 
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def python_with_gi():
+def python_with_gi(typelibs):
     sanitize = os.environ.get("MK_SANITIZE", "none")
     if sanitize not in ("", "none"):
         print("skipped: the plugins are built with -Db_sanitize=%s, which a Python interpreter "
               "cannot load (the sanitizer runtime must be the first library loaded)" % sanitize,
               file=sys.stderr)
         sys.exit(SKIP)
+    probe = "import gi; " + "".join("gi.require_version('%s', '1.0'); " % t for t in typelibs)
+    probe += "from gi.repository import " + ", ".join(typelibs)
     seen = []
     for exe in ("/usr/bin/python3", sys.executable, shutil.which("python3")):
         if not exe or exe in seen or not os.path.exists(exe):
             continue
         seen.append(exe)
-        if subprocess.run([exe, "-c", GI_PROBE], capture_output=True).returncode == 0:
+        if subprocess.run([exe, "-c", probe], capture_output=True).returncode == 0:
             return exe
-    print("skipped: no Python here can import PyGObject with the Gst, GstApp and GstVideo "
-          "typelibs (tried %s); install python3-gi, python3-gst-1.0, gir1.2-gstreamer-1.0 and "
-          "gir1.2-gst-plugins-base-1.0" % ", ".join(seen), file=sys.stderr)
+    print("skipped: no Python here can import PyGObject with the %s typelibs (tried %s); "
+          "install python3-gi, python3-gst-1.0, gir1.2-gstreamer-1.0, "
+          "gir1.2-gst-plugins-base-1.0 and gir1.2-gst-plugins-bad-1.0"
+          % (", ".join(typelibs), ", ".join(seen)), file=sys.stderr)
     sys.exit(SKIP)
 
 
@@ -94,11 +101,12 @@ def gif_info(data):
             fail("unknown GIF block 0x%02x at %d" % (block, pos - 1))
 
 
-def run(command, *args):
+def run(command, *args, status=0):
     proc = subprocess.run(command + list(args), capture_output=True, text=True, timeout=300)
     sys.stderr.write(proc.stderr)
-    if proc.returncode != 0:
-        fail("%s exited with %d" % (" ".join(command), proc.returncode))
+    if proc.returncode != status:
+        fail("%s exited with %d, not %d" % (" ".join(command + list(args)), proc.returncode,
+                                            status))
     return proc.stdout
 
 
@@ -143,6 +151,22 @@ def check_gif_from_app(command, tmp):
     print("ok: a GIF of 20 images of 64x48, 10 cs each")
 
 
+def check_gif_transcode(command, tmp):
+    need("ffmpeg")
+    video = os.path.join(tmp, "in.avi")
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    "testsrc2=size=96x72:rate=30", "-frames:v", "30", "-c:v", "mjpeg", video],
+                   check=True, timeout=300)
+    for profile, frames, extra in [("default", 30, []), ("small", (15, 16), ["small"])]:
+        out = os.path.join(tmp, profile + ".gif")
+        print(run(command, video, out, *extra), end="")
+        # videorate gives 15 frames a second for `small`, and may add one at the end.
+        n = check_gif(out, frames, (96, 72), "profile " + profile)
+        print("ok: profile %s: %d frames of 96x72" % (profile, n))
+    run(command, video, os.path.join(tmp, "none.gif"), "no-such-profile", status=2)
+    print("ok: an unknown profile is refused")
+
+
 def main(argv):
     if "--" not in argv:
         fail("usage: see the top of this file")
@@ -150,7 +174,7 @@ def main(argv):
     opts, command = argv[1:sep], argv[sep + 1:]
     if "--python" in opts:
         opts.remove("--python")
-        command = [python_with_gi()] + command
+        command = [python_with_gi(TYPELIBS.get(opts[0] if opts else "", ["Gst"]))] + command
     as_uri = "--uri" in opts
     if as_uri:
         opts.remove("--uri")
@@ -159,6 +183,8 @@ def main(argv):
             check_gif_frames(opts[1], opts[2], command, tmp, as_uri)
         elif opts == ["gif-from-app"]:
             check_gif_from_app(command, tmp)
+        elif opts == ["gif-transcode"]:
+            check_gif_transcode(command, tmp)
         else:
             fail("usage: see the top of this file")
 

@@ -223,3 +223,28 @@ private:
   struct rlimit old_ = {};
   bool active_ = false;
 };
+
+/* The factory names of every element under `bin` (recursively), each between spaces:
+ * " gifdemux  gifdec " (find " name " to test for one). */
+static inline void
+mk_collect_factory (const GValue *item, gpointer user_data)
+{
+  GstElement *e = GST_ELEMENT (g_value_get_object (item));
+  GstElementFactory *f = gst_element_get_factory (e);
+  if (f) {
+    std::string *names = (std::string *)user_data;
+    *names += " ";
+    *names += gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f));
+    *names += " ";
+  }
+}
+
+static inline std::string
+mk_factories_in (GstElement *bin)
+{
+  std::string names;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+  gst_iterator_foreach (it, mk_collect_factory, &names);
+  gst_iterator_free (it);
+  return names;
+}

@@ -4,6 +4,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "config.h"
+#include "mktestutil.h"
 
 #include <string>
 
@@ -68,18 +69,6 @@ GST_END_TEST;
 /* decodebin picks gifdemux and gifdec for a GIF file, over gst-libav's avdemux_gif/avdec_gif
  * when those are installed too: our typefinder says `image/gif, parsed=false`, which only our
  * demuxer's template holds as a subset, and both our elements rank PRIMARY. */
-static void
-collect_factories (const GValue *item, gpointer user_data)
-{
-  GstElement *e = GST_ELEMENT (g_value_get_object (item));
-  GstElementFactory *f = gst_element_get_factory (e);
-  if (f) {
-    std::string *names = (std::string *)user_data;
-    *names += gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f));
-    *names += " ";
-  }
-}
-
 GST_START_TEST (test_decodebin_picks_gifkit)
 {
   const char *dir = g_getenv ("MK_TEST_FILES");
@@ -95,10 +84,7 @@ GST_START_TEST (test_decodebin_picks_gifkit)
   fail_unless_equals_int (
       gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
       GST_STATE_CHANGE_SUCCESS);
-  std::string names;
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipeline));
-  gst_iterator_foreach (it, collect_factories, &names);
-  gst_iterator_free (it);
+  std::string names = mk_factories_in (pipeline);
   fail_unless (names.find ("gifdemux") != std::string::npos, "elements: %s",
       names.c_str ());
   fail_unless (names.find ("gifdec") != std::string::npos, "elements: %s",

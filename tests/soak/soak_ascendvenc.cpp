@@ -50,17 +50,6 @@ record_out (GstPad *, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-static void
-add_probe (GstElement *bin, const char *element, const char *pad_name,
-    GstPadProbeCallback cb, gpointer data)
-{
-  GstElement *el = gst_bin_get_by_name (GST_BIN (bin), element);
-  GstPad *pad = gst_element_get_static_pad (el, pad_name);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, data, nullptr);
-  gst_object_unref (pad);
-  gst_object_unref (el);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -76,13 +65,7 @@ main (int argc, char **argv)
           "(default 8192)",
           "KB"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  GOptionContext *ctx = g_option_context_new ("- ascendvenc load soak");
-  g_option_context_add_main_entries (ctx, entries, nullptr);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  GError *err = nullptr;
-  if (!g_option_context_parse (ctx, &argc, &argv, &err))
-    soak_fail ("%s", err->message);
-  g_option_context_free (ctx);
+  soak_parse_options (&argc, &argv, entries, "- ascendvenc load soak");
   if (frames < 1 || encoders < 1)
     soak_fail ("--frames and --encoders must be >= 1");
   soak_init (&argc, &argv);
@@ -109,8 +92,8 @@ main (int argc, char **argv)
     e->bus = gst_element_get_bus (e->pipeline);
     e->in_pts.reserve (frames);
     e->out_pts.reserve (frames);
-    add_probe (e->pipeline, "enc", "sink", record_in, e.get ());
-    add_probe (e->pipeline, "sink", "sink", record_out, e.get ());
+    soak_add_probe (e->pipeline, "enc", "sink", record_in, e.get ());
+    soak_add_probe (e->pipeline, "sink", "sink", record_out, e.get ());
     encs.push_back (std::move (e));
   }
 

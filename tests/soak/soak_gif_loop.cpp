@@ -55,17 +55,6 @@ count_bytes (GstPad *, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-static void
-add_probe (GstElement *bin, const char *element, const char *pad_name,
-    GstPadProbeCallback cb, gpointer data)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (bin), element);
-  GstPad *pad = gst_element_get_static_pad (e, pad_name);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, data, nullptr);
-  gst_object_unref (pad);
-  gst_object_unref (e);
-}
-
 static FileResult
 run_file (const std::string &path, SoakWatchdog &watchdog)
 {
@@ -77,8 +66,8 @@ run_file (const std::string &path, SoakWatchdog &watchdog)
   g_free (quoted);
   GstElement *p = soak_parse (desc);
   std::atomic<guint64> frames{0}, bytes{0};
-  add_probe (p, "dec", "src", count_frame, &frames);
-  add_probe (p, "sink", "sink", count_bytes, &bytes);
+  soak_add_probe (p, "dec", "src", count_frame, &frames);
+  soak_add_probe (p, "sink", "sink", count_bytes, &bytes);
 
   FileResult r;
   watchdog.arm ("running " + path);
@@ -196,13 +185,7 @@ main (int argc, char **argv)
       {"max-heap-growth-kb", 0, 0, G_OPTION_ARG_INT64, &max_heap_growth_kb,
           "Growth of the heap in use allowed likewise (default 1024)", "KB"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  GOptionContext *ctx = g_option_context_new ("- GIF decode/encode/mux soak");
-  g_option_context_add_main_entries (ctx, entries, nullptr);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  GError *err = nullptr;
-  if (!g_option_context_parse (ctx, &argc, &argv, &err))
-    soak_fail ("%s", err->message);
-  g_option_context_free (ctx);
+  soak_parse_options (&argc, &argv, entries, "- GIF decode/encode/mux soak");
   if (frames_wanted < 1 || cycles < 2)
     soak_fail ("--frames must be >= 1 and --cycles >= 2");
   soak_init (&argc, &argv);

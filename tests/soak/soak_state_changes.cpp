@@ -140,13 +140,7 @@ main (int argc, char **argv)
       {"seed", 0, 0, G_OPTION_ARG_INT64, &seed,
           "Seed of the random steps (default: from the clock)", "S"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  GOptionContext *ctx = g_option_context_new ("- random state changes soak");
-  g_option_context_add_main_entries (ctx, entries, nullptr);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  GError *err = nullptr;
-  if (!g_option_context_parse (ctx, &argc, &argv, &err))
-    soak_fail ("%s", err->message);
-  g_option_context_free (ctx);
+  soak_parse_options (&argc, &argv, entries, "- random state changes soak");
   if (iterations < 1)
     soak_fail ("--iterations must be >= 1");
   if (seed < 0)

@@ -200,6 +200,33 @@ soak_assert_sim_clean (void)
         s.streams_lost_at_destroy, s.epoll_instances, s.contexts);
 }
 
+/* A buffer probe on the pad `pad_name` of the element named `element` in `bin`. */
+static inline void
+soak_add_probe (GstElement *bin, const char *element, const char *pad_name,
+    GstPadProbeCallback cb, gpointer data)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (bin), element);
+  GstPad *pad = gst_element_get_static_pad (e, pad_name);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, data, nullptr);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+}
+
+/* Parses the program's options (entries, ending with a null entry) and GStreamer's, or fails
+ * with GLib's message. */
+static inline void
+soak_parse_options (
+    int *argc, char ***argv, GOptionEntry *entries, const char *summary)
+{
+  GOptionContext *ctx = g_option_context_new (summary);
+  g_option_context_add_main_entries (ctx, entries, nullptr);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  GError *err = nullptr;
+  if (!g_option_context_parse (ctx, argc, argv, &err))
+    soak_fail ("%s", err->message);
+  g_option_context_free (ctx);
+}
+
 /* Warnings and criticals abort, as under gst-check, so that the leaks tracer's report at
  * gst_deinit() ("Leaks detected") fails the program. */
 static inline void

@@ -17,30 +17,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Appends the factory name of every element under a bin (recursively) to a string. */
-static void
-collect_factory (const GValue *item, gpointer user_data)
-{
-  GstElement *e = GST_ELEMENT (g_value_get_object (item));
-  GstElementFactory *f = gst_element_get_factory (e);
-  if (f) {
-    std::string *names = (std::string *)user_data;
-    *names += " ";
-    *names += gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (f));
-    *names += " ";
-  }
-}
-
-static std::string
-factories_in (GstElement *bin)
-{
-  std::string names;
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
-  gst_iterator_foreach (it, collect_factory, &names);
-  gst_iterator_free (it);
-  return names;
-}
-
 static bool
 has_factory (const std::string &names, const char *name)
 {
@@ -139,7 +115,7 @@ encode_with_profile (GstEncodingProfile *profile, std::string *factories)
     gst_message_parse_error (error, &err, &dbg);
     fail ("encodebin pipeline failed: %s (%s)", err->message, dbg);
   }
-  *factories = factories_in (enc);
+  *factories = mk_factories_in (enc);
   gst_object_unref (pipeline);
   return bytes;
 }
@@ -235,7 +211,7 @@ preroll_and_list (const char *desc_template)
   fail_unless_equals_int (
       gst_element_get_state (pipeline, nullptr, nullptr, 60 * GST_SECOND),
       GST_STATE_CHANGE_SUCCESS);
-  std::string names = factories_in (pipeline);
+  std::string names = mk_factories_in (pipeline);
   gint64 duration = -1;
   fail_unless (
       gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration));
