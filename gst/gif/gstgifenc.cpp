@@ -80,6 +80,8 @@ struct GifEncState
 {
   /* Properties, under the object lock. */
   mk::gif::EncoderSettings settings;
+  /* The options set explicitly (mk::gif::encoderOptionBit): quality does not steer them. */
+  uint64_t explicit_options = 0;
 
   /* Streaming state, under the stream lock. */
   GstVideoCodecState *input_state = nullptr;
@@ -382,6 +384,7 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
     }
     GST_OBJECT_LOCK (self);
     config.settings = st->settings;
+    config.explicit_options = st->explicit_options;
     GST_OBJECT_UNLOCK (self);
     mk::Result<std::unique_ptr<mk::gif::Encoder>> created =
         mk::gif::Encoder::create (config);
@@ -637,6 +640,9 @@ gst_gif_enc_set_property (
   GST_OBJECT_LOCK (self);
   gboolean handled = gst_mk_options_set_property (mk::gif::encoderOptions (),
       &self->state->settings, PROP_FIRST_OPTION, prop_id, value);
+  if (const mk::Option *option = gst_mk_options_lookup (
+          mk::gif::encoderOptions (), PROP_FIRST_OPTION, prop_id))
+    self->state->explicit_options |= mk::gif::encoderOptionBit (*option);
   GST_OBJECT_UNLOCK (self);
   if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -20,6 +20,13 @@ Status outOfRange(const char *name, int value, int lo, int hi) {
 // Above this many pixels, mappingError() samples instead of visiting every pixel.
 constexpr size_t kErrorSamples = 16384;
 
+// Rows per stripe of a `width`-pixel-wide area: stripes of about 64 Ki pixels, at least 8 rows,
+// a function of the width alone so that the output does not depend on the thread count.
+int stripeRows(int width) {
+  constexpr int kStripePixels = 1 << 16;
+  return std::max(8, (kStripePixels + width - 1) / width);
+}
+
 }  // namespace
 
 Status Encoder::checkSettings(const EncoderSettings &s) {
@@ -45,7 +52,6 @@ Status Encoder::allocate() {
   const size_t n = static_cast<size_t>(config_.width) * config_.height;
   try {
     cur_.assign(n, 0);
-    prev_.assign(n, 0);
     work_.reserve(n);
     mask_.reserve(n);
     indices_.reserve(n);
@@ -54,8 +60,14 @@ Status Encoder::allocate() {
     return Status(Errc::kNoMemory, "no memory for " + std::to_string(config_.width) + "x" +
                                        std::to_string(config_.height) + " frame buffers");
   }
-  if (!quantizer_.allocate() || !mapper_.allocate())
-    return Status(Errc::kNoMemory, "no memory for the colour histogram");
+  workers_.reset(new (std::nothrow) Workers(Workers::resolve(config_.settings.threads)));
+  if (!workers_) return Status(Errc::kNoMemory, "no memory for the encoder's threads");
+  for (int t = 0; t < workers_->threads(); t++) {
+    scratch_.emplace_back(new (std::nothrow) Scratch);
+    if (!scratch_.back() || !scratch_.back()->mapper.allocate())
+      return Status(Errc::kNoMemory, "no memory for a colour lookup cache");
+  }
+  if (!quantizer_.allocate()) return Status(Errc::kNoMemory, "no memory for the colour histogram");
   return optimizer_.reset(config_.width, config_.height);
 }
 
@@ -63,7 +75,6 @@ bool Encoder::convert(const InputFrame &frame) {
   const PixelLayout l = layoutOf(config_.format);
   const uint32_t threshold = static_cast<uint32_t>(config_.settings.alpha_threshold);
   const int w = config_.width, h = config_.height;
-  bool any_transparent = false;
   uint32_t pal[256];
   if (config_.format == PixelFormat::kRGB8P) {
     for (int i = 0; i < 256; i++) {
@@ -73,43 +84,61 @@ bool Encoder::convert(const InputFrame &frame) {
                              : packRgba((v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff, 255);
     }
   }
-  for (int y = 0; y < h; y++) {
-    const uint8_t *s = frame.data + static_cast<size_t>(y) * frame.stride;
-    uint32_t *d = cur_.data() + static_cast<size_t>(y) * w;
-    if (config_.format == PixelFormat::kRGB8P) {
-      for (int x = 0; x < w; x++) {
-        d[x] = pal[s[x]];
-        any_transparent |= d[x] == kTransparentPixel;
-      }
-    } else if (config_.format == PixelFormat::kGray8) {
-      for (int x = 0; x < w; x++) d[x] = packRgba(s[x], s[x], s[x], 255);
-    } else if (l.a < 0) {
-      for (int x = 0; x < w; x++, s += l.bytes) d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
-    } else {
-      for (int x = 0; x < w; x++, s += l.bytes) {
-        if (s[l.a] < threshold) {
-          d[x] = kTransparentPixel;
-          any_transparent = true;
-        } else {
-          d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
+  const int rows = stripeRows(w);
+  const int stripes = (h + rows - 1) / rows;
+  std::vector<uint8_t> &seen = stripe_flags_;
+  seen.assign(static_cast<size_t>(stripes), 0);
+  workers_->run(stripes, [&](int stripe, int) {
+    bool any_transparent = false;
+    const int y1 = std::min(h, (stripe + 1) * rows);
+    for (int y = stripe * rows; y < y1; y++) {
+      const uint8_t *s = frame.data + static_cast<size_t>(y) * frame.stride;
+      uint32_t *d = cur_.data() + static_cast<size_t>(y) * w;
+      if (config_.format == PixelFormat::kRGB8P) {
+        for (int x = 0; x < w; x++) {
+          d[x] = pal[s[x]];
+          any_transparent |= d[x] == kTransparentPixel;
+        }
+      } else if (config_.format == PixelFormat::kGray8) {
+        for (int x = 0; x < w; x++) d[x] = packRgba(s[x], s[x], s[x], 255);
+      } else if (l.a < 0) {
+        for (int x = 0; x < w; x++, s += l.bytes) d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
+      } else {
+        for (int x = 0; x < w; x++, s += l.bytes) {
+          if (s[l.a] < threshold) {
+            d[x] = kTransparentPixel;
+            any_transparent = true;
+          } else {
+            d[x] = packRgba(s[l.r], s[l.g], s[l.b], 255);
+          }
         }
       }
     }
-  }
-  return any_transparent;
+    seen[static_cast<size_t>(stripe)] = any_transparent;
+  });
+  return std::find(seen.begin(), seen.end(), 1) != seen.end();
 }
 
 void Encoder::useTable(const ColorTable &table) {
-  // Re-sorting is cheap, but a new table invalidates the lookup cache: keep it when we can.
-  if (mapper_valid_ && mapper_table_.sameColors(table)) return;
+  // Re-sorting is cheap, but a new table invalidates the lookup caches: keep them when we can.
+  if (table_serial_ > 0 && mapper_table_.sameColors(table)) return;
   mapper_table_ = table;
-  mapper_.setTable(table);
-  mapper_valid_ = true;
+  table_serial_++;
+}
+
+ColorMapper &Encoder::mapperFor(int thread) {
+  Scratch &sc = *scratch_[static_cast<size_t>(thread)];
+  if (sc.table_serial != table_serial_) {
+    sc.mapper.setTable(mapper_table_);
+    sc.table_serial = table_serial_;
+  }
+  return sc.mapper;
 }
 
 double Encoder::mappingError(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
                              const ColorTable &table, bool &lossless) {
   useTable(table);
+  ColorMapper &mapper = mapperFor(0);
   const size_t n = work.size();
   const size_t step = n > kErrorSamples ? n / kErrorSamples : 1;
   double sum = 0;
@@ -117,8 +146,8 @@ double Encoder::mappingError(const std::vector<uint32_t> &work, const std::vecto
   for (size_t i = 0; i < n; i += step) {
     if (mask[i] == kPixelTransparent) continue;
     uint32_t p = work[i];
-    int idx = mapper_.map(p);
-    sum += mapper_.distance(pixR(p), pixG(p), pixB(p), idx);
+    int idx = mapper.map(p);
+    sum += mapper.distance(pixR(p), pixG(p), pixB(p), idx);
     count++;
   }
   lossless = sum == 0;
@@ -126,7 +155,7 @@ double Encoder::mappingError(const std::vector<uint32_t> &work, const std::vecto
     for (size_t i = 0; i < n && lossless; i++) {
       if (mask[i] == kPixelTransparent) continue;
       uint32_t p = work[i];
-      lossless = mapper_.distance(pixR(p), pixG(p), pixB(p), mapper_.map(p)) == 0;
+      lossless = mapper.distance(pixR(p), pixG(p), pixB(p), mapper.map(p)) == 0;
     }
   }
   return count ? sum / static_cast<double>(count) : 0;
@@ -146,7 +175,7 @@ void Encoder::buildPalette(const std::vector<uint32_t> &work, const std::vector<
   exact = false;
   quantizer_.reset();
   quantizer_.add(work.data(), rect.width, rect.width, rect.height, nullptr, 0, s.speed);
-  quantizer_.build(limit, s.speed, table);
+  quantizer_.build(limit, s.speed, table, palette_error_);
   (void)mask;
 }
 
@@ -178,6 +207,14 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
 
   const bool first = frames_ == 0;
   const bool key = force_key || first;
+  const QualityPlan tuning = qualityPlan(s.quality);
+  auto given = [&](const char *name) {
+    return (config_.explicit_options & encoderOptionBit(name)) != 0;
+  };
+  palette_error_ = given("colors") ? 0 : tuning.palette_error;
+  const int noise_threshold = given("noise-threshold") ? s.noise_threshold : tuning.noise_threshold;
+  const DitherMode dither = given("dither") ? s.dither : tuning.dither;
+  const PaletteScope scope = given("palette") ? s.palette : tuning.palette;
   const bool any_transparent = convert(frame);
   if (any_transparent && !alpha_mode_) {
     // From here on every frame clears itself after display, so later frames can show
@@ -193,8 +230,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   // disposal leaves a clear canvas for the next frame.
   const bool full_frame = key || (alpha_mode_ && !canvas_was_clear);
   FramePlan plan;
-  optimizer_.plan(cur_.data(), have_prev_ ? prev_.data() : nullptr, full_frame, crop, plan, mask_,
-                  work_);
+  optimizer_.plan(cur_.data(), full_frame, crop, noise_threshold, plan, mask_, work_, *workers_);
   const FrameRect rect = plan.rect;
   const size_t area = static_cast<size_t>(rect.width) * rect.height;
 
@@ -232,14 +268,14 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
       use_transparency = false;  // the skippable pixels get coded plainly instead
       global_usable = true;
     }
-    if (global_usable && s.palette != PaletteScope::kPerFrame) {
+    if (global_usable && scope != PaletteScope::kPerFrame) {
       double err = mappingError(work_, mask_, global_, lossless);
       if (!lossless) {
-        const double limit = s.palette == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
-                                                                : 1.5 * global_error_ + 20.0;
+        const double limit = scope == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
+                                                            : 1.5 * global_error_ + 20.0;
         if (err > limit) {
           global_usable = false;
-        } else if (global_error_ == 0 || s.palette == PaletteScope::kAuto) {
+        } else if (global_error_ == 0 || scope == PaletteScope::kAuto) {
           // Few-colour content (the global palette was exact): stay lossless when the frame's
           // own colours fit a local palette.
           exact_.reset();
@@ -248,7 +284,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
             global_usable = false;
         }
       }
-    } else if (s.palette == PaletteScope::kPerFrame) {
+    } else if (scope == PaletteScope::kPerFrame) {
       global_usable = false;
     }
     if (global_usable) {
@@ -277,31 +313,60 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   // same either way); then, if a slot is free, also as transparent, and the smaller one wins.
   useTable(*table);
   indices_.resize(area);
-  const DitherMode mode = lossless ? DitherMode::kNone : s.dither;
-  ditherer_.apply(work_.data(), rect.width, mask_.data(), rect.width, rect.width, rect.height, mode,
-                  s.dither_scale, mapper_, slot, *table, indices_.data(), rect.width,
-                  Ditherer::errorCapFor(s.colors));
+  const DitherMode mode = lossless ? DitherMode::kNone : dither;
+  const int error_cap = Ditherer::errorCapFor(s.colors);
+  {
+    // Stripes of rows, each dithered on its own (error does not cross into the next stripe), so
+    // the result does not depend on which thread did which.
+    const int rows = stripeRows(rect.width);
+    const int stripes = (rect.height + rows - 1) / rows;
+    workers_->run(stripes, [&](int stripe, int thread) {
+      const size_t at = static_cast<size_t>(stripe) * rows * rect.width;
+      const int n = std::min(rows, rect.height - stripe * rows);
+      scratch_[static_cast<size_t>(thread)]->ditherer.apply(
+          work_.data() + at, rect.width, mask_.data() + at, rect.width, rect.width, n, mode,
+          s.dither_scale, mapperFor(thread), slot, *table, indices_.data() + at, rect.width,
+          error_cap);
+    });
+  }
   const int code_size = LzwEncoder::minCodeSizeFor(table->tableSize());
-  const bool lossy_on = s.lossy > 0 && !lossless;
-  auto code = [&](std::vector<uint8_t> &idx, std::vector<uint8_t> &dst) {
-    dst.clear();
-    return lossy_on ? lzw_.encodeLossy(idx.data(), area, code_size, *table,
-                                       LzwEncoder::lossyDistance(s.lossy), dst)
-                    : lzw_.encode(idx.data(), area, code_size, dst);
-  };
-  if (Status st = code(indices_, lzw_data_); !st) return st;
-  bool skipped = false;
-  if (slot >= 0 && plan.optional_transparent > 0) {
+  // Skippable pixels are coded plainly (no error in or out, so the dithered pixels are the same
+  // either way) and, if a slot is free, also as transparent; the smaller one wins.
+  const bool both = slot >= 0 && plan.optional_transparent > 0;
+  if (both) {
     alt_indices_.resize(area);
     for (size_t i = 0; i < area; i++)
       alt_indices_[i] = mask_[i] == kPixelOptional ? static_cast<uint8_t>(slot) : indices_[i];
-    if (Status st = code(alt_indices_, alt_data_); !st) return st;
-    if (alt_data_.size() < lzw_data_.size()) {
-      skipped = true;
-      indices_.swap(alt_indices_);
-      lzw_data_.swap(alt_data_);
-    }
   }
+  LzwEncoder::PieceOptions lossy;
+  if (s.lossy > 0 && !lossless) {
+    lossy.table = table;
+    lossy.max_distance = LzwEncoder::lossyDistance(s.lossy);
+  }
+  const size_t pieces = LzwEncoder::pieceCount(area);
+  plain_pieces_.resize(pieces);
+  alt_pieces_.resize(pieces);
+  piece_status_.assign(both ? 2 * pieces : pieces, Status::ok());
+  workers_->run(static_cast<int>(piece_status_.size()), [&](int task, int thread) {
+    const bool alt = static_cast<size_t>(task) >= pieces;
+    const size_t piece = alt ? task - pieces : task;
+    uint8_t *idx = alt ? alt_indices_.data() : indices_.data();
+    piece_status_[static_cast<size_t>(task)] =
+        scratch_[static_cast<size_t>(thread)]->lzw.encodePiece(
+            idx, idx, area, piece, code_size, lossy, (alt ? alt_pieces_ : plain_pieces_)[piece]);
+  });
+  for (const Status &st : piece_status_)
+    if (!st) return st;
+  auto coded_size = [&](const std::vector<LzwEncoder::Piece> &p) {
+    size_t bits = 0;
+    for (const LzwEncoder::Piece &x : p) bits += x.bits;
+    const size_t bytes = (bits + 7) / 8;
+    return bytes + (bytes + 254) / 255;
+  };
+  const bool skipped = both && coded_size(alt_pieces_) < coded_size(plain_pieces_);
+  if (skipped) indices_.swap(alt_indices_);
+  lzw_data_.clear();
+  LzwEncoder::join(code_size, (skipped ? alt_pieces_ : plain_pieces_).data(), pieces, lzw_data_);
   const int transparent = (skipped || plan.forced_transparent > 0) ? slot : -1;
 
   const size_t start = out.size();
@@ -313,9 +378,8 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   writeGraphicControl(out, gce);
   writeImageDescriptor(out, rect, local ? table : nullptr);
   out.insert(out.end(), lzw_data_.begin(), lzw_data_.end());
-  optimizer_.commit(rect, indices_.data(), *table, gce.disposal);
-  prev_.swap(cur_);
-  have_prev_ = true;
+  optimizer_.commit(cur_.data(), rect, mask_.data(), indices_.data(), *table, gce.disposal,
+                    *workers_);
   frames_++;
 
   EncodedFrame info;

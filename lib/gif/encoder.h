@@ -18,7 +18,9 @@
 #include "gif/lzw_encoder.h"
 #include "gif/optimizer.h"
 #include "gif/pixel_format.h"
+#include "gif/quality.h"
 #include "gif/quantizer.h"
+#include "gif/workers.h"
 #include "gif/writer.h"
 
 namespace mk::gif {
@@ -27,6 +29,8 @@ struct EncoderConfig {
   int width = 0, height = 0;  // 1..65535 each
   PixelFormat format = PixelFormat::kRGBA;
   EncoderSettings settings;
+  // The options given explicitly (encoderOptionBit()): quality does not steer them.
+  uint64_t explicit_options = 0;
 };
 
 struct InputFrame {
@@ -77,25 +81,36 @@ class Encoder {
   double mappingError(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
                       const ColorTable &table, bool &lossless);
   void useTable(const ColorTable &table);
+  ColorMapper &mapperFor(int thread);  // the thread's mapper, set to the table useTable() chose
+
+  // What each thread needs of its own: lookup cache, error rows, LZW string table.
+  struct Scratch {
+    ColorMapper mapper;
+    Ditherer ditherer;
+    LzwEncoder lzw;
+    uint64_t table_serial = 0;  // the table its mapper holds
+  };
 
   EncoderConfig config_;
   std::vector<uint8_t> codec_data_;
-  std::vector<uint32_t> cur_, prev_, work_;
-  std::vector<uint8_t> mask_, indices_, alt_indices_, lzw_data_, alt_data_;
-  bool have_prev_ = false;
+  std::vector<uint32_t> cur_, work_;
+  std::vector<uint8_t> mask_, indices_, alt_indices_, lzw_data_;
   bool alpha_mode_ = false;
   uint64_t frames_ = 0;
 
   ColorTable global_, local_, mapper_table_;
-  bool mapper_valid_ = false;
-  double global_error_ = 0;  // mapping error of the global palette on the frame it came from
+  uint64_t table_serial_ = 0;  // changes when mapper_table_ does
+  double global_error_ = 0;    // mapping error of the global palette on the frame it came from
+  int palette_error_ = 0;      // the error budget of palettes built for this frame
 
   Quantizer quantizer_;
   ExactColors exact_;
-  ColorMapper mapper_;
-  Ditherer ditherer_;
-  LzwEncoder lzw_;
   FrameOptimizer optimizer_;
+  std::unique_ptr<Workers> workers_;
+  std::vector<std::unique_ptr<Scratch>> scratch_;  // one per thread
+  std::vector<LzwEncoder::Piece> plain_pieces_, alt_pieces_;
+  std::vector<Status> piece_status_;
+  std::vector<uint8_t> stripe_flags_;
 };
 
 }  // namespace mk::gif

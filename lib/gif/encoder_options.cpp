@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gif/encoder_options.h"
 
+#include <algorithm>
+
+#include "gif/quality.h"
+
 namespace mk::gif {
 
 namespace {
@@ -36,19 +40,27 @@ constexpr OptionConst kOptimizeConsts[] = {
 };
 
 constexpr Option kEncodeOptions[] = {
+    optInt<&EncoderSettings::quality>(
+        "quality", "Quality",
+        "From 1 (smallest file) to 100 (best). From 90 up nothing is traded away; below, one "
+        "palette with an error budget, no error diffusion and a temporal threshold, both growing "
+        "as quality falls. Steers colors, dither, palette and noise-threshold unless they are set",
+        kDefaultQuality, 1, 100, kOptionMutableReady),
     optInt<&EncoderSettings::colors>("colors", "Colors",
                                      "Palette size in colours, the transparent slot included", 256,
                                      2, 256, kOptionMutableReady),
-    optEnum<&EncoderSettings::dither>("dither", "Dither",
-                                      "How colours missing from the palette are approximated",
-                                      DitherMode::kSierraLite, kDitherConsts, kOptionMutableReady),
+    optEnum<&EncoderSettings::dither>(
+        "dither", "Dither",
+        "How colours missing from the palette are approximated (set by quality unless given)",
+        qualityPlan(kDefaultQuality).dither, kDitherConsts, kOptionMutableReady),
     optInt<&EncoderSettings::dither_scale>(
         "dither-scale", "Dither Scale",
         "Bayer pattern strength from 0 (strongest) to 5 (faintest); other modes ignore it", 2, 0, 5,
         kOptionMutableReady),
-    optEnum<&EncoderSettings::palette>("palette", "Palette",
-                                       "Which frames get their own colour table",
-                                       PaletteScope::kAuto, kPaletteConsts, kOptionMutableReady),
+    optEnum<&EncoderSettings::palette>(
+        "palette", "Palette",
+        "Which frames get their own colour table (set by quality unless given)",
+        qualityPlan(kDefaultQuality).palette, kPaletteConsts, kOptionMutableReady),
     optFlags<&EncoderSettings::optimize>(
         "optimize", "Optimize", "Inter-frame size optimisations to apply",
         kOptimizeCrop | kOptimizeTransparency, kOptimizeConsts, kOptionMutableReady),
@@ -64,8 +76,20 @@ constexpr Option kEncodeOptions[] = {
         "Let LZW swap a pixel for a palette colour up to lossy/4 RGB units away to shorten codes "
         "(0 = exact)",
         0, 0, 200, kOptionMutableReady),
+    optInt<&EncoderSettings::noise_threshold>(
+        "noise-threshold", "Noise Threshold",
+        "Pixels whose colour moved less than this (RGB units) since they were last coded keep "
+        "what the previous frame shows, so noise costs no bytes and does not crawl (0 = exact; "
+        "set by quality unless given)",
+        qualityPlan(kDefaultQuality).noise_threshold, 0, 100, kOptionMutableReady),
+    optInt<&EncoderSettings::threads>(
+        "threads", "Threads",
+        "Threads that code each frame (0 = one per core); the output is the same for any number", 0,
+        0, 64, kOptionMutableReady),
 };
 
+static_assert(sizeof(kEncodeOptions) / sizeof(kEncodeOptions[0]) <= 64,
+              "explicit_options has a bit per option");
 constexpr OptionTable kEncodeTable(kEncodeOptions);
 
 }  // namespace
@@ -76,6 +100,32 @@ const OptionTable &encoderOptions() noexcept {
 
 EncoderSettings::EncoderSettings() noexcept {
   encoderOptions().setDefaults(this);
+}
+
+uint64_t encoderOptionBit(const Option &option) noexcept {
+  const OptionTable &t = encoderOptions();
+  if (&option < t.begin() || &option >= t.end()) return 0;
+  return uint64_t{1} << (&option - t.begin());
+}
+
+uint64_t encoderOptionBit(std::string_view name) noexcept {
+  const Option *o = encoderOptions().find(name);
+  return o ? encoderOptionBit(*o) : 0;
+}
+
+Status parseEncoderOptions(EncoderSettings &settings, uint64_t &explicit_options,
+                           std::string_view text) {
+  if (Status st = encoderOptions().parse(&settings, text); !st) return st;
+  // parse() has accepted every name: option names hold no ':', '=' or escapes.
+  while (!text.empty()) {
+    const size_t end = text.find(':');
+    std::string_view name = text.substr(0, std::min(end, text.find('=')));
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    explicit_options |= encoderOptionBit(name);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+  }
+  return Status::ok();
 }
 
 }  // namespace mk::gif

@@ -5,16 +5,14 @@
 // stated: the members have no initialisers, the default constructor writes the table's defaults.
 #pragma once
 
+#include <cstdint>
+#include <string_view>
+
 #include "core/options.h"
 #include "gif/dither.h"
+#include "gif/quality.h"
 
 namespace mk::gif {
-
-enum class PaletteScope {
-  kGlobal,    // one palette from the first frame; a local one only when a frame would look bad
-  kPerFrame,  // every frame its own palette (the first one's is the global palette)
-  kAuto,      // the global palette while it serves, a local one on scene changes
-};
 
 // Bits of EncoderSettings::optimize.
 enum OptimizeFlag : unsigned {
@@ -25,7 +23,8 @@ enum OptimizeFlag : unsigned {
 struct EncoderSettings {
   EncoderSettings() noexcept;  // encoderOptions()' defaults
 
-  int colors;  // palette entries, the transparent one included
+  int quality;  // steers the knobs not given explicitly (gif/quality.h)
+  int colors;   // palette entries, the transparent one included
   DitherMode dither;
   int dither_scale;  // Bayer only; 0 = strongest pattern
   PaletteScope palette;
@@ -33,8 +32,20 @@ struct EncoderSettings {
   int alpha_threshold;  // alpha below it = transparent
   int speed;            // 1 = best palette .. fastest
   int lossy;            // 0 = exact; LZW may swap colours lossy/4 apart
+  int noise_threshold;  // the temporal threshold, RGB units (optimizer.h)
+  int threads;          // 0 = one per core
 };
 
 const OptionTable &encoderOptions() noexcept;
+
+// An option's bit in EncoderConfig::explicit_options (1 << its place in encoderOptions()); 0 for
+// a name the table does not have.
+uint64_t encoderOptionBit(const Option &option) noexcept;
+uint64_t encoderOptionBit(std::string_view name) noexcept;
+
+// encoderOptions().parse() ("quality=60:dither=none") into `settings`, and the bits of the options
+// it names into `explicit_options`: what a set of properties by name does.
+Status parseEncoderOptions(EncoderSettings &settings, uint64_t &explicit_options,
+                           std::string_view text);
 
 }  // namespace mk::gif

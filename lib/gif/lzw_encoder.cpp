@@ -39,26 +39,18 @@ void LzwEncoder::insert(uint32_t key, int code) noexcept {
 }
 
 void LzwEncoder::flushBits(std::vector<uint8_t> &out, bool final) noexcept {
-  while (bit_count_ >= 8 || (final && bit_count_ > 0)) {
-    block_[block_len_++] = static_cast<uint8_t>(bit_buf_ & 0xff);
+  while (bit_count_ >= 8) {
+    out.push_back(static_cast<uint8_t>(bit_buf_ & 0xff));
     bit_buf_ >>= 8;
-    bit_count_ = bit_count_ >= 8 ? bit_count_ - 8 : 0;
-    if (block_len_ == 255) {
-      out.push_back(255);
-      out.insert(out.end(), block_, block_ + 255);
-      block_len_ = 0;
-    }
+    bit_count_ -= 8;
   }
-  if (final && block_len_ > 0) {
-    out.push_back(static_cast<uint8_t>(block_len_));
-    out.insert(out.end(), block_, block_ + block_len_);
-    block_len_ = 0;
-  }
+  if (final && bit_count_ > 0) out.push_back(static_cast<uint8_t>(bit_buf_ & 0xff));
 }
 
 void LzwEncoder::putCode(int code, std::vector<uint8_t> &out) noexcept {
   bit_buf_ |= static_cast<uint64_t>(code) << bit_count_;
   bit_count_ += code_size_;
+  bits_ += static_cast<size_t>(code_size_);
   if (bit_count_ >= 32) flushBits(out, false);
 }
 
@@ -92,7 +84,7 @@ void LzwEncoder::buildNeighbors(const ColorTable &table, int max_distance) noexc
 }
 
 Status LzwEncoder::run(uint8_t *indices, const uint8_t *const_indices, size_t count,
-                       int min_code_size, std::vector<uint8_t> &out) {
+                       int min_code_size, bool first, bool last, std::vector<uint8_t> &out) {
   if (min_code_size < 2 || min_code_size > 8)
     return Status(Errc::kInvalidArgument,
                   "LZW minimum code size " + std::to_string(min_code_size) + " is outside 2..8");
@@ -107,14 +99,15 @@ Status LzwEncoder::run(uint8_t *indices, const uint8_t *const_indices, size_t co
   const int end_code = clear_code_ + 1;
   bit_buf_ = 0;
   bit_count_ = 0;
-  block_len_ = 0;
-  out.push_back(static_cast<uint8_t>(min_code_size));
+  bits_ = 0;
+  out.clear();
 
   resetTable();
   code_size_ = min_code_size + 1;
   next_code_ = end_code + 1;
-  // A leading Clear: some decoders (Wuffs, image-gif) insist on it.
-  putCode(clear_code_, out);
+  // A leading Clear: some decoders (Wuffs, image-gif) insist on it. Later pieces follow the Clear
+  // their predecessor ended with.
+  if (first) putCode(clear_code_, out);
 
   if (count > 0) {
     int prefix = const_indices[0];
@@ -155,27 +148,91 @@ Status LzwEncoder::run(uint8_t *indices, const uint8_t *const_indices, size_t co
     }
     putCode(prefix, out);
     // The decoder adds an entry after this code too, and widens its codes if that entry
-    // reaches the limit; the End code must be written at the width it will read.
+    // reaches the limit; the next code (End, or the Clear that starts the next piece) must be
+    // written at the width it will read.
     if (next_code_ < kMaxCodes && next_code_ == (1 << code_size_) && code_size_ < 12) code_size_++;
   }
-  putCode(end_code, out);
+  putCode(last ? end_code : clear_code_, out);
   flushBits(out, true);
-  out.push_back(0);
   return Status::ok();
+}
+
+Status LzwEncoder::encodePiece(uint8_t *indices, const uint8_t *const_indices, size_t count,
+                               size_t piece, int min_code_size, const PieceOptions &options,
+                               Piece &out) {
+  const size_t pieces = pieceCount(count);
+  const size_t begin = piece * kPiecePixels;
+  const size_t n = piece + 1 < pieces ? kPiecePixels : count - begin;
+  lossy_ = options.table && options.max_distance > 0;
+  if (lossy_) buildNeighbors(*options.table, options.max_distance);
+  Status st = run(indices ? indices + begin : nullptr, const_indices + begin, n, min_code_size,
+                  piece == 0, piece + 1 == pieces, out.bytes);
+  out.bits = bits_;
+  return st;
+}
+
+void LzwEncoder::join(int min_code_size, const Piece *pieces, size_t n, std::vector<uint8_t> &out) {
+  out.push_back(static_cast<uint8_t>(min_code_size));
+  uint8_t block[255];
+  int len = 0;
+  auto put = [&](uint8_t b) {
+    block[len++] = b;
+    if (len == 255) {
+      out.push_back(255);
+      out.insert(out.end(), block, block + 255);
+      len = 0;
+    }
+  };
+  uint32_t acc = 0;  // bits not yet a whole byte
+  int acc_bits = 0;
+  for (size_t p = 0; p < n; p++) {
+    const Piece &piece = pieces[p];
+    size_t left = piece.bits;
+    for (size_t i = 0; left > 0; i++) {
+      const int take = left >= 8 ? 8 : static_cast<int>(left);
+      acc |= static_cast<uint32_t>(piece.bytes[i] & ((1u << take) - 1)) << acc_bits;
+      acc_bits += take;
+      left -= static_cast<size_t>(take);
+      if (acc_bits >= 8) {
+        put(static_cast<uint8_t>(acc & 0xff));
+        acc >>= 8;
+        acc_bits -= 8;
+      }
+    }
+  }
+  if (acc_bits > 0) put(static_cast<uint8_t>(acc & 0xff));
+  if (len > 0) {
+    out.push_back(static_cast<uint8_t>(len));
+    out.insert(out.end(), block, block + len);
+  }
+  out.push_back(0);
 }
 
 Status LzwEncoder::encode(const uint8_t *indices, size_t count, int min_code_size,
                           std::vector<uint8_t> &out) {
-  lossy_ = false;
-  return run(nullptr, indices, count, min_code_size, out);
+  return encodeLossy(const_cast<uint8_t *>(indices), count, min_code_size, ColorTable{}, 0, out);
 }
 
 Status LzwEncoder::encodeLossy(uint8_t *indices, size_t count, int min_code_size,
                                const ColorTable &table, int max_distance,
                                std::vector<uint8_t> &out) {
-  lossy_ = max_distance > 0;
-  if (lossy_) buildNeighbors(table, max_distance);
-  return run(indices, indices, count, min_code_size, out);
+  PieceOptions options;
+  options.table = &table;
+  options.max_distance = max_distance;
+  const size_t pieces = pieceCount(count);
+  if (pieces == 1) {
+    if (Status st = encodePiece(indices, indices, count, 0, min_code_size, options, single_); !st)
+      return st;
+    join(min_code_size, &single_, 1, out);
+    return Status::ok();
+  }
+  std::vector<Piece> parts(pieces);
+  for (size_t p = 0; p < pieces; p++) {
+    if (Status st = encodePiece(indices, indices, count, p, min_code_size, options, parts[p]); !st)
+      return st;
+  }
+  join(min_code_size, parts.data(), pieces, out);
+  return Status::ok();
 }
 
 }  // namespace mk::gif

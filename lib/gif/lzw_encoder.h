@@ -32,9 +32,35 @@ class LzwEncoder {
                                    const ColorTable &table, int max_distance,
                                    std::vector<uint8_t> &out);
 
-  // The colour distance the encoder's `lossy` setting (0..200) allows: lossy / 4, so 20 (gifsicle's
+  // The colour distance the encoder's `lossy` setting allows: lossy / 4, so 20 (gifsicle's
   // default level) trades only near-identical colours.
   static int lossyDistance(int lossy) noexcept { return lossy / 4; }
+
+  // A frame's code stream in pieces that can be coded at the same time, each by its own
+  // LzwEncoder: a piece starts with an empty string table (the previous piece ends with a Clear
+  // code) and holds kPiecePixels indices (the last one fewer), so how a frame is cut depends on
+  // its size alone and the joined bytes are the same whichever thread coded which piece.
+  static constexpr size_t kPiecePixels = size_t{1} << 17;
+  static size_t pieceCount(size_t count) noexcept {
+    return count == 0 ? 1 : (count + kPiecePixels - 1) / kPiecePixels;
+  }
+  struct Piece {
+    std::vector<uint8_t> bytes;  // codes, little-endian bit order, the last byte partly used
+    size_t bits = 0;
+  };
+  // Lossy coding as encodeLossy(); a null table or distance 0 is exact.
+  struct PieceOptions {
+    const ColorTable *table = nullptr;
+    int max_distance = 0;
+  };
+  // Codes piece `piece` (of pieceCount(count)) of a frame's `count` indices. `indices` (where
+  // lossy choices are written; may be null when exact) and `const_indices` are the whole
+  // frame's, usually the same array.
+  [[nodiscard]] Status encodePiece(uint8_t *indices, const uint8_t *const_indices, size_t count,
+                                   size_t piece, int min_code_size, const PieceOptions &options,
+                                   Piece &out);
+  // Appends the image data block of the pieces (code size byte, sub-blocks, terminator).
+  static void join(int min_code_size, const Piece *pieces, size_t n, std::vector<uint8_t> &out);
 
   // Smallest valid minimum code size for indices below `table_size` (2..8).
   static int minCodeSizeFor(int table_size) noexcept;
@@ -50,7 +76,7 @@ class LzwEncoder {
   void putCode(int code, std::vector<uint8_t> &out) noexcept;
   void flushBits(std::vector<uint8_t> &out, bool final) noexcept;
   Status run(uint8_t *indices, const uint8_t *const_indices, size_t count, int min_code_size,
-             std::vector<uint8_t> &out);
+             bool first, bool last, std::vector<uint8_t> &out);
   void buildNeighbors(const ColorTable &table, int max_distance) noexcept;
 
   // Open-addressed string table: key = (prefix code << 8 | next index) + 1, 0 = empty slot.
@@ -59,11 +85,11 @@ class LzwEncoder {
 
   uint64_t bit_buf_ = 0;
   int bit_count_ = 0;
+  size_t bits_ = 0;  // bits written by this piece
   int code_size_ = 0;
   int next_code_ = 0;
   int clear_code_ = 0;
-  uint8_t block_[256] = {};
-  int block_len_ = 0;
+  Piece single_;
 
   // Lossy: for each index, the other indices close enough to stand in for it, nearest first.
   bool lossy_ = false;

@@ -2,7 +2,10 @@
 // Frame optimizer for the GIF encoder: keeps a model of what a decoder shows (the canvas), finds
 // the rectangle a new frame must cover (FFmpeg's "offsetting") and which of its pixels may stay
 // transparent because the canvas already shows them (FFmpeg's "transdiff"). Pixels whose source did
-// not change keep the canvas even if it differs from the source, so quantization noise stays still.
+// not change since they were last coded keep the canvas even if it differs from the source, so
+// quantization noise stays still; with a noise threshold, so do pixels whose source moved less
+// than it (camera noise, re-encoded video): the error each keeps is bounded by the threshold,
+// because it is measured against the source as it was when the pixel was last coded.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +14,7 @@
 
 #include "core/result.h"
 #include "gif/color_table.h"
+#include "gif/workers.h"
 #include "gif/writer.h"
 
 namespace mk::gif {
@@ -30,16 +34,18 @@ class FrameOptimizer {
  public:
   [[nodiscard]] Status reset(int width, int height);
 
-  // Plans the next frame from `cur` (width x height packed pixels, stride = width). `prev_src`, the
-  // previous input, may be null. A key frame covers the screen and relies on nothing underneath
-  // but what the canvas holds when it is clear. Fills the rect-sized `mask` (PixelClass values or
-  // kPixelOptional) and `work` (the colour to code for each pixel).
-  void plan(const uint32_t *cur, const uint32_t *prev_src, bool key, bool crop, FramePlan &plan,
-            std::vector<uint8_t> &mask, std::vector<uint32_t> &work) const;
+  // Plans the next frame from `cur` (width x height packed pixels, stride = width). A key frame
+  // covers the screen and relies on nothing underneath but what the canvas holds when it is
+  // clear. `noise_threshold` (RGB units, 0 = exact): how far a pixel's source may have moved
+  // since it was last coded and still keep the canvas. Fills the rect-sized `mask` (PixelClass
+  // values or kPixelOptional) and `work` (the colour to code for each pixel).
+  void plan(const uint32_t *cur, bool key, bool crop, int noise_threshold, FramePlan &plan,
+            std::vector<uint8_t> &mask, std::vector<uint32_t> &work, Workers &workers);
 
-  // Puts the coded frame on the canvas, then applies its disposal as a decoder will.
-  void commit(const FrameRect &rect, const uint8_t *indices, const ColorTable &table,
-              Disposal disposal);
+  // Puts the coded frame on the canvas, then applies its disposal as a decoder will. `cur` and
+  // `mask` are plan()'s: the pixels it coded from the source remember their source.
+  void commit(const uint32_t *cur, const FrameRect &rect, const uint8_t *mask,
+              const uint8_t *indices, const ColorTable &table, Disposal disposal, Workers &workers);
 
   // True while every canvas pixel is transparent (start, and after clearing disposals).
   bool canvasClear() const noexcept { return clear_; }
@@ -48,6 +54,15 @@ class FrameOptimizer {
  private:
   int width_ = 0, height_ = 0;
   std::vector<uint32_t> canvas_;
+  std::vector<uint32_t> coded_;  // each pixel's source when it was last coded
+  std::vector<uint8_t> block_keep_;
+  // Per band of rows, for the threads: bounding boxes, pixel counts, "drew something" flags.
+  struct Box {
+    int x0, y0, x1, y1;
+  };
+  std::vector<Box> band_boxes_;
+  std::vector<size_t> band_counts_;
+  std::vector<uint8_t> band_flags_;
   bool clear_ = true;
 };
 

@@ -109,7 +109,7 @@ void Quantizer::add(const uint32_t *px, size_t stride, int w, int h, const uint8
   }
 }
 
-void Quantizer::build(int colors, int speed, ColorTable &table) {
+void Quantizer::build(int colors, int speed, ColorTable &table, double max_error) {
   colors = std::clamp(colors, 1, 256);
   if (touched_.empty()) {
     table.entries[0] = Rgb{};
@@ -153,8 +153,12 @@ void Quantizer::build(int colors, int speed, ColorTable &table) {
     return s.sse();
   };
   boxes.push_back(Box{0, n, boxSse(0, n)});
+  double total_weight = 0;
+  for (const Cell &c : cells_) total_weight += c.w;
+  double total_sse = boxes[0].sse;
   std::vector<double> &prefix = prefix_;  // SSE of the left part for each cut
   while (static_cast<int>(boxes.size()) < colors) {
+    if (max_error > 0 && total_sse <= max_error * total_weight) break;
     int best = -1;
     for (int i = 0; i < static_cast<int>(boxes.size()); i++)
       if (boxes[i].end - boxes[i].begin >= 2 && (best < 0 || boxes[i].sse > boxes[best].sse))
@@ -213,6 +217,7 @@ void Quantizer::build(int colors, int speed, ColorTable &table) {
     uint32_t mid = box.begin + cut;
     boxes[best] = Box{box.begin, mid, boxSse(box.begin, mid)};
     boxes.push_back(Box{mid, box.end, boxSse(mid, box.end)});
+    total_sse += boxes[best].sse + boxes.back().sse - box.sse;
   }
 
   // Centroids of the boxes, then Lloyd passes over the cells.

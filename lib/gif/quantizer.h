@@ -48,7 +48,10 @@ class Quantizer {
   bool empty() const noexcept { return touched_.empty(); }
   // Builds at most `colors` (1..256) entries into table.entries[0..size); leaves `transparent`
   // alone. Higher speed means fewer k-means passes. An empty histogram gives one black entry.
-  void build(int colors, int speed, ColorTable &table);
+  // With `max_error` > 0 it stops splitting once the mean squared RGB error (summed over the
+  // three channels) of the pixels against their entries is at most that: fewer colours where
+  // fewer serve.
+  void build(int colors, int speed, ColorTable &table, double max_error = 0);
 
  private:
   struct Bin {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gif/encoder.h"
+#include "gif/encoder_options.h"
 #include "gif/writer.h"
 #include "../lib/gif/gif_test_decoder.h"
 
@@ -38,6 +39,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   s.alpha_threshold = data[9];
   s.speed = 1 + data[10] % 10;
   s.lossy = data[11] % 201;
+  // The quality scale and the knobs it steers, from bits the fields above leave unused (the
+  // corpus keeps its meaning): which steered knobs count as set, the threshold, the threads.
+  s.quality = 1 + (data[4] ^ data[11]) % 100;
+  s.noise_threshold = (data[6] / 6) % 101;
+  s.threads = 1 + (data[10] / 10) % 4;
+  const uint8_t given = data[7] >> 2;
+  const char *steered[] = {"colors", "dither", "palette", "noise-threshold"};
+  for (int i = 0; i < 4; i++)
+    if (given & (1u << i)) cfg.explicit_options |= encoderOptionBit(steered[i]);
   const uint8_t keyBits = data[8] >> 2;
   const uint8_t *pixels = data + 12;
   const size_t npix = size - 12;

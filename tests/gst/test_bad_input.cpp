@@ -704,6 +704,16 @@ GST_START_TEST (test_caps_lies)
                    "a frame twice the caps' size between frames 2 and 3", -1,
                    "gifenc (harness)"},
       o);
+  /* the same short frame at the far end of the quality scale, on four threads (issue 15's paths:
+   * error budget, temporal threshold, stripes) */
+  o = run_harness (parse_launch ("gifenc quality=1 threads=4"),
+      gst_caps_from_string (RAW_CAPS),
+      raw_frames (6, raw_frame (100, 0x80), 3));
+  fail_unless (o.error || !o.warnings.empty (), "%s", describe (o).c_str ());
+  record_case ({"caps-lies", group,
+                   "a 100-byte frame between frames 2 and 3 (caps: 40x30 RGBA)",
+                   -1, "gifenc quality=1 threads=4 (harness)"},
+      o);
 }
 GST_END_TEST;
 

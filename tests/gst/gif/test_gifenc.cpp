@@ -695,6 +695,38 @@ GST_START_TEST (test_pipeline)
 }
 GST_END_TEST;
 
+/* A property set on the element is explicit: `quality` no longer steers it, even when the value
+ * set is the property's default; the ones not set follow quality. */
+static Bytes
+all_records (const EncOut &e)
+{
+  Bytes all = e.codec_data;
+  for (const Bytes &r : e.records)
+    all.insert (all.end (), r.begin (), r.end ());
+  return all;
+}
+
+GST_START_TEST (test_quality_explicit_props)
+{
+  const char *knobs =
+      "colors=256 dither=sierra2-4a palette=auto noise-threshold=0 threads=1";
+  gchar *low = g_strdup_printf ("quality=30 %s", knobs);
+  gchar *high = g_strdup_printf ("quality=100 %s", knobs);
+  Bytes a = all_records (encode ("RGBA", 64, 48, 4, 10, low, true));
+  Bytes b = all_records (encode ("RGBA", 64, 48, 4, 10, high, true));
+  g_free (low);
+  g_free (high);
+  fail_unless (a == b, "properties set explicitly did not win over quality");
+  Bytes steered = all_records (
+      encode ("RGBA", 64, 48, 4, 10, "quality=30 threads=1", true));
+  fail_unless (steered != b, "quality=30 alone steered nothing");
+  Bytes one = all_records (encode (
+      "RGBA", 64, 48, 4, 10, "quality=30 dither=sierra2-4a threads=1", true));
+  fail_unless (one != steered, "dither set to its default was not explicit");
+}
+
+GST_END_TEST;
+
 static Suite *
 gifenc_suite (void)
 {
@@ -712,6 +744,7 @@ gifenc_suite (void)
   tcase_add_test (tc, test_force_key_unit);
   tcase_add_test (tc, test_propose_allocation);
   tcase_add_test (tc, test_deterministic);
+  tcase_add_test (tc, test_quality_explicit_props);
   tcase_add_test (tc, test_caps);
   tcase_add_test (tc, test_size_change_new_stream);
   tcase_add_test (tc, test_comment_tags_pass);

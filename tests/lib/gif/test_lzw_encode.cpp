@@ -117,6 +117,43 @@ START_TEST(test_appends_and_reuses) {
 }
 END_TEST
 
+// Frames longer than one piece: each piece starts after a Clear the previous one ended with, at
+// the code width the decoder is at then; the pieces can be coded by different encoders in any
+// order and joined. The independent decoder reads the whole stream back.
+START_TEST(test_pieces) {
+  std::mt19937 rng(99);
+  const size_t piece = LzwEncoder::kPiecePixels;
+  for (int code_size : {2, 5, 8}) {
+    for (size_t len : {piece, piece + 1, 2 * piece + 777, 3 * piece}) {
+      std::vector<uint8_t> in(len);
+      for (size_t i = 0; i < len; i++)
+        in[i] = (i / 23) % 4 == 0 ? static_cast<uint8_t>(rng() % (1u << code_size))
+                                  : static_cast<uint8_t>((i / 9) % (1u << code_size));
+      const size_t n = LzwEncoder::pieceCount(len);
+      ck_assert_uint_eq(n, (len + piece - 1) / piece);
+      // In reverse order, two encoders taking turns: the result must not care.
+      std::vector<LzwEncoder::Piece> parts(n);
+      LzwEncoder a, b;
+      for (size_t p = n; p-- > 0;)
+        ck_assert((p % 2 ? a : b)
+                      .encodePiece(nullptr, in.data(), len, p, code_size, {}, parts[p])
+                      .isOk());
+      std::vector<uint8_t> joined;
+      LzwEncoder::join(code_size, parts.data(), n, joined);
+      std::vector<uint8_t> whole;
+      ck_assert(a.encode(in.data(), len, code_size, whole).isOk());
+      ck_assert(joined == whole);
+      size_t pos = 0;
+      std::vector<uint8_t> back;
+      std::string err;
+      ck_assert_msg(gifenc_test::lzwDecode(joined.data(), joined.size(), pos, len, back, err),
+                    "code size %d, %zu indices: %s", code_size, len, err.c_str());
+      ck_assert(back == in);
+    }
+  }
+}
+END_TEST
+
 START_TEST(test_lossy) {
   mk::gif::ColorTable table;
   table.size = 64;
@@ -159,6 +196,7 @@ Suite *lzwSuite() {
   tcase_add_test(tc, test_bad_input_refused);
   tcase_add_test(tc, test_empty_input);
   tcase_add_test(tc, test_appends_and_reuses);
+  tcase_add_test(tc, test_pieces);
   tcase_add_test(tc, test_lossy);
   suite_add_tcase(s, tc);
   return s;
