@@ -152,43 +152,36 @@ gst_mk_buffer_pool_set_config (GstBufferPool *pool, GstStructure *config)
   return GST_BUFFER_POOL_CLASS (parent_class)->set_config (pool, config);
 
   /* ERRORS */
-wrong_config : {
+wrong_config:
   GST_WARNING_OBJECT (pool, "invalid config %" GST_PTR_FORMAT, config);
   return FALSE;
-}
-wrong_min_max : {
+wrong_min_max:
   GST_WARNING_OBJECT (pool, "min buffers %u is above max buffers %u", min, max);
   return FALSE;
-}
-wrong_caps : {
+wrong_caps:
   GST_WARNING_OBJECT (
       pool, "failed to get video info from caps %" GST_PTR_FORMAT, caps);
   return FALSE;
-}
-wrong_size : {
+wrong_size:
   GST_WARNING_OBJECT (pool,
       "size %u is below the %" G_GSIZE_FORMAT
       " bytes of a frame of %" GST_PTR_FORMAT,
       size, GST_VIDEO_INFO_SIZE (&info), caps);
   return FALSE;
-}
-wrong_alignment : {
+wrong_alignment:
   GST_WARNING_OBJECT (pool,
       "alignment is not a power of two, or the "
       "video alignment does not fit the caps %" GST_PTR_FORMAT,
       caps);
   return FALSE;
-}
-meta_without_video : {
+meta_without_video:
   GST_WARNING_OBJECT (pool, "%s needs video/x-raw caps, got %" GST_PTR_FORMAT,
       GST_BUFFER_POOL_OPTION_VIDEO_META, caps);
   return FALSE;
-}
-zero_size : {
+zero_size:
   GST_WARNING_OBJECT (pool, "no buffer size and no video caps to derive "
                             "one from");
   return FALSE;
-}
 }
 
 static gboolean

@@ -346,7 +346,7 @@ gst_gif_dec_set_format (GstVideoDecoder *dec, GstVideoCodecState *state)
   return gst_video_decoder_negotiate (dec);
 
   /* ERRORS */
-bad_codec_data : {
+bad_codec_data:
   if (status.code () == mk::Errc::kNoMemory)
     GST_MK_POST (self,
         gst_gif_message (GST_GIF_MSG_DEC_NO_MEMORY, status.message ()),
@@ -359,7 +359,6 @@ bad_codec_data : {
     GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_DEC_BAD_HEADER),
         ("%s", status.message ().c_str ()));
   return FALSE;
-}
 }
 
 /* Which canvas an output memory holds (a FrameDecoder canvas id), as a tag that lives and dies

@@ -514,13 +514,12 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
   return gst_video_encoder_finish_frame (enc, frame);
 
   /* ERRORS */
-map_failed : {
+map_failed:
   /* (said before finish_frame, which may free the frame) */
   GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_MAP_FAILED),
       ("could not map input frame %u", frame->system_frame_number));
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;
-}
 }
 
 /* Closes the held frame, shown until `end`: sends it with its delay, or drops it when it would
