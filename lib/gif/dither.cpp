@@ -47,8 +47,6 @@ Kernel kernelFor(DitherMode mode) {
   }
 }
 
-constexpr int kErrorCap = 6;
-
 inline int clamp255(int v) {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }

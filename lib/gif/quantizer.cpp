@@ -166,7 +166,6 @@ void Quantizer::build(int colors, int speed, ColorTable &table, double max_error
     if (best < 0 || boxes[best].sse <= 0) break;
     Box box = boxes[best];
     // Widest channel by weighted variance.
-    Sums s;
     double sr = 0, sg = 0, sb = 0, w = 0, mr, mg, mb;
     for (uint32_t i = box.begin; i < box.end; i++) {
       const Cell &c = cells_[order_[i]];
