@@ -119,7 +119,7 @@ struct SessionStats {
   std::uint64_t qp_sum = 0;     // ... and the sum of those QPs
 };
 
-class EncoderSession : private LooperClient {
+class EncoderSession final : private LooperClient {
  public:
   // Opens the runtime, the channel and its looper. Errors: kOutOfRange (a setting, named),
   // kNotFound (runtime library or device), kUnsupported (chip, codec), kBusy (no free channel),
