@@ -299,6 +299,17 @@ gst_gif_demux_seek (GstGifDemux *self, GstEvent *event)
 static gboolean
 gst_gif_demux_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
+  /* Our caps come from the file, and upstream's (bytes) have nothing to renegotiate, so a
+   * RECONFIGURE stops here. Passed on, it makes the source query ALLOCATION again, a query
+   * serialized through a queue: the queue then holds it behind a buffer whose chain call plays a
+   * whole small file, and when that chain ends in GST_FLOW_EOS the queue (1.22 and later)
+   * drops the query without waking the source, which waits with its stream lock held: an
+   * application's EOS (gst_element_send_event) then hangs. Found by gst-validate's
+   * pause_resume in push mode. */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE) {
+    gst_event_unref (event);
+    return TRUE;
+  }
   if (GST_EVENT_TYPE (event) != GST_EVENT_SEEK)
     return gst_pad_event_default (pad, parent, event);
   gboolean ok = gst_gif_demux_seek (GST_GIF_DEMUX (parent), event);

@@ -916,6 +916,41 @@ GST_START_TEST (test_reverse_refused)
 
 GST_END_TEST;
 
+/* A RECONFIGURE from downstream stops at gifdemux: its caps come from the file. Passed on, it
+ * made filesrc query ALLOCATION through a queue that dropped the query when gifdemux's chain
+ * returned GST_FLOW_EOS, and an application's EOS then hung on filesrc's stream lock
+ * (gst-validate's pause_resume in push mode). */
+GST_START_TEST (test_reconfigure_not_forwarded)
+{
+  std::vector<guint8> file = mk_read_file (mk_test_file (ANIM));
+  GstHarness *h = demux_harness ();
+  /* the whole file: its trailer ends the stream (GST_FLOW_EOS), as in the hang */
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (file.data (), file.size ())),
+      GST_FLOW_EOS);
+  fail_unless_equals_int (gst_harness_buffers_received (h), ANIM_FRAMES);
+  GstEvent *ev;
+  while ((ev = gst_harness_try_pull_upstream_event (h)))
+    gst_event_unref (ev);
+
+  fail_unless (
+      gst_harness_push_upstream_event (h, gst_event_new_reconfigure ()));
+  /* A QoS event is passed on as before (the check sees upstream events at all). */
+  fail_unless (gst_harness_push_upstream_event (
+      h, gst_event_new_qos (GST_QOS_TYPE_UNDERFLOW, 0.5, 0, 0)));
+  int reconfigure = 0, qos = 0;
+  while ((ev = gst_harness_try_pull_upstream_event (h))) {
+    reconfigure += GST_EVENT_TYPE (ev) == GST_EVENT_RECONFIGURE;
+    qos += GST_EVENT_TYPE (ev) == GST_EVENT_QOS;
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_int (reconfigure, 0);
+  fail_unless_equals_int (qos, 1);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 gifdemux_suite (void)
 {
@@ -938,6 +973,7 @@ gifdemux_suite (void)
   tcase_add_test (tc, test_comment_tags_linear);
   tcase_add_test (tc, test_honor_loop_zero_delays);
   tcase_add_test (tc, test_reverse_refused);
+  tcase_add_test (tc, test_reconfigure_not_forwarded);
   return s;
 }
 
