@@ -496,10 +496,10 @@ def cmd_flush_mux(runner, scenario, rgba):
             "caps=video/x-raw,format=RGBA,width=40,height=30,framerate=10/1", "!", "gifenc", "!",
             "gifmux", "!", "filesink", "location=" + str(out)]
     # After the flush: either gifmux starts a new file (the 3 frames pushed after the flush) or
-    # it did not let the flush reach filesink (all 6 frames). Anything else is a broken file.
+    # it did not let the flush reach filesink (all 7 frames). Anything else is a broken file.
     runner.run("gst-validate-1.0", ["--set-scenario", scenario] + args,
                {"mode": "flush-mux", "label": "flush-mux " + scenario},
-               lambda: check_gif_file(out, 40, 30, 3, 6))
+               lambda: check_gif_file(out, 40, 30, 3, 7))
 
 
 def main():
