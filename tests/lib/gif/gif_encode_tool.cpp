@@ -7,7 +7,12 @@
 // several times, each encoding the clip again (out.gif is then the last one). --ssim decodes each
 // result (tests' independent decoder) and prints its SSIM against the input the way FFmpeg's
 // ssim filter computes it on RGB planes (8x8 windows at a 4-pixel step, mean over planes and
-// frames), so a sweep of settings needs no FFmpeg run per point. Not a test; not installed.
+// frames), so a sweep of settings needs no FFmpeg run per point. Prints per option set:
+// options, frames, bytes, SSIM (-1 without --ssim), wall s, then the encoder's wall and CPU
+// (user+sys of the whole process, every thread) ms per frame: on a shared machine the CPU time
+// is the steadier figure, and CPU / wall is how many cores were busy. Not a test; not installed.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +26,14 @@
 using namespace mk::gif;
 
 namespace {
+
+// User + system CPU seconds of the process so far, every thread.
+double cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval &t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
 
 // SSIM of one plane (channel `ch` of packed canvas pixels against interleaved input bytes).
 double ssimPlane(const std::vector<uint32_t> &canvas, const uint8_t *src, int bpp, int w, int h,
@@ -122,6 +135,8 @@ int main(int argc, char **argv) {
       return 1;
     }
     std::vector<uint8_t> records;
+    size_t local_palettes = 0;
+    const double cpu0 = cpuSeconds();
     auto t0 = std::chrono::steady_clock::now();
     for (size_t n = 0; n < frames.size(); n++) {
       InputFrame f;
@@ -132,8 +147,10 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "frame %zu: %s\n", n, r.status().message().c_str());
         return 1;
       }
+      local_palettes += r->local_palette;
     }
     auto t1 = std::chrono::steady_clock::now();
+    const double cpu = cpuSeconds() - cpu0;
     std::vector<uint8_t> file = (*enc)->codecData();
     writeLoopExtension(file, static_cast<uint16_t>(loop));
     file.insert(file.end(), records.begin(), records.end());
@@ -155,9 +172,13 @@ int main(int argc, char **argv) {
           sum += ssimPlane(d.canvases[n], frames[n].data(), bpp, c.width, c.height, ch) / 3;
       ssim = sum / static_cast<double>(frames.size());
     }
-    std::printf("%s\t%zu\t%zu\t%.5f\t%.3f\n", options, frames.size(), file.size(), ssim,
-                std::chrono::duration<double>(t1 - t0).count());
+    const double wall = std::chrono::duration<double>(t1 - t0).count();
+    const double per_frame = frames.empty() ? 0 : 1000.0 / static_cast<double>(frames.size());
+    std::printf("%s\t%zu\t%zu\t%.5f\t%.3f\twall_ms/frame=%.1f\tcpu_ms/frame=%.1f\n", options,
+                frames.size(), file.size(), ssim, wall, wall * per_frame, cpu * per_frame);
     std::fflush(stdout);
+    std::fprintf(stderr, "%s: %zu of %zu frames with a local palette\n", options, local_palettes,
+                 frames.size());
   }
   return 0;
 }
