@@ -393,13 +393,13 @@ int ColorMapper::lookup(int r, int g, int b, uint32_t rgb, uint32_t slot) noexce
   if (!cache_key_ || !cache_val_ || !cells_ || !pool_ || n_ == 0) return search(r, g, b);
   int count = 0;
   const uint8_t *cand = candidates(r, g, b, count);
-  int best = 1 << 30, bi = 0;
-  for (int k = 0; k < count; k++) {  // ascending index: the first of a tie stays
+  int best = 1 << 30;  // distance << 8 | index: the smallest is the nearest, then lowest index
+  for (int k = 0; k < count; k++) {
     const Entry &e = entries_[cand[k]];
     const int dr = e.r - r, dg = e.g - g, db = e.b - b;
-    const int d = dr * dr + dg * dg + db * db;
-    if (d < best) best = d, bi = e.index;
+    best = std::min(best, (dr * dr + dg * dg + db * db) << 8 | e.index);
   }
+  const int bi = best & 0xff;
   cache_key_[slot] = rgb | (generation_ << 24);
   cache_val_[slot] = static_cast<uint8_t>(bi);
   return bi;
