@@ -333,17 +333,21 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   // Skippable pixels are coded plainly (no error in or out, so the dithered pixels are the same
   // either way) and, if a slot is free, also as transparent; the smaller one wins.
   const bool both = slot >= 0 && plan.optional_transparent > 0;
+  const size_t pieces = LzwEncoder::pieceCount(area);
   if (both) {
     alt_indices_.resize(area);
-    for (size_t i = 0; i < area; i++)
-      alt_indices_[i] = mask_[i] == kPixelOptional ? static_cast<uint8_t>(slot) : indices_[i];
+    workers_->run(static_cast<int>(pieces), [&](int piece, int) {
+      const size_t begin = static_cast<size_t>(piece) * LzwEncoder::kPiecePixels;
+      const size_t end = std::min(area, begin + LzwEncoder::kPiecePixels);
+      for (size_t i = begin; i < end; i++)
+        alt_indices_[i] = mask_[i] == kPixelOptional ? static_cast<uint8_t>(slot) : indices_[i];
+    });
   }
   LzwEncoder::PieceOptions lossy;
   if (s.lossy > 0 && !lossless) {
     lossy.table = table;
     lossy.max_distance = LzwEncoder::lossyDistance(s.lossy);
   }
-  const size_t pieces = LzwEncoder::pieceCount(area);
   plain_pieces_.resize(pieces);
   alt_pieces_.resize(pieces);
   piece_status_.assign(both ? 2 * pieces : pieces, Status::ok());

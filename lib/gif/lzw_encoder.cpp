@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <string>
 
 namespace mk::gif {
@@ -18,40 +19,8 @@ int LzwEncoder::minCodeSizeFor(int table_size) noexcept {
 }
 
 void LzwEncoder::resetTable() noexcept {
-  std::memset(keys_, 0, sizeof(keys_));
+  std::memset(table_, 0xff, sizeof(table_));
   code_size_ = 0;
-}
-
-int LzwEncoder::lookup(uint32_t key) const noexcept {
-  uint32_t h = (key * 2654435761u) >> (32 - kHashBits);
-  while (keys_[h] != 0) {
-    if (keys_[h] == key) return codes_[h];
-    h = (h + 1) & (kHashSize - 1);
-  }
-  return -1;
-}
-
-void LzwEncoder::insert(uint32_t key, int code) noexcept {
-  uint32_t h = (key * 2654435761u) >> (32 - kHashBits);
-  while (keys_[h] != 0) h = (h + 1) & (kHashSize - 1);
-  keys_[h] = key;
-  codes_[h] = static_cast<uint16_t>(code);
-}
-
-void LzwEncoder::flushBits(std::vector<uint8_t> &out, bool final) noexcept {
-  while (bit_count_ >= 8) {
-    out.push_back(static_cast<uint8_t>(bit_buf_ & 0xff));
-    bit_buf_ >>= 8;
-    bit_count_ -= 8;
-  }
-  if (final && bit_count_ > 0) out.push_back(static_cast<uint8_t>(bit_buf_ & 0xff));
-}
-
-void LzwEncoder::putCode(int code, std::vector<uint8_t> &out) noexcept {
-  bit_buf_ |= static_cast<uint64_t>(code) << bit_count_;
-  bit_count_ += code_size_;
-  bits_ += static_cast<size_t>(code_size_);
-  if (bit_count_ >= 32) flushBits(out, false);
 }
 
 void LzwEncoder::buildNeighbors(const ColorTable &table, int max_distance) noexcept {
@@ -84,43 +53,55 @@ void LzwEncoder::buildNeighbors(const ColorTable &table, int max_distance) noexc
 }
 
 Status LzwEncoder::run(uint8_t *indices, const uint8_t *const_indices, size_t count,
-                       int min_code_size, bool first, bool last, std::vector<uint8_t> &out) {
+                       int min_code_size, bool first, bool last, Piece &out) {
   if (min_code_size < 2 || min_code_size > 8)
     return Status(Errc::kInvalidArgument,
                   "LZW minimum code size " + std::to_string(min_code_size) + " is outside 2..8");
   const int limit = 1 << min_code_size;
-  for (size_t i = 0; i < count; i++)
+  unsigned high = 0;  // any bit at or above min_code_size in any index
+  for (size_t i = 0; i < count; i++) high |= const_indices[i] >> min_code_size;
+  for (size_t i = 0; high && i < count; i++)
     if (const_indices[i] >= limit)
       return Status(Errc::kInvalidArgument,
                     "pixel index " + std::to_string(const_indices[i]) + " at " + std::to_string(i) +
                         " does not fit the LZW code size " + std::to_string(min_code_size));
+  // At most one code a pixel, a Clear every 4096 - limit - 2 codes, the first Clear and End; 12
+  // bits each at most; 4 bytes of slack for the whole-word stores of putCode().
+  const size_t max_codes = count + count / 64 + 4;
+  const size_t max_bytes = max_codes * 12 / 8 + 8;
+  if (out.bytes.size() < max_bytes) {
+    try {
+      out.bytes.resize(max_bytes);
+    } catch (const std::bad_alloc &) {
+      return Status(Errc::kNoMemory, "no memory for " + std::to_string(count) + " LZW codes");
+    }
+  }
 
   clear_code_ = limit;
   const int end_code = clear_code_ + 1;
   bit_buf_ = 0;
   bit_count_ = 0;
-  bits_ = 0;
-  out.clear();
+  dst_ = out.bytes.data();
 
   resetTable();
   code_size_ = min_code_size + 1;
   next_code_ = end_code + 1;
   // A leading Clear: some decoders (Wuffs, image-gif) insist on it. Later pieces follow the Clear
   // their predecessor ended with.
-  if (first) putCode(clear_code_, out);
+  if (first) putCode(clear_code_);
 
   if (count > 0) {
-    int prefix = const_indices[0];
+    uint32_t prefix = const_indices[0];
     for (size_t i = 1; i < count; i++) {
-      int c = const_indices[i];
-      uint32_t key = ((static_cast<uint32_t>(prefix) << 8) | static_cast<uint32_t>(c)) + 1;
-      int found = lookup(key);
+      const uint32_t c = const_indices[i];
+      const uint32_t key = (prefix << 8) | c;
+      uint32_t slot = 0;
+      int found = find(key, slot);
       if (found < 0 && lossy_) {
         for (int k = 0; k < neighbor_count_[c]; k++) {
-          int alt = neighbors_[c][k];
-          uint32_t alt_key =
-              ((static_cast<uint32_t>(prefix) << 8) | static_cast<uint32_t>(alt)) + 1;
-          found = lookup(alt_key);
+          const int alt = neighbors_[c][k];
+          uint32_t alt_slot = 0;
+          found = find((prefix << 8) | static_cast<uint32_t>(alt), alt_slot);
           if (found >= 0) {
             indices[i] = static_cast<uint8_t>(alt);
             break;
@@ -128,32 +109,35 @@ Status LzwEncoder::run(uint8_t *indices, const uint8_t *const_indices, size_t co
         }
       }
       if (found >= 0) {
-        prefix = found;
+        prefix = static_cast<uint32_t>(found);
         continue;
       }
-      putCode(prefix, out);
+      putCode(static_cast<int>(prefix));
       if (next_code_ < kMaxCodes) {
         // The decoder learns this entry one code later; it needs a wider code once the entry
         // number no longer fits, which is when we widen too.
         if (next_code_ == (1 << code_size_) && code_size_ < 12) code_size_++;
-        insert(key, next_code_++);
+        table_[slot] = (key << 12) | static_cast<uint32_t>(next_code_++);
       } else {
         // Table full: start over rather than keep coding with a stale table.
-        putCode(clear_code_, out);
+        putCode(clear_code_);
         resetTable();
         code_size_ = min_code_size + 1;
         next_code_ = end_code + 1;
       }
       prefix = c;
     }
-    putCode(prefix, out);
+    putCode(static_cast<int>(prefix));
     // The decoder adds an entry after this code too, and widens its codes if that entry
     // reaches the limit; the next code (End, or the Clear that starts the next piece) must be
     // written at the width it will read.
     if (next_code_ < kMaxCodes && next_code_ == (1 << code_size_) && code_size_ < 12) code_size_++;
   }
-  putCode(last ? end_code : clear_code_, out);
-  flushBits(out, true);
+  putCode(last ? end_code : clear_code_);
+  out.bits = static_cast<size_t>(dst_ - out.bytes.data()) * 8 + static_cast<size_t>(bit_count_);
+  for (; bit_count_ > 0; bit_count_ -= 8, bit_buf_ >>= 8)
+    *dst_++ = static_cast<uint8_t>(bit_buf_ & 0xff);
+  bit_count_ = 0;
   return Status::ok();
 }
 
@@ -165,10 +149,9 @@ Status LzwEncoder::encodePiece(uint8_t *indices, const uint8_t *const_indices, s
   const size_t n = piece + 1 < pieces ? kPiecePixels : count - begin;
   lossy_ = options.table && options.max_distance > 0;
   if (lossy_) buildNeighbors(*options.table, options.max_distance);
-  Status st = run(indices ? indices + begin : nullptr, const_indices + begin, n, min_code_size,
-                  piece == 0, piece + 1 == pieces, out.bytes);
-  out.bits = bits_;
-  return st;
+  out.bits = 0;
+  return run(indices ? indices + begin : nullptr, const_indices + begin, n, min_code_size,
+             piece == 0, piece + 1 == pieces, out);
 }
 
 void LzwEncoder::join(int min_code_size, const Piece *pieces, size_t n, std::vector<uint8_t> &out) {

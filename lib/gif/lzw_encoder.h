@@ -45,7 +45,10 @@ class LzwEncoder {
     return count == 0 ? 1 : (count + kPiecePixels - 1) / kPiecePixels;
   }
   struct Piece {
-    std::vector<uint8_t> bytes;  // codes, little-endian bit order, the last byte partly used
+    // Codes, little-endian bit order, in the first (bits + 7) / 8 bytes (the last one partly
+    // used); the vector may be longer: it keeps its size from piece to piece, so that coding
+    // does not clear or grow it every time.
+    std::vector<uint8_t> bytes;
     size_t bits = 0;
   };
   // Lossy coding as encodeLossy(); a null table or distance 0 is exact.
@@ -66,26 +69,43 @@ class LzwEncoder {
   static int minCodeSizeFor(int table_size) noexcept;
 
  private:
-  static constexpr int kHashBits = 13;
+  static constexpr int kHashBits = 14;  // 16 Ki slots for at most 4 Ki strings: short probes
   static constexpr uint32_t kHashSize = 1u << kHashBits;
   static constexpr int kMaxNeighbors = 12;
 
   void resetTable() noexcept;
-  int lookup(uint32_t key) const noexcept;
-  void insert(uint32_t key, int code) noexcept;
-  void putCode(int code, std::vector<uint8_t> &out) noexcept;
-  void flushBits(std::vector<uint8_t> &out, bool final) noexcept;
+  // The code of string `key` ((prefix << 8) | next index), or -1 with `slot` where it would go.
+  int find(uint32_t key, uint32_t &slot) const noexcept {
+    slot = (key * 2654435761u) >> (32 - kHashBits);
+    for (;;) {
+      const uint32_t v = table_[slot];
+      if (v == kFree) return -1;
+      if ((v >> 12) == key) return static_cast<int>(v & 0xfff);
+      slot = (slot + 1) & (kHashSize - 1);
+    }
+  }
+  void putCode(int code) noexcept {
+    bit_buf_ |= static_cast<uint64_t>(code) << bit_count_;
+    bit_count_ += code_size_;
+    if (bit_count_ >= 32) {
+      for (int k = 0; k < 4; k++) dst_[k] = static_cast<uint8_t>(bit_buf_ >> (8 * k));
+      dst_ += 4;
+      bit_buf_ >>= 32;
+      bit_count_ -= 32;
+    }
+  }
   Status run(uint8_t *indices, const uint8_t *const_indices, size_t count, int min_code_size,
-             bool first, bool last, std::vector<uint8_t> &out);
+             bool first, bool last, Piece &out);
   void buildNeighbors(const ColorTable &table, int max_distance) noexcept;
 
-  // Open-addressed string table: key = (prefix code << 8 | next index) + 1, 0 = empty slot.
-  uint32_t keys_[kHashSize] = {};
-  uint16_t codes_[kHashSize] = {};
+  // Open-addressed string table: (prefix code << 8 | next index) << 12 | code, or kFree. No
+  // string is (4095 << 8 | 255) with code 4095: a prefix is always an older code.
+  static constexpr uint32_t kFree = 0xffffffff;
+  uint32_t table_[kHashSize];
 
   uint64_t bit_buf_ = 0;
   int bit_count_ = 0;
-  size_t bits_ = 0;  // bits written by this piece
+  uint8_t *dst_ = nullptr;  // where the next 4 whole bytes of codes go
   int code_size_ = 0;
   int next_code_ = 0;
   int clear_code_ = 0;

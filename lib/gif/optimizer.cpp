@@ -130,7 +130,7 @@ void FrameOptimizer::plan(const uint32_t *cur, bool key, bool crop, int noise_th
   const int tasks = (r.height + rows - 1) / rows;
   band_counts_.assign(static_cast<size_t>(tasks) * 3, 0);
   workers.run(tasks, [&](int task, int) {
-    size_t *count = &band_counts_[static_cast<size_t>(task) * 3];
+    size_t count[3] = {0, 0, 0};  // in registers, not in a cache line other threads write
     for (int y = task * rows; y < std::min(r.height, (task + 1) * rows); y++) {
       const size_t row = static_cast<size_t>(r.y + y) * w + r.x;
       const uint32_t *s = cur + row;
@@ -154,6 +154,7 @@ void FrameOptimizer::plan(const uint32_t *cur, bool key, bool crop, int noise_th
         }
       }
     }
+    std::copy(count, count + 3, &band_counts_[static_cast<size_t>(task) * 3]);
   });
   for (int t = 0; t < tasks; t++) {
     plan.forced_transparent += band_counts_[static_cast<size_t>(t) * 3];

@@ -306,7 +306,14 @@ bool ColorMapper::allocate() noexcept {
     cache_val_.reset(static_cast<uint8_t *>(std::calloc(1u << kCacheBits, 1)));
     generation_ = 0;
   }
-  return cache_key_ && cache_val_;
+  if (!cells_) cells_.reset(static_cast<uint32_t *>(std::calloc(kCells, sizeof(uint32_t))));
+  if (!pool_) pool_.reset(static_cast<uint8_t *>(std::malloc(kPoolSize)));
+  return cache_key_ && cache_val_ && cells_ && pool_;
+}
+
+void ColorMapper::clearCells() noexcept {
+  if (cells_) std::memset(cells_.get(), 0, kCells * sizeof(uint32_t));
+  pool_used_ = 0;
 }
 
 void ColorMapper::setTable(const ColorTable &table) noexcept {
@@ -315,11 +322,9 @@ void ColorMapper::setTable(const ColorTable &table) noexcept {
   n_ = 0;
   for (int i = 0; i < table.size; i++) {
     if (i == table.transparent) continue;
-    sorted_[n_++] = Entry{table.entries[i].g, table.entries[i].r, table.entries[i].b, i};
+    entries_[n_++] = Entry{table.entries[i].r, table.entries[i].g, table.entries[i].b, i};
   }
-  std::sort(sorted_, sorted_ + n_, [](const Entry &a, const Entry &b) {
-    return a.g < b.g || (a.g == b.g && a.index < b.index);
-  });
+  clearCells();
   if (++generation_ > 255 && cache_key_) {
     std::memset(cache_key_.get(), 0, (1u << kCacheBits) * sizeof(uint32_t));
     generation_ = 1;
@@ -333,58 +338,71 @@ int ColorMapper::distance(int r, int g, int b, int index) const noexcept {
 }
 
 int ColorMapper::search(int r, int g, int b) const noexcept {
-  if (n_ == 0) return 0;
-  int lo = 0, hi = n_;
-  while (lo < hi) {  // first entry with green >= g
-    int mid = (lo + hi) / 2;
-    if (sorted_[mid].g < g)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  hi = lo;
-  lo--;
-  int best = 1 << 30, bi = sorted_[0].index;
-  while (lo >= 0 || hi < n_) {
-    if (hi < n_) {
-      const Entry &e = sorted_[hi];
-      int dg = e.g - g;
-      if (dg * dg >= best) {
-        hi = n_;
-      } else {
-        int dr = e.r - r, db = e.b - b;
-        int d = dr * dr + dg * dg + db * db;
-        if (d < best || (d == best && e.index < bi)) best = d, bi = e.index;
-        hi++;
-      }
-    }
-    if (lo >= 0) {
-      const Entry &e = sorted_[lo];
-      int dg = e.g - g;
-      if (dg * dg > best) {  // '>' so an equal-distance entry with a lower index still wins
-        lo = -1;
-      } else {
-        int dr = e.r - r, db = e.b - b;
-        int d = dr * dr + dg * dg + db * db;
-        if (d < best || (d == best && e.index < bi)) best = d, bi = e.index;
-        lo--;
-      }
-    }
+  int best = 1 << 30, bi = n_ > 0 ? entries_[0].index : 0;
+  for (int i = 0; i < n_; i++) {
+    const Entry &e = entries_[i];
+    const int dr = e.r - r, dg = e.g - g, db = e.b - b;
+    const int d = dr * dr + dg * dg + db * db;
+    if (d < best) best = d, bi = e.index;  // entries ascend by index: the first of a tie stays
   }
   return bi;
 }
 
-int ColorMapper::nearest(int r, int g, int b) noexcept {
-  uint32_t rgb =
-      static_cast<uint32_t>(r) | (static_cast<uint32_t>(g) << 8) | (static_cast<uint32_t>(b) << 16);
-  uint32_t key = rgb | (generation_ << 24);
-  if (!cache_key_ || !cache_val_) return search(r, g, b);
-  uint32_t slot = (rgb * 2654435761u) >> (32 - kCacheBits);
-  if (cache_key_[slot] == key) return cache_val_[slot];
-  int idx = search(r, g, b);
-  cache_key_[slot] = key;
-  cache_val_[slot] = static_cast<uint8_t>(idx);
-  return idx;
+const uint8_t *ColorMapper::candidates(int r, int g, int b, int &count) noexcept {
+  const uint32_t cell = (static_cast<uint32_t>(r >> kCellShift) << (2 * kCellBits)) |
+                        (static_cast<uint32_t>(g >> kCellShift) << kCellBits) |
+                        static_cast<uint32_t>(b >> kCellShift);
+  uint32_t v = cells_[cell];
+  if (v == 0) {
+    // An entry can be nearest to some colour of the cell only if its distance to the cell's
+    // nearest point is at most the smallest distance any entry has to the cell's farthest point.
+    const int lo[3] = {r >> kCellShift << kCellShift, g >> kCellShift << kCellShift,
+                       b >> kCellShift << kCellShift};
+    const int side = (1 << kCellShift) - 1;
+    int near[256];
+    int limit = 1 << 30;
+    for (int i = 0; i < n_; i++) {
+      const int c[3] = {entries_[i].r, entries_[i].g, entries_[i].b};
+      int dmin = 0, dmax = 0;
+      for (int ch = 0; ch < 3; ch++) {
+        const int below = lo[ch] - c[ch], above = c[ch] - (lo[ch] + side);
+        const int out = below > 0 ? below : above > 0 ? above : 0;
+        const int far = std::max(std::abs(below), std::abs(above));
+        dmin += out * out;
+        dmax += far * far;
+      }
+      near[i] = dmin;
+      limit = std::min(limit, dmax);
+    }
+    int n = 0;
+    for (int i = 0; i < n_; i++) n += near[i] <= limit;
+    if (pool_used_ + static_cast<uint32_t>(n) > kPoolSize)
+      clearCells();  // start over: same answers
+    uint8_t *out = pool_.get() + pool_used_;
+    for (int i = 0, k = 0; i < n_; i++)
+      if (near[i] <= limit) out[k++] = static_cast<uint8_t>(i);
+    v = (pool_used_ << 9) | static_cast<uint32_t>(n);
+    pool_used_ += static_cast<uint32_t>(n);
+    cells_[cell] = v;
+  }
+  count = static_cast<int>(v & 0x1ff);
+  return pool_.get() + (v >> 9);
+}
+
+int ColorMapper::lookup(int r, int g, int b, uint32_t rgb, uint32_t slot) noexcept {
+  if (!cache_key_ || !cache_val_ || !cells_ || !pool_ || n_ == 0) return search(r, g, b);
+  int count = 0;
+  const uint8_t *cand = candidates(r, g, b, count);
+  int best = 1 << 30;  // distance << 8 | index: the smallest is the nearest, then lowest index
+  for (int k = 0; k < count; k++) {
+    const Entry &e = entries_[cand[k]];
+    const int dr = e.r - r, dg = e.g - g, db = e.b - b;
+    best = std::min(best, (dr * dr + dg * dg + db * db) << 8 | e.index);
+  }
+  const int bi = best & 0xff;
+  cache_key_[slot] = rgb | (generation_ << 24);
+  cache_val_[slot] = static_cast<uint8_t>(bi);
+  return bi;
 }
 
 }  // namespace mk::gif

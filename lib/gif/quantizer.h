@@ -94,25 +94,43 @@ class Quantizer {
   std::vector<uint32_t> order_;
 };
 
-// Nearest palette entry (RGB euclidean, transparent entry excluded) with a direct-mapped cache.
+// Nearest palette entry (RGB euclidean, transparent entry excluded; of equally near entries the
+// lowest index) with a direct-mapped cache in front of a search that only looks at the entries
+// that can be nearest anywhere in the colour's cell (an 8x8x8 cube of colours), found the first
+// time a colour of that cell is looked up (libjpeg's inverse colour map, done lazily).
 class ColorMapper {
  public:
   ColorMapper() = default;
-  // Allocates the lookup cache; setTable() calls it when needed. Without it, every lookup searches.
+  // Allocates the lookup cache and the cells; setTable() calls it when needed. Without them,
+  // every lookup searches the whole table.
   [[nodiscard]] bool allocate() noexcept;
   void setTable(const ColorTable &table) noexcept;
-  int nearest(int r, int g, int b) noexcept;
+  int nearest(int r, int g, int b) noexcept {
+    const uint32_t rgb = static_cast<uint32_t>(r) | (static_cast<uint32_t>(g) << 8) |
+                         (static_cast<uint32_t>(b) << 16);
+    const uint32_t slot = (rgb * 2654435761u) >> (32 - kCacheBits);
+    if (cache_key_ && cache_key_[slot] == (rgb | (generation_ << 24))) return cache_val_[slot];
+    return lookup(r, g, b, rgb, slot);
+  }
   int map(uint32_t px) noexcept { return nearest(pixR(px), pixG(px), pixB(px)); }
   // Squared distance of the colour to entry `index`.
   int distance(int r, int g, int b, int index) const noexcept;
 
  private:
-  int search(int r, int g, int b) const noexcept;
+  int lookup(int r, int g, int b, uint32_t rgb, uint32_t slot) noexcept;
+  int search(int r, int g, int b) const noexcept;  // every entry
+  const uint8_t *candidates(int r, int g, int b, int &count) noexcept;
+  void clearCells() noexcept;
+
   static constexpr int kCacheBits = 16;
+  static constexpr int kCellShift = 3;  // cells of 8 levels a channel
+  static constexpr int kCellBits = 8 - kCellShift;
+  static constexpr int kCells = 1 << (3 * kCellBits);
+  static constexpr uint32_t kPoolSize = 1u << 18;  // candidate bytes; refilled when full
   struct Entry {
-    int g, r, b, index;
+    int r, g, b, index;
   };
-  Entry sorted_[256];  // by green, then index
+  Entry entries_[256];  // the opaque entries, by index
   int n_ = 0;
   ColorTable table_;
   struct Free {
@@ -121,6 +139,10 @@ class ColorMapper {
   std::unique_ptr<uint32_t[], Free> cache_key_;  // rgb | generation << 24
   std::unique_ptr<uint8_t[], Free> cache_val_;
   uint32_t generation_ = 0;
+  // Per cell: 0 = not known yet, else (pool offset << 9 | candidate count), count >= 1.
+  std::unique_ptr<uint32_t[], Free> cells_;
+  std::unique_ptr<uint8_t[], Free> pool_;  // candidate indices, ascending in each cell
+  uint32_t pool_used_ = 0;
 };
 
 }  // namespace mk::gif

@@ -7,12 +7,20 @@
 // several times, each encoding the clip again (out.gif is then the last one). --ssim decodes each
 // result (tests' independent decoder) and prints its SSIM against the input the way FFmpeg's
 // ssim filter computes it on RGB planes (8x8 windows at a 4-pixel step, mean over planes and
-// frames), so a sweep of settings needs no FFmpeg run per point. Not a test; not installed.
+// frames), so a sweep of settings needs no FFmpeg run per point. Prints per option set:
+// options, frames, bytes, SSIM (-1 without --ssim), wall s, then the encoder's wall and CPU
+// (user+sys of the whole process, every thread) ms per frame: on a shared machine the CPU time
+// is the steadier figure, and CPU / wall is how many cores were busy. Last, the CPU time of the
+// calling thread alone, which does the serial steps and its share of the parallel ones: about
+// the wall time an idle machine would take. Not a test; not installed.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gif/encoder.h"
@@ -21,6 +29,14 @@
 using namespace mk::gif;
 
 namespace {
+
+// User + system CPU seconds so far of the process (every thread) or of the calling thread.
+double cpuSeconds(int who = RUSAGE_SELF) {
+  rusage u{};
+  getrusage(who, &u);
+  auto sec = [](const timeval &t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
 
 // SSIM of one plane (channel `ch` of packed canvas pixels against interleaved input bytes).
 double ssimPlane(const std::vector<uint32_t> &canvas, const uint8_t *src, int bpp, int w, int h,
@@ -106,7 +122,11 @@ int main(int argc, char **argv) {
     FILE *in = std::fopen(files[0], "rb");
     if (!in) return 1;
     std::vector<uint8_t> frame(frame_size);
-    while (std::fread(frame.data(), 1, frame.size(), in) == frame.size()) frames.push_back(frame);
+    // Each frame read straight into its own buffer: no copies to skew a profile of the encoder.
+    while (std::fread(frame.data(), 1, frame.size(), in) == frame.size()) {
+      frames.push_back(std::move(frame));
+      frame.resize(frame_size);
+    }
     std::fclose(in);
   }
 
@@ -122,6 +142,8 @@ int main(int argc, char **argv) {
       return 1;
     }
     std::vector<uint8_t> records;
+    size_t local_palettes = 0;
+    const double cpu0 = cpuSeconds(), main0 = cpuSeconds(RUSAGE_THREAD);
     auto t0 = std::chrono::steady_clock::now();
     for (size_t n = 0; n < frames.size(); n++) {
       InputFrame f;
@@ -132,8 +154,10 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "frame %zu: %s\n", n, r.status().message().c_str());
         return 1;
       }
+      local_palettes += r->local_palette;
     }
     auto t1 = std::chrono::steady_clock::now();
+    const double cpu = cpuSeconds() - cpu0, main_cpu = cpuSeconds(RUSAGE_THREAD) - main0;
     std::vector<uint8_t> file = (*enc)->codecData();
     writeLoopExtension(file, static_cast<uint16_t>(loop));
     file.insert(file.end(), records.begin(), records.end());
@@ -155,9 +179,16 @@ int main(int argc, char **argv) {
           sum += ssimPlane(d.canvases[n], frames[n].data(), bpp, c.width, c.height, ch) / 3;
       ssim = sum / static_cast<double>(frames.size());
     }
-    std::printf("%s\t%zu\t%zu\t%.5f\t%.3f\n", options, frames.size(), file.size(), ssim,
-                std::chrono::duration<double>(t1 - t0).count());
+    const double wall = std::chrono::duration<double>(t1 - t0).count();
+    const double per_frame = frames.empty() ? 0 : 1000.0 / static_cast<double>(frames.size());
+    std::printf(
+        "%s\t%zu\t%zu\t%.5f\t%.3f\twall_ms/frame=%.1f\tcpu_ms/frame=%.1f"
+        "\tcaller_cpu_ms/frame=%.1f\n",
+        options, frames.size(), file.size(), ssim, wall, wall * per_frame, cpu * per_frame,
+        main_cpu * per_frame);
     std::fflush(stdout);
+    std::fprintf(stderr, "%s: %zu of %zu frames with a local palette\n", options, local_palettes,
+                 frames.size());
   }
   return 0;
 }

@@ -107,23 +107,30 @@ END_TEST
 
 START_TEST(test_mapper_is_nearest) {
   std::mt19937 rng(5);
-  for (int round = 0; round < 20; round++) {
+  for (int round = 0; round < 30; round++) {
     ColorTable t;
     t.size = 1 + static_cast<int>(rng() % 256);
-    for (int i = 0; i < t.size; i++)
-      t.entries[i] = Rgb{static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng()),
-                         static_cast<uint8_t>(rng())};
+    // From round 20: entries on a coarse grid in a small cube, so that many colours are equally
+    // near several entries (and duplicates), and every cell has many candidates.
+    const bool coarse = round >= 20;
+    auto channel = [&] { return static_cast<uint8_t>(coarse ? 100 + rng() % 5 * 6 : rng()); };
+    for (int i = 0; i < t.size; i++) t.entries[i] = Rgb{channel(), channel(), channel()};
     t.transparent = t.size > 1 && round % 2 ? static_cast<int>(rng() % t.size) : -1;
     ColorMapper m;
     m.setTable(t);
     for (int k = 0; k < 2000; k++) {
-      int r = rng() & 0xff, g = rng() & 0xff, b = rng() & 0xff;
+      auto level = [&] {
+        return static_cast<int>(coarse && k % 2 ? 90 + rng() % 45 : rng() & 0xff);
+      };
+      int r = level(), g = level(), b = level();
       int got = m.nearest(r, g, b);
       ck_assert_int_ne(got, t.transparent);
-      int best = 1 << 30;
+      int best = 1 << 30, first = -1;  // of equally near entries, the lowest index
       for (int i = 0; i < t.size; i++)
-        if (i != t.transparent) best = std::min(best, m.distance(r, g, b, i));
+        if (i != t.transparent && m.distance(r, g, b, i) < best)
+          best = m.distance(r, g, b, i), first = i;
       ck_assert_int_eq(m.distance(r, g, b, got), best);
+      ck_assert_int_eq(got, first);
       ck_assert_int_eq(m.nearest(r, g, b), got);  // cached answer is the same
     }
   }
