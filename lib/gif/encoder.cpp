@@ -212,7 +212,9 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
     return (config_.explicit_options & encoderOptionBit(name)) != 0;
   };
   palette_error_ = given("colors") ? 0 : tuning.palette_error;
-  const int noise_threshold = given("noise-threshold") ? s.noise_threshold : tuning.noise_threshold;
+  const bool threshold_given = given("noise-threshold");
+  const int noise_threshold = threshold_given ? s.noise_threshold : tuning.noise_threshold;
+  const int noise_spread = threshold_given ? s.noise_threshold : tuning.noise_spread;
   const DitherMode dither = given("dither") ? s.dither : tuning.dither;
   const PaletteScope scope = given("palette") ? s.palette : tuning.palette;
   const bool any_transparent = convert(frame);
@@ -230,7 +232,8 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   // disposal leaves a clear canvas for the next frame.
   const bool full_frame = key || (alpha_mode_ && !canvas_was_clear);
   FramePlan plan;
-  optimizer_.plan(cur_.data(), full_frame, crop, noise_threshold, plan, mask_, work_, *workers_);
+  optimizer_.plan(cur_.data(), full_frame, crop, noise_threshold, noise_spread, plan, mask_, work_,
+                  *workers_);
   const FrameRect rect = plan.rect;
   const size_t area = static_cast<size_t>(rect.width) * rect.height;
 
@@ -242,7 +245,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   const ColorTable *table = nullptr;
   bool local = false;
   bool lossless = false;
-  const int colors = s.colors;
+  const int colors = given("colors") ? s.colors : std::min(s.colors, tuning.colors);
   if (first) {
     // The global palette: from the first frame, with a slot kept for later transparency when
     // transparency may be used and the budget allows.
@@ -314,7 +317,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   useTable(*table);
   indices_.resize(area);
   const DitherMode mode = lossless ? DitherMode::kNone : dither;
-  const int error_cap = Ditherer::errorCapFor(s.colors);
+  const int error_cap = Ditherer::errorCapFor(colors);
   {
     // Stripes of rows, each dithered on its own (error does not cross into the next stripe), so
     // the result does not depend on which thread did which.

@@ -43,8 +43,9 @@ constexpr Option kEncodeOptions[] = {
     optInt<&EncoderSettings::quality>(
         "quality", "Quality",
         "From 1 (smallest file) to 100 (best). From 90 up nothing is traded away; below, one "
-        "palette with an error budget, no error diffusion and a temporal threshold, both growing "
-        "as quality falls. Steers colors, dither, palette and noise-threshold unless they are set",
+        "palette with an error budget and a size cap (256 colours at 85, 2 at 1), no error "
+        "diffusion and a temporal threshold, all moving as quality falls. Steers colors, dither, "
+        "palette and noise-threshold unless they are set",
         kDefaultQuality, 1, 100, kOptionMutableReady),
     optInt<&EncoderSettings::colors>("colors", "Colors",
                                      "Palette size in colours, the transparent slot included", 256,

@@ -27,12 +27,12 @@ Status FrameOptimizer::reset(int width, int height) {
 }
 
 void FrameOptimizer::plan(const uint32_t *cur, bool key, bool crop, int noise_threshold,
-                          FramePlan &plan, std::vector<uint8_t> &mask, std::vector<uint32_t> &work,
-                          Workers &workers) {
+                          int noise_spread, FramePlan &plan, std::vector<uint8_t> &mask,
+                          std::vector<uint32_t> &work, Workers &workers) {
   plan = FramePlan{};
   const int w = width_, h = height_;
   const int drift = noise_threshold;
-  const int64_t drift_var = static_cast<int64_t>(noise_threshold) * noise_threshold / 4;
+  const int64_t drift_var = static_cast<int64_t>(noise_spread) * noise_spread / 4;
   const int bw = (w + 3) / 4, bh = (h + 3) / 4;
   // Work is split in bands of 4-row blocks, a few per thread.
   const int band = std::max(1, bh / (4 * workers.threads()));

@@ -36,11 +36,14 @@ class FrameOptimizer {
 
   // Plans the next frame from `cur` (width x height packed pixels, stride = width). A key frame
   // covers the screen and relies on nothing underneath but what the canvas holds when it is
-  // clear. `noise_threshold` (RGB units, 0 = exact): how far a pixel's source may have moved
-  // since it was last coded and still keep the canvas. Fills the rect-sized `mask` (PixelClass
-  // values or kPixelOptional) and `work` (the colour to code for each pixel).
-  void plan(const uint32_t *cur, bool key, bool crop, int noise_threshold, FramePlan &plan,
-            std::vector<uint8_t> &mask, std::vector<uint32_t> &work, Workers &workers);
+  // clear. A 4x4 block keeps the canvas when its source moved, since it was last coded, by at
+  // most `noise_threshold` on average (RGB units, 0 = exact) and its pixels' moves scatter around
+  // that average by at most `noise_spread` (twice their standard deviation, the channels summed):
+  // a small spread keeps slow drifts still but codes noise. Fills the rect-sized `mask`
+  // (PixelClass values or kPixelOptional) and `work` (the colour to code for each pixel).
+  void plan(const uint32_t *cur, bool key, bool crop, int noise_threshold, int noise_spread,
+            FramePlan &plan, std::vector<uint8_t> &mask, std::vector<uint32_t> &work,
+            Workers &workers);
 
   // Puts the coded frame on the canvas, then applies its disposal as a decoder will. `cur` and
   // `mask` are plan()'s: the pixels it coded from the source remember their source.

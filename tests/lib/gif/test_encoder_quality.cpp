@@ -75,6 +75,32 @@ std::vector<std::vector<uint8_t>> noisyClip(int frames, int amp, int drift) {
   return clip;
 }
 
+// A camera-like clip: scene() panned by one pixel a frame (its formula evaluated further right),
+// with fresh noise of +-amp on every channel of every pixel.
+std::vector<std::vector<uint8_t>> pannedNoisyClip(int frames, int amp) {
+  std::vector<std::vector<uint8_t>> clip;
+  uint32_t seed = 777;
+  for (int t = 0; t < frames; t++) {
+    std::vector<uint8_t> f(static_cast<size_t>(kW) * kH * 4);
+    for (int y = 0; y < kH; y++)
+      for (int x = 0; x < kW; x++) {
+        const int sx = x + t;
+        const bool edge = ((sx / 10) + (y / 12)) % 2 == 0;
+        const int base[3] = {40 + (sx * 3) % 160 + (edge ? 20 : 0), 30 + y * 4,
+                             edge ? 200 - sx % 120 : 60 + (sx + y) % 150};
+        uint8_t *p = &f[(static_cast<size_t>(y) * kW + x) * 4];
+        for (int ch = 0; ch < 3; ch++) {
+          seed = seed * 1664525u + 1013904223u;
+          const int noise = static_cast<int>((seed >> 16) % (2 * amp + 1)) - amp;
+          p[ch] = static_cast<uint8_t>(std::clamp(base[ch] + noise, 0, 255));
+        }
+        p[3] = 255;
+      }
+    clip.push_back(std::move(f));
+  }
+  return clip;
+}
+
 // Mean absolute difference per channel between a decoded canvas and an RGBA source frame.
 double meanError(const std::vector<uint32_t> &canvas, const std::vector<uint8_t> &src) {
   double sum = 0;
@@ -129,6 +155,72 @@ START_TEST(test_quality_scale) {
   // The default is quality 90: no quality given and quality=90 write the same bytes.
   ck_assert(gifenc_test::encodeClip(configWith(""), clip).file ==
             gifenc_test::encodeClip(configWith("quality=90"), clip).file);
+}
+END_TEST
+
+// On a noisy pan (where freezing the noise once made the scale jump from megabytes to kilobytes
+// within a few steps): a step down the scale never gives a larger file, beyond a few per cent of
+// LZW chance, every ten steps down give a smaller one, and from quality 10 up no single step
+// changes the size by more than half (below 10 the palette is a handful of colours, and each
+// colour counts); the decoded error grows as quality falls.
+START_TEST(test_quality_no_gap) {
+  const auto clip = pannedNoisyClip(8, 10);
+  std::vector<size_t> bytes(101, 0);
+  for (int q = 1; q <= 100; q++) {
+    const std::string option = "quality=" + std::to_string(q);
+    bytes[q] = gifenc_test::encodeClip(configWith(option.c_str()), clip).file.size();
+    if (q == 1) continue;
+    ck_assert_msg(bytes[q] * 100 >= bytes[q - 1] * 95, "quality %d: %zu bytes, %d: %zu", q,
+                  bytes[q], q - 1, bytes[q - 1]);
+    if (q > 10)
+      ck_assert_msg(bytes[q] * 2 <= bytes[q - 1] * 3, "quality %d: %zu bytes, %d: only %zu", q,
+                    bytes[q], q - 1, bytes[q - 1]);
+    if (q > 10 && q <= 90)
+      ck_assert_msg(bytes[q] > bytes[q - 10], "quality %d: %zu bytes, %d: %zu", q, bytes[q], q - 10,
+                    bytes[q - 10]);
+  }
+  double last_error = 1e9;
+  for (int q : {10, 30, 50, 70, 85}) {
+    const std::string option = "quality=" + std::to_string(q);
+    const auto e = gifenc_test::encodeClip(configWith(option.c_str()), clip);
+    const auto d = decodeOk(e.file, clip.size());
+    double err = 0;
+    for (size_t f = 0; f < clip.size(); f++) err += meanError(d.canvases[f], clip[f]);
+    ck_assert_msg(err < last_error, "quality %d: error %.3f, not below %.3f", q, err, last_error);
+    last_error = err;
+  }
+}
+END_TEST
+
+// Noise on a still scene stays still at the bottom of the scale: light noise (+-3) from quality
+// 60 down, camera noise as heavy as the benchmark's (+-10) from 5 down. The frames after the
+// first cost a small part of what they cost coded exactly, and the decoded picture hardly moves.
+START_TEST(test_low_quality_noise_still) {
+  struct Case {
+    int amp, quality;
+  };
+  for (const Case &c : {Case{3, 60}, Case{10, 5}}) {
+    const int frames = 8;
+    const auto clip = noisyClip(frames, c.amp, 0);
+    const std::string option = "quality=" + std::to_string(c.quality);
+    const auto exact = gifenc_test::encodeClip(configWith("noise-threshold=0"), clip);
+    const auto low = gifenc_test::encodeClip(configWith(option.c_str()), clip);
+    size_t later_exact = 0, later_low = 0;
+    for (int f = 1; f < frames; f++) {
+      later_exact += exact.infos[f].bytes;
+      later_low += low.infos[f].bytes;
+    }
+    ck_assert_msg(later_low * 10 < later_exact, "noise +-%d, %s: frames 1..: %zu bytes, exact %zu",
+                  c.amp, option.c_str(), later_low, later_exact);
+    const auto d = decodeOk(low.file, frames);
+    size_t moved = 0;
+    for (int f = 1; f < frames; f++)
+      for (size_t i = 0; i < d.canvases[0].size(); i++)
+        moved += d.canvases[f][i] != d.canvases[f - 1][i];
+    const size_t pixels = static_cast<size_t>(frames - 1) * kW * kH;
+    ck_assert_msg(moved * 100 < pixels, "noise +-%d, %s: %zu of %zu pixels changed", c.amp,
+                  option.c_str(), moved, pixels);
+  }
 }
 END_TEST
 
@@ -227,6 +319,8 @@ static Suite *qualitySuite() {
   TCase *tc = tcase_create("quality");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_quality_scale);
+  tcase_add_test(tc, test_quality_no_gap);
+  tcase_add_test(tc, test_low_quality_noise_still);
   tcase_add_test(tc, test_explicit_options_win);
   tcase_add_test(tc, test_noise_stays_still);
   tcase_add_test(tc, test_slow_drift_refreshed);
