@@ -75,8 +75,9 @@ class RateController {
   // What a size target cannot go below: the largest header (6 + 7 + 768-byte palette), the loop
   // extension and trailer, and one small frame.
   static constexpr int64_t kMinMaxBytes = 1024;
-  // A repeat's cost before one was seen: GCE (8) + image descriptor (10) + a 1x1 LZW image.
-  static constexpr int64_t kRepeatGuessBytes = 24;
+  // A repeat's cost before one was seen, on the safe side: GCE (8) + image descriptor (10) + a 1x1
+  // LZW image is about 25 bytes, a few more with a local palette.
+  static constexpr int64_t kRepeatGuessBytes = 64;
 
  private:
   explicit RateController(const RateTarget &target) noexcept : target_(target) {}
