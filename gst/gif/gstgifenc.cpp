@@ -453,6 +453,26 @@ gst_gif_enc_set_output_caps (GstGifEnc *self)
   return TRUE;
 }
 
+/* The stream's duration in time, or -1: asked upstream in time, else in bytes and converted by
+ * upstream (a parser such as rawvideoparse knows its frame size long before it estimates a
+ * duration in time). */
+static gint64
+gst_gif_enc_query_duration (GstGifEnc *self)
+{
+  GstPad *sink = GST_VIDEO_ENCODER_SINK_PAD (self);
+  gint64 duration = -1, bytes = -1;
+  if (gst_pad_peer_query_duration (sink, GST_FORMAT_TIME, &duration) &&
+      duration >= 0)
+    return duration;
+  if (gst_pad_peer_query_duration (sink, GST_FORMAT_BYTES, &bytes) &&
+      bytes > 0 &&
+      gst_pad_peer_query_convert (
+          sink, GST_FORMAT_BYTES, bytes, GST_FORMAT_TIME, &duration) &&
+      duration >= 0)
+    return duration;
+  return -1;
+}
+
 /* Rate control for a stream with max-size or bitrate, made at its first frame: max-size shares
  * the budget out over the display time still to come, the duration upstream reports less what
  * the segment skipped before the first frame. Without a duration max-size is a ceiling alone. */
@@ -463,7 +483,7 @@ gst_gif_enc_rate_start (GstGifEnc *self)
   GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
   const mk::gif::EncoderSettings &s = st->encoder->config ().settings;
   mk::gif::RateTarget target;
-  gint64 duration = -1;
+  gint64 duration;
 
   if (s.max_size <= 0 && s.bitrate <= 0)
     return;
@@ -471,9 +491,8 @@ gst_gif_enc_rate_start (GstGifEnc *self)
   target.bitrate_kbps = s.bitrate;
   target.max_quality = s.quality;
   if (s.max_size > 0) {
-    if (gst_pad_peer_query_duration (
-            GST_VIDEO_ENCODER_SINK_PAD (enc), GST_FORMAT_TIME, &duration) &&
-        duration >= 0) {
+    duration = gst_gif_enc_query_duration (self);
+    if (duration >= 0) {
       GstClockTime origin = enc->input_segment.start;
       gint64 skipped = 0;
       if (GST_CLOCK_TIME_IS_VALID (origin) && st->held_start > origin)
