@@ -88,12 +88,9 @@ RateDecision RateController::sizeDecision(int64_t delay_cs) const noexcept {
     return dec;
   }
   dec.max_bytes = static_cast<size_t>(avail);
-  if (!have_model_) {
-    // The first frame: nothing known yet. The middle of the scale when the budget is shared out
-    // (the frames after it correct), the ceiling without a duration.
-    if (target_.duration_cs >= 0) dec.quality = std::max(1, top / 2);
-    return dec;
-  }
+  // The first frame: nothing known yet; at the ceiling, because its palette serves the stream
+  // (a global palette learned at a low quality would cap every later frame).
+  if (!have_model_) return dec;
   int q = top;
   const double left = static_cast<double>(avail);
   if (target_.duration_cs >= 0) {
@@ -124,10 +121,8 @@ RateDecision RateController::bitrateDecision(int64_t delay_cs) const noexcept {
       static_cast<double>(std::max<int64_t>(d, target_.window_cs / kPaybackParts));
   const double want = per_cs * static_cast<double>(d) - level * static_cast<double>(d) / payback;
   RateDecision dec;
-  if (!have_model_) {
-    dec.quality = std::max(1, top / 2);
-    return dec;
-  }
+  dec.quality = top;
+  if (!have_model_) return dec;  // the first frame: at the ceiling, as for max-size
   int q = std::min(top, qualityFor(want, d));
   if (last_quality_ > 0) q = std::clamp(q, last_quality_ - kMaxStep, last_quality_ + kMaxStep);
   q = std::min(q, top);
