@@ -18,6 +18,11 @@
  * A new input size or format mid-stream starts a new GIF stream with new `codec_data`
  * (gifdec follows it; gifmux refuses it: a file has one screen).
  *
+ * Size targets: #GstGifEnc:max-size makes the whole file (as gifmux writes it) fit a number of
+ * bytes, sharing the budget out over the duration upstream reports; #GstGifEnc:bitrate holds a
+ * live stream's average over 10 s. Both adapt the quality frame by frame, #GstGifEnc:quality
+ * being the ceiling (docs/gifenc.md, "Which knob, when").
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=15/1 ! gifenc ! gifmux ! filesink location=test.gif
@@ -26,6 +31,9 @@
  * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! videoscale ! videorate ! video/x-raw,width=480,framerate=15/1 ! gifenc colors=128 dither=bayer ! gifmux ! filesink location=out.gif
  * ]| Turns a video file into a GIF 480 pixels wide at 15 frames per second, with a 128-colour
  * palette and ordered dither.
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! videoscale ! videorate ! video/x-raw,width=480,framerate=15/1 ! gifenc max-size=8000000 ! gifmux ! filesink location=out.gif
+ * ]| The same GIF, made to fit in 8 MB.
  *
  * Since: 0.1
  */
@@ -504,7 +512,7 @@ gst_gif_enc_rate_start (GstGifEnc *self)
     } else {
       GST_MK_POST (self,
           gst_gif_message (GST_GIF_MSG_ENC_NO_DURATION, s.quality),
-          ("upstream answered no duration in time format"));
+          ("no duration from upstream"));
     }
   }
   mk::Result<mk::gif::RateController> created =
@@ -528,7 +536,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
   mk::gif::InputFrame in;
   mk::gif::RateDecision decision;
   bool force;
-  bool over = false; /* the file is over max-size: only the first frame can do that */
+  bool over =
+      false; /* the file is over max-size: only the first frame can do that */
 
   st->held = nullptr;
   if (!gst_video_frame_map (
@@ -561,8 +570,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
     mk::Result<mk::gif::EncodedFrame> res =
         decision.action == mk::gif::RateAction::kRepeat
             ? st->encoder->repeat (delay_cs, st->out)
-            : st->encoder->encode (in, delay_cs, force, st->out,
-                  decision.max_bytes);
+            : st->encoder->encode (
+                  in, delay_cs, force, st->out, decision.max_bytes);
     gst_video_frame_unmap (&vframe);
     if (!res) {
       GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
@@ -627,8 +636,7 @@ too_small:
   GST_MK_POST (self,
       gst_gif_message (GST_GIF_MSG_ENC_MAX_SIZE_TOO_SMALL,
           st->rate->target ().max_bytes, st->rate->spent ()),
-      ("frame %u at quality %d", frame->system_frame_number,
-          decision.quality));
+      ("frame %u at quality %d", frame->system_frame_number, decision.quality));
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;
 map_failed:

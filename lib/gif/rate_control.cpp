@@ -15,8 +15,11 @@ namespace {
 // ln(bytes) per quality point: measured over quality 10..90 on the bench clips (docs/benchmarks.md,
 // "Size targets"); the learned c absorbs what a clip does differently.
 constexpr double kSlope = 0.03;
-// How fast the learned cost follows the frames (weight of the newest frame).
-constexpr double kLearnRate = 0.3;
+// How fast the learned cost follows the frames (weight of the newest frame): faster up than down,
+// because GIF costs jump (a frame the temporal threshold keeps whole costs a few bytes, the next
+// one at a slightly higher quality all of its pixels), and one cheap frame must not make every
+// quality look cheap.
+constexpr double kLearnUp = 0.4, kLearnDown = 0.1;
 // The most a frame's quality moves from the last one's unless the budget forces it down.
 constexpr int kMaxStep = 12;
 // A frame's quality is chosen so that this many times its predicted cost fits in what is left.
@@ -32,8 +35,8 @@ Status RateController::check(const RateTarget &t) {
                   "max-size and bitrate cannot both be set: max-size is for a file of known "
                   "duration, bitrate for live input");
   if (t.max_bytes > 0 && t.max_bytes < kMinMaxBytes)
-    return Status(Errc::kOutOfRange, "max-size " + std::to_string(t.max_bytes) +
-                                         " is below the " + std::to_string(kMinMaxBytes) +
+    return Status(Errc::kOutOfRange, "max-size " + std::to_string(t.max_bytes) + " is below the " +
+                                         std::to_string(kMinMaxBytes) +
                                          " bytes a GIF header and a frame may need");
   if (t.bitrate_kbps < 0 || t.window_cs <= 0 || t.max_quality < 1)
     return Status(Errc::kOutOfRange, "bitrate, window and quality must be positive");
@@ -146,7 +149,7 @@ void RateController::coded(const RateDecision &decision, int64_t delay_cs, size_
   if (decision.action != RateAction::kCode || bytes == 0) return;
   const double d = static_cast<double>(std::max<int64_t>(1, delay_cs));
   const double c = std::log(static_cast<double>(bytes) / d) - kSlope * decision.quality;
-  log_c_ = have_model_ ? log_c_ + kLearnRate * (c - log_c_) : c;
+  log_c_ = have_model_ ? log_c_ + (c > log_c_ ? kLearnUp : kLearnDown) * (c - log_c_) : c;
   have_model_ = true;
   last_quality_ = decision.quality;
 }

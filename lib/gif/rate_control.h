@@ -27,11 +27,11 @@ namespace mk::gif {
 inline constexpr int64_t kBitrateWindowCs = 1000;
 
 struct RateTarget {
-  int64_t max_bytes = 0;      // the whole file; 0 = no size target
-  int64_t duration_cs = -1;   // the stream's duration, for max_bytes; < 0 unknown
-  int bitrate_kbps = 0;       // 0 = no bitrate target
+  int64_t max_bytes = 0;                 // the whole file; 0 = no size target
+  int64_t duration_cs = -1;              // the stream's duration, for max_bytes; < 0 unknown
+  int bitrate_kbps = 0;                  // 0 = no bitrate target
   int64_t window_cs = kBitrateWindowCs;  // bitrate: the average holds over this display time
-  int max_quality = 100;      // the best quality a frame gets (gifenc's `quality`)
+  int max_quality = 100;                 // the best quality a frame gets (gifenc's `quality`)
 };
 
 enum class RateAction {

@@ -66,9 +66,9 @@ answer_duration (GstPad *, GstPadProbeInfo *info, gpointer duration)
 
 struct Run
 {
-  gsize bytes = 0;                  /* everything pulled */
-  std::vector<gsize> sizes;         /* each buffer */
-  std::vector<GstClockTime> pts;    /* each buffer's */
+  gsize bytes = 0;               /* everything pulled */
+  std::vector<gsize> sizes;      /* each buffer */
+  std::vector<GstClockTime> pts; /* each buffer's */
   std::vector<std::string> warnings, errors;
 };
 
@@ -113,8 +113,8 @@ run (const std::string &launch, int n, bool with_duration)
     gchar *src = gst_object_get_name (GST_MESSAGE_SRC (msg));
     if (g_str_has_prefix (src, "gifenc")) {
       if (error)
-        fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-                         GST_RESOURCE_ERROR_SETTINGS),
+        fail_unless (g_error_matches (
+                         err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
             "error %s", err->message);
       (error ? r.errors : r.warnings).push_back (err->message);
     }
@@ -136,9 +136,9 @@ GST_START_TEST (test_max_size_lands)
   fail_unless (full.errors.empty () && full.warnings.empty ());
   for (int pct : {25, 50, 75}) {
     gsize limit = full.bytes * pct / 100;
-    Run r = run ("gifenc threads=1 max-size=" + std::to_string (limit) +
-                     " ! gifmux",
-        n, true);
+    Run r = run (
+        "gifenc threads=1 max-size=" + std::to_string (limit) + " ! gifmux", n,
+        true);
     fail_unless (r.errors.empty () && r.warnings.empty (), "%d %%: %s", pct,
         r.errors.empty () ? r.warnings[0].c_str () : r.errors[0].c_str ());
     fail_unless (r.bytes <= limit && r.bytes * 10 >= limit * 9,
@@ -153,10 +153,11 @@ GST_START_TEST (test_max_size_without_duration)
   const int n = 40;
   Run full = run ("gifenc threads=1 ! gifmux", n, true);
   gsize limit = full.bytes / 2;
-  Run r = run (
-      "gifenc threads=1 max-size=" + std::to_string (limit) + " ! gifmux", n,
-      false);
-  fail_unless (r.errors.empty (), "%s", r.errors.empty () ? "" : r.errors[0].c_str ());
+  Run r =
+      run ("gifenc threads=1 max-size=" + std::to_string (limit) + " ! gifmux",
+          n, false);
+  fail_unless (
+      r.errors.empty (), "%s", r.errors.empty () ? "" : r.errors[0].c_str ());
   fail_unless_equals_int ((int)r.warnings.size (), 1);
   fail_unless (r.warnings[0].find ("max-size") != std::string::npos, "%s",
       r.warnings[0].c_str ());
@@ -193,8 +194,8 @@ GST_START_TEST (test_bad_values)
   Run tiny = run ("gifenc max-size=1000 ! gifmux", 4, true);
   /* (the harness offers the caps again with every frame: an error each time) */
   fail_unless (!tiny.errors.empty ());
-  fail_unless (tiny.errors[0].find ("max-size 1000") != std::string::npos,
-      "%s", tiny.errors[0].c_str ());
+  fail_unless (tiny.errors[0].find ("max-size 1000") != std::string::npos, "%s",
+      tiny.errors[0].c_str ());
   Run both = run ("gifenc max-size=100000 bitrate=100 ! gifmux", 4, true);
   fail_unless (!both.errors.empty ());
   fail_unless (both.errors[0].find ("max-size") != std::string::npos &&
