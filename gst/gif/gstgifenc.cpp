@@ -572,6 +572,22 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
             ? st->encoder->repeat (delay_cs, st->out)
             : st->encoder->encode (
                   in, delay_cs, force, st->out, decision.max_bytes);
+    if (res && st->rate && st->rate->elapsedCs () == 0) {
+      /* The first frame's global palette serves the stream: learn it at about the quality the
+       * budget allows (a new encoder; nothing has gone out yet). */
+      int q = st->rate->firstQuality (st->out.size (), delay_cs);
+      if (q < decision.quality) {
+        mk::Result<std::unique_ptr<mk::gif::Encoder>> fresh =
+            mk::gif::Encoder::create (st->encoder->config ());
+        if (fresh) {
+          st->encoder = std::move (fresh.value ());
+          st->encoder->setQuality (q);
+          decision.quality = q;
+          st->out.clear ();
+          res = st->encoder->encode (in, delay_cs, force, st->out);
+        }
+      }
+    }
     gst_video_frame_unmap (&vframe);
     if (!res) {
       GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),

@@ -241,9 +241,9 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
   // A repeat keeps every pixel the last frame kept, whatever threshold kept it.
   if (!input) noise_threshold = static_cast<int>(encoderOptions().find("noise-threshold")->int_max);
   const DitherMode dither = given("dither") ? s.dither : tuning.dither;
-  // The scope is the first frame's: a quality changed by rate control keeps it.
-  if (first) scope_ = given("palette") ? s.palette : tuning.palette;
-  const PaletteScope scope = scope_;
+  // Per frame, like the other knobs: under rate control a frame at a lower quality than the
+  // first stops getting local palettes (the global palette, from the first frame, stays).
+  const PaletteScope scope = given("palette") ? s.palette : tuning.palette;
   // A capped frame may be given up for a repeat of the previous one: keep what that needs.
   const bool capped = input && max_bytes != SIZE_MAX && !key;
   const bool was_alpha = alpha_mode_, was_transparent = any_transparent_;

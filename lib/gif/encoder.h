@@ -71,7 +71,7 @@ class Encoder {
   [[nodiscard]] Result<EncodedFrame> repeat(uint16_t delay_cs, std::vector<uint8_t> &out);
 
   // The quality of the frames from the next one on (clamped to 1..100): the knobs not given
-  // explicitly follow its plan; the palette scope and the global palette of the first frame stay.
+  // explicitly follow its plan; the global palette (the first frame's) stays.
   void setQuality(int quality) noexcept;
 
   // Header + logical screen descriptor + global palette; empty until the first encode(), because
@@ -112,7 +112,6 @@ class Encoder {
   bool alpha_mode_ = false;
   bool any_transparent_ = false;  // in cur_
   uint64_t frames_ = 0;
-  PaletteScope scope_ = PaletteScope::kAuto;  // the first frame's
 
   ColorTable global_, local_, mapper_table_;
   uint64_t table_serial_ = 0;  // changes when mapper_table_ does

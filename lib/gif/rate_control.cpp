@@ -68,6 +68,23 @@ int RateController::qualityFor(double bytes, int64_t delay_cs) const noexcept {
   return static_cast<int>(std::clamp(q, -1.0, 1000.0));
 }
 
+int RateController::firstQuality(size_t bytes, int64_t delay_cs) const noexcept {
+  const int top = std::min(100, target_.max_quality);
+  const int64_t d = std::max<int64_t>(1, delay_cs);
+  double share;
+  if (target_.max_bytes > 0) {
+    if (target_.duration_cs < 0) return top;  // a ceiling alone: nothing to share out
+    const int64_t remaining = std::max(d, target_.duration_cs);
+    share = static_cast<double>(target_.max_bytes - fixed_) * static_cast<double>(d) /
+            static_cast<double>(remaining);
+  } else {
+    share = target_.bitrate_kbps * 1.25 * static_cast<double>(d);
+  }
+  if (bytes == 0 || share >= static_cast<double>(bytes)) return top;
+  const double q = top + std::log(share / static_cast<double>(bytes)) / kSlope;
+  return static_cast<int>(std::clamp(std::floor(q), 1.0, static_cast<double>(top)));
+}
+
 RateDecision RateController::next(int64_t delay_cs) const noexcept {
   return target_.max_bytes > 0 ? sizeDecision(delay_cs) : bitrateDecision(delay_cs);
 }

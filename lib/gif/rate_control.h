@@ -62,6 +62,12 @@ class RateController {
   // a NETSCAPE2.0 loop extension and the trailer (comments a muxer adds are not counted).
   static int64_t fixedBytesFor(size_t codec_data_bytes);
 
+  // The first frame, coded at the ceiling as next() asks, cost `bytes`: the quality to code it at
+  // again (with a new encoder) when that is lower, else the ceiling. Its global palette serves the
+  // whole stream, so it is learned at about the quality the budget allows: a palette learned at
+  // the ceiling makes every later frame dear (256 colours need 8-bit codes), one learned too low
+  // caps every later frame's quality.
+  int firstQuality(size_t bytes, int64_t delay_cs) const noexcept;
   // What to do with the next frame, which shows for `delay_cs`.
   RateDecision next(int64_t delay_cs) const noexcept;
   // The frame `decision` was about took `bytes` (0 when dropped) and shows for `delay_cs` (a

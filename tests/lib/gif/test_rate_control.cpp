@@ -10,8 +10,6 @@
 #include <check.h>
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -244,13 +242,20 @@ std::vector<uint8_t> encodeTargeted(const mk::gif::EncoderConfig &cfg,
                    ? (*enc)->repeat(delay, records)
                    : (*enc)->encode(in, delay, false, records, i == 0 ? SIZE_MAX : d.max_bytes);
       ck_assert_msg(r.isOk(), "%s", r.status().message().c_str());
+      const int q = i == 0 ? rc->firstQuality(records.size(), delay) : d.quality;
+      if (q < d.quality) {  // as gifenc does: the first frame again, with a new encoder
+        enc = mk::gif::Encoder::create(cfg);
+        ck_assert(enc.isOk());
+        (*enc)->setQuality(q);
+        d.quality = q;
+        records.clear();
+        r = (*enc)->encode(in, delay, false, records);
+        ck_assert(r.isOk());
+      }
       if (r->repeated) d.action = RateAction::kRepeat;
     }
     if (i == 0) rc->setFixedBytes(RateController::fixedBytesFor((*enc)->codecData().size()));
     rc->coded(d, delay, records.size() - before);
-    if (getenv("RC_DEBUG"))
-      fprintf(stderr, "f%zu a%d q%d b%zu spent %lld\n", i, (int)d.action, d.quality,
-              records.size() - before, (long long)rc->spent());
   }
   std::vector<uint8_t> file = (*enc)->codecData();
   mk::gif::writeLoopExtension(file, 0);
