@@ -18,6 +18,11 @@
  * A new input size or format mid-stream starts a new GIF stream with new `codec_data`
  * (gifdec follows it; gifmux refuses it: a file has one screen).
  *
+ * Size targets: #GstGifEnc:max-size makes the whole file (as gifmux writes it) fit a number of
+ * bytes, sharing the budget out over the duration upstream reports; #GstGifEnc:bitrate holds a
+ * live stream's average over 10 s. Both adapt the quality frame by frame, #GstGifEnc:quality
+ * being the ceiling (docs/gifenc.md, "Which knob, when").
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=15/1 ! gifenc ! gifmux ! filesink location=test.gif
@@ -26,6 +31,9 @@
  * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! videoscale ! videorate ! video/x-raw,width=480,framerate=15/1 ! gifenc colors=128 dither=bayer ! gifmux ! filesink location=out.gif
  * ]| Turns a video file into a GIF 480 pixels wide at 15 frames per second, with a 128-colour
  * palette and ordered dither.
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! videoconvert ! videoscale ! videorate ! video/x-raw,width=480,framerate=15/1 ! gifenc max-size=8000000 ! gifmux ! filesink location=out.gif
+ * ]| The same GIF, made to fit in 8 MB.
  *
  * Since: 0.1
  */
@@ -39,6 +47,7 @@
 #include <gst/video/video.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/gstmkbufferpool.h"
@@ -46,6 +55,7 @@
 #include "gif/encoder.h"
 #include "gif/encoder_options.h"
 #include "gif/frame_timing.h"
+#include "gif/rate_control.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gif_enc_debug);
 #define GST_CAT_DEFAULT gst_gif_enc_debug
@@ -102,6 +112,8 @@ struct GifEncState
   std::vector<GstVideoCodecFrame *> early_drops;
   guint64 frames_out = 0;
   guint64 frames_merged = 0;
+  /* max-size or bitrate: this stream's rate control, made at its first frame. */
+  std::optional<mk::gif::RateController> rate;
 };
 
 struct _GstGifEnc
@@ -241,6 +253,7 @@ gst_gif_enc_stop (GstVideoEncoder *enc)
   gst_gif_enc_drop_held (self);
   g_clear_pointer (&st->input_state, gst_video_codec_state_unref);
   st->encoder.reset ();
+  st->rate.reset ();
   st->out = std::vector<uint8_t> ();
   st->caps_set = false;
   st->force_key = false;
@@ -379,6 +392,7 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
           config.height,
           gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)));
       gst_gif_enc_drain (self);
+      st->rate.reset ();
       st->delays.reset ();
       st->interval = GST_CLOCK_TIME_NONE;
     }
@@ -447,6 +461,70 @@ gst_gif_enc_set_output_caps (GstGifEnc *self)
   return TRUE;
 }
 
+/* The stream's duration in time, or -1: asked upstream in time, else in bytes and converted by
+ * upstream (a parser such as rawvideoparse knows its frame size long before it estimates a
+ * duration in time). */
+static gint64
+gst_gif_enc_query_duration (GstGifEnc *self)
+{
+  GstPad *sink = GST_VIDEO_ENCODER_SINK_PAD (self);
+  gint64 duration = -1, bytes = -1;
+  if (gst_pad_peer_query_duration (sink, GST_FORMAT_TIME, &duration) &&
+      duration >= 0)
+    return duration;
+  if (gst_pad_peer_query_duration (sink, GST_FORMAT_BYTES, &bytes) &&
+      bytes > 0 &&
+      gst_pad_peer_query_convert (
+          sink, GST_FORMAT_BYTES, bytes, GST_FORMAT_TIME, &duration) &&
+      duration >= 0)
+    return duration;
+  return -1;
+}
+
+/* Rate control for a stream with max-size or bitrate, made at its first frame: max-size shares
+ * the budget out over the display time still to come, the duration upstream reports less what
+ * the segment skipped before the first frame. Without a duration max-size is a ceiling alone. */
+static void
+gst_gif_enc_rate_start (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+  const mk::gif::EncoderSettings &s = st->encoder->config ().settings;
+  mk::gif::RateTarget target;
+  gint64 duration;
+
+  if (s.max_size <= 0 && s.bitrate <= 0)
+    return;
+  target.max_bytes = s.max_size;
+  target.bitrate_kbps = s.bitrate;
+  target.max_quality = s.quality;
+  if (s.max_size > 0) {
+    duration = gst_gif_enc_query_duration (self);
+    if (duration >= 0) {
+      GstClockTime origin = enc->input_segment.start;
+      gint64 skipped = 0;
+      if (GST_CLOCK_TIME_IS_VALID (origin) && st->held_start > origin)
+        skipped = (gint64)(st->held_start - origin);
+      target.duration_cs = MAX (0, duration - skipped) / (gint64)NS_PER_CS;
+      GST_INFO_OBJECT (self,
+          "max-size %" G_GINT64_FORMAT " bytes over %" G_GINT64_FORMAT " cs",
+          target.max_bytes, target.duration_cs);
+    } else {
+      GST_MK_POST (self,
+          gst_gif_message (GST_GIF_MSG_ENC_NO_DURATION, s.quality),
+          ("no duration from upstream"));
+    }
+  }
+  mk::Result<mk::gif::RateController> created =
+      mk::gif::RateController::create (target);
+  /* Encoder::create checked these settings already. */
+  if (created)
+    st->rate.emplace (created.value ());
+  else
+    GST_WARNING_OBJECT (
+        self, "no rate control: %s", created.status ().message ().c_str ());
+}
+
 /* Encodes the held frame with `delay_cs` and sends it; it shows until `end` at the latest. */
 static GstFlowReturn
 gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
@@ -456,7 +534,10 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
   GstVideoCodecFrame *frame = st->held;
   GstVideoFrame vframe;
   mk::gif::InputFrame in;
+  mk::gif::RateDecision decision;
   bool force;
+  bool over =
+      false; /* the file is over max-size: only the first frame can do that */
 
   st->held = nullptr;
   if (!gst_video_frame_map (
@@ -469,9 +550,44 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
 
   force = st->force_key || GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
   st->out.clear ();
+  if (!st->rate)
+    gst_gif_enc_rate_start (self);
+  if (st->rate) {
+    decision = st->rate->next (delay_cs);
+    /* A key frame cannot be a repeat (nor be capped: the first frame's size is checked after). */
+    if (force || st->rate->elapsedCs () == 0)
+      decision.action = mk::gif::RateAction::kCode;
+    if (decision.action == mk::gif::RateAction::kDrop) {
+      gst_video_frame_unmap (&vframe);
+      st->rate->coded (decision, delay_cs, 0);
+      GST_LOG_OBJECT (self, "frame %u left out: max-size is reached",
+          frame->system_frame_number);
+      return gst_video_encoder_finish_frame (enc, frame);
+    }
+    st->encoder->setQuality (decision.quality);
+  }
   {
     mk::Result<mk::gif::EncodedFrame> res =
-        st->encoder->encode (in, delay_cs, force, st->out);
+        decision.action == mk::gif::RateAction::kRepeat
+            ? st->encoder->repeat (delay_cs, st->out)
+            : st->encoder->encode (
+                  in, delay_cs, force, st->out, decision.max_bytes);
+    if (res && st->rate && st->rate->elapsedCs () == 0) {
+      /* The first frame's global palette serves the stream: learn it at about the quality the
+       * budget allows (a new encoder; nothing has gone out yet). */
+      int q = st->rate->firstQuality (st->out.size (), delay_cs);
+      if (q < decision.quality) {
+        mk::Result<std::unique_ptr<mk::gif::Encoder>> fresh =
+            mk::gif::Encoder::create (st->encoder->config ());
+        if (fresh) {
+          st->encoder = std::move (fresh.value ());
+          st->encoder->setQuality (q);
+          decision.quality = q;
+          st->out.clear ();
+          res = st->encoder->encode (in, delay_cs, force, st->out);
+        }
+      }
+    }
     gst_video_frame_unmap (&vframe);
     if (!res) {
       GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
@@ -481,6 +597,21 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
       return GST_FLOW_ERROR;
     }
     st->force_key = false;
+    if (st->rate) {
+      if (res->repeated)
+        decision.action = mk::gif::RateAction::kRepeat;
+      if (st->rate->elapsedCs () == 0)
+        st->rate->setFixedBytes (mk::gif::RateController::fixedBytesFor (
+            st->encoder->codecData ().size ()));
+      st->rate->coded (decision, delay_cs, st->out.size ());
+      GST_LOG_OBJECT (self,
+          "frame %u: %s at quality %d, file %" G_GINT64_FORMAT " bytes",
+          frame->system_frame_number,
+          decision.action == mk::gif::RateAction::kRepeat ? "repeat" : "coded",
+          decision.quality, st->rate->spent ());
+      over = st->rate->target ().max_bytes > 0 &&
+             st->rate->spent () > st->rate->target ().max_bytes;
+    }
     if (res->key)
       GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
     else
@@ -501,6 +632,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
   for (GstVideoCodecFrame *f : st->early_drops)
     gst_video_encoder_finish_frame (enc, f);
   st->early_drops.clear ();
+  if (over)
+    goto too_small;
 
   frame->output_buffer =
       gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
@@ -514,6 +647,14 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
   return gst_video_encoder_finish_frame (enc, frame);
 
   /* ERRORS */
+too_small:
+  /* (after the caps, so that the frame can be finished) */
+  GST_MK_POST (self,
+      gst_gif_message (GST_GIF_MSG_ENC_MAX_SIZE_TOO_SMALL,
+          st->rate->target ().max_bytes, st->rate->spent ()),
+      ("frame %u at quality %d", frame->system_frame_number, decision.quality));
+  gst_video_encoder_finish_frame (enc, frame);
+  return GST_FLOW_ERROR;
 map_failed:
   /* (said before finish_frame, which may free the frame) */
   GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_MAP_FAILED),

@@ -254,6 +254,30 @@ static const GstMkMessage gif_messages[] = {
         "Nothing to do if the animation may move on sooner; otherwise repeat "
         "the frame (e.g. `videorate`) so that no single frame lasts that "
         "long."},
+    {GST_GIF_MSG_ENC_NO_DURATION, "gifenc", GST_MK_POST_WARNING,
+        GST_MK_CODE (STREAM, ENCODE),
+        "max-size needs the stream's duration, which upstream does not "
+        "know: frames are coded at quality %s until the file is nearly "
+        "full, then the picture stops.",
+        "\"no duration from upstream\"",
+        "Upstream answered a duration query neither in time nor in bytes it "
+        "can convert to time (a live source, a pipe, `videotestsrc`). gifenc "
+        "cannot share the budget out over the stream, so max-size becomes a "
+        "ceiling: frames are coded at `quality` while they fit (lower as the "
+        "file nears the limit), then left out. The file still never exceeds "
+        "max-size.",
+        "Use `bitrate` for live input, or give gifenc a stream with a "
+        "duration (a file through a demuxer or a parser)."},
+    {GST_GIF_MSG_ENC_MAX_SIZE_TOO_SMALL, "gifenc", GST_MK_POST_ERROR,
+        GST_MK_CODE (RESOURCE, SETTINGS),
+        "max-size %s is too small: the header and the first frame alone "
+        "take %s bytes.",
+        "the frame number and its quality",
+        "The first frame is coded at `quality` (the rate control learns "
+        "from it, and its palette serves the stream); the GIF header, "
+        "palette and that frame do not fit in max-size.",
+        "Raise max-size, lower `quality` (the first frame's), or scale the "
+        "input down (`videoscale`)."},
 
     /* gifmux */
     {GST_GIF_MSG_MUX_NO_CODEC_DATA, "gifmux", GST_MK_POST_ERROR,

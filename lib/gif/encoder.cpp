@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/log.h"
+#include "gif/rate_control.h"
 
 namespace mk::gif {
 
@@ -30,7 +31,11 @@ int stripeRows(int width) {
 }  // namespace
 
 Status Encoder::checkSettings(const EncoderSettings &s) {
-  return encoderOptions().check(&s);
+  if (Status st = encoderOptions().check(&s); !st) return st;
+  RateTarget target;
+  target.max_bytes = s.max_size;
+  target.bitrate_kbps = s.bitrate;
+  return RateController::check(target);
 }
 
 Result<std::unique_ptr<Encoder>> Encoder::create(const EncoderConfig &config) {
@@ -180,30 +185,50 @@ void Encoder::buildPalette(const std::vector<uint32_t> &work, const std::vector<
 }
 
 Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delay_cs, bool force_key,
-                                     std::vector<uint8_t> &out) {
+                                     std::vector<uint8_t> &out, size_t max_bytes) {
   // Working buffers and `out` may grow; running out of memory is an error, not an exception.
   const size_t start = out.size();
   try {
-    return encodeFrame(frame, delay_cs, force_key, out);
+    return encodeFrame(&frame, delay_cs, force_key, out, max_bytes);
   } catch (const std::bad_alloc &) {
     out.resize(start);
     return Status(Errc::kNoMemory, "no memory to encode a frame");
   }
 }
 
-Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t delay_cs,
-                                          bool force_key, std::vector<uint8_t> &out) {
+Result<EncodedFrame> Encoder::repeat(uint16_t delay_cs, std::vector<uint8_t> &out) {
+  if (frames_ == 0) return Status(Errc::kInvalidArgument, "no earlier frame to repeat");
+  const size_t start = out.size();
+  try {
+    return encodeFrame(nullptr, delay_cs, false, out, SIZE_MAX);
+  } catch (const std::bad_alloc &) {
+    out.resize(start);
+    return Status(Errc::kNoMemory, "no memory to encode a frame");
+  }
+}
+
+void Encoder::setQuality(int quality) noexcept {
+  config_.settings.quality = std::clamp(quality, 1, 100);
+}
+
+// `frame` null: cur_ still holds the previous frame's input, coded again.
+Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t delay_cs,
+                                          bool force_key, std::vector<uint8_t> &out,
+                                          size_t max_bytes) {
   const EncoderSettings &s = config_.settings;
   const bool crop = (s.optimize & kOptimizeCrop) != 0;
   const bool skip_unchanged = (s.optimize & kOptimizeTransparency) != 0;
   const PixelLayout l = layoutOf(config_.format);
-  if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
-  if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
-    return Status(Errc::kInvalidArgument,
-                  "stride " + std::to_string(frame.stride) + " is less than a row of " +
-                      std::to_string(static_cast<size_t>(config_.width) * l.bytes) + " bytes");
-  if (config_.format == PixelFormat::kRGB8P && !frame.palette)
-    return Status(Errc::kInvalidArgument, "RGB8P frame has no palette");
+  if (input) {
+    const InputFrame &frame = *input;
+    if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
+    if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
+      return Status(Errc::kInvalidArgument,
+                    "stride " + std::to_string(frame.stride) + " is less than a row of " +
+                        std::to_string(static_cast<size_t>(config_.width) * l.bytes) + " bytes");
+    if (config_.format == PixelFormat::kRGB8P && !frame.palette)
+      return Status(Errc::kInvalidArgument, "RGB8P frame has no palette");
+  }
 
   const bool first = frames_ == 0;
   const bool key = force_key || first;
@@ -213,11 +238,22 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   };
   palette_error_ = given("colors") ? 0 : tuning.palette_error;
   const bool threshold_given = given("noise-threshold");
-  const int noise_threshold = threshold_given ? s.noise_threshold : tuning.noise_threshold;
-  const int noise_spread = threshold_given ? s.noise_threshold : tuning.noise_spread;
+  int noise_threshold = threshold_given ? s.noise_threshold : tuning.noise_threshold;
+  int noise_spread = threshold_given ? s.noise_threshold : tuning.noise_spread;
+  // A repeat keeps every pixel the last frame kept, whatever threshold kept it.
+  if (!input)
+    noise_threshold = noise_spread =
+        static_cast<int>(encoderOptions().find("noise-threshold")->int_max);
   const DitherMode dither = given("dither") ? s.dither : tuning.dither;
+  // Per frame, like the other knobs: under rate control a frame at a lower quality than the
+  // first stops getting local palettes (the global palette, from the first frame, stays).
   const PaletteScope scope = given("palette") ? s.palette : tuning.palette;
-  const bool any_transparent = convert(frame);
+  // A capped frame may be given up for a repeat of the previous one: keep what that needs.
+  const bool capped = input && max_bytes != SIZE_MAX && !key;
+  const bool was_alpha = alpha_mode_, was_transparent = any_transparent_;
+  if (capped) prev_ = cur_;
+  if (input) any_transparent_ = convert(*input);
+  const bool any_transparent = any_transparent_;
   if (any_transparent && !alpha_mode_) {
     // From here on every frame clears itself after display, so later frames can show
     // transparency exactly; only this frame, over an opaque canvas, cannot clear what is there.
@@ -385,6 +421,16 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   writeGraphicControl(out, gce);
   writeImageDescriptor(out, rect, local ? table : nullptr);
   out.insert(out.end(), lzw_data_.begin(), lzw_data_.end());
+  if (capped && out.size() - start > max_bytes) {
+    // Nothing is committed yet: put the previous frame back and repeat it.
+    out.resize(start);
+    cur_.swap(prev_);
+    alpha_mode_ = was_alpha;
+    any_transparent_ = was_transparent;
+    Result<EncodedFrame> again = encodeFrame(nullptr, delay_cs, false, out, SIZE_MAX);
+    if (again) again->repeated = true;
+    return again;
+  }
   optimizer_.commit(cur_.data(), rect, mask_.data(), indices_.data(), *table, gce.disposal,
                     *workers_);
   frames_++;

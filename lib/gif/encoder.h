@@ -45,7 +45,8 @@ struct EncodedFrame {
   bool local_palette = false;  // the record carries its own colour table
   int transparent_index = -1;
   Disposal disposal = Disposal::kKeep;
-  size_t bytes = 0;  // record bytes appended to `out`
+  size_t bytes = 0;       // record bytes appended to `out`
+  bool repeated = false;  // over encode()'s max_bytes: the previous picture was repeated instead
 };
 
 class Encoder {
@@ -57,9 +58,21 @@ class Encoder {
 
   // Codes one frame and appends its record (GCE + image descriptor + local palette + LZW data) to
   // `out`. delay_cs: display time in 1/100 s. force_key: full screen, opaque over nothing earlier
-  // (the first frame always is). The first call also produces codecData().
+  // (the first frame always is). The first call also produces codecData(). max_bytes (rate
+  // control's hard cap): a record that would be larger is not kept; the previous picture is
+  // repeated instead (see repeat()), unless the frame is a key frame.
   [[nodiscard]] Result<EncodedFrame> encode(const InputFrame &frame, uint16_t delay_cs,
-                                            bool force_key, std::vector<uint8_t> &out);
+                                            bool force_key, std::vector<uint8_t> &out,
+                                            size_t max_bytes = SIZE_MAX);
+
+  // Codes the previous frame's picture again, shown for `delay_cs`: nothing changed, so it costs
+  // a few bytes (a whole frame only while the input has transparency, whose frames clear
+  // themselves). What rate control codes when the budget is nearly gone. Needs an earlier frame.
+  [[nodiscard]] Result<EncodedFrame> repeat(uint16_t delay_cs, std::vector<uint8_t> &out);
+
+  // The quality of the frames from the next one on (clamped to 1..100): the knobs not given
+  // explicitly follow its plan; the global palette (the first frame's) stays.
+  void setQuality(int quality) noexcept;
 
   // Header + logical screen descriptor + global palette; empty until the first encode(), because
   // the global palette is learned from the first frame.
@@ -73,8 +86,8 @@ class Encoder {
  private:
   explicit Encoder(const EncoderConfig &config);
   Status allocate();
-  Result<EncodedFrame> encodeFrame(const InputFrame &frame, uint16_t delay_cs, bool force_key,
-                                   std::vector<uint8_t> &out);
+  Result<EncodedFrame> encodeFrame(const InputFrame *frame, uint16_t delay_cs, bool force_key,
+                                   std::vector<uint8_t> &out, size_t max_bytes);
   bool convert(const InputFrame &frame);  // into cur_; true if any pixel is transparent
   void buildPalette(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
                     const FrameRect &rect, int limit, ColorTable &table, bool &exact);
@@ -94,8 +107,10 @@ class Encoder {
   EncoderConfig config_;
   std::vector<uint8_t> codec_data_;
   std::vector<uint32_t> cur_, work_;
+  std::vector<uint32_t> prev_;  // cur_ before a frame with max_bytes, for its repeat
   std::vector<uint8_t> mask_, indices_, alt_indices_, lzw_data_;
   bool alpha_mode_ = false;
+  bool any_transparent_ = false;  // in cur_
   uint64_t frames_ = 0;
 
   ColorTable global_, local_, mapper_table_;

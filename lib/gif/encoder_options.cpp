@@ -2,8 +2,10 @@
 #include "gif/encoder_options.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "gif/quality.h"
+#include "gif/rate_control.h"
 
 namespace mk::gif {
 
@@ -87,8 +89,21 @@ constexpr Option kEncodeOptions[] = {
         "threads", "Threads",
         "Threads that code each frame (0 = one per core); the output is the same for any number", 0,
         0, 64, kOptionMutableReady),
+    optInt64<&EncoderSettings::max_size>(
+        "max-size", "Max Size",
+        "Largest file in bytes, header to trailer (0 = no limit; at least 1024): quality adapts "
+        "frame by frame so the file fits, using the stream's duration; quality is the ceiling. "
+        "Not with bitrate",
+        0, 0, INT64_MAX, kOptionMutableReady),
+    optInt<&EncoderSettings::bitrate>(
+        "bitrate", "Bitrate",
+        "Target bitrate in kbit/s averaged over 10 s of display time, for live input (0 = none): "
+        "quality adapts frame by frame; quality is the ceiling. Not with max-size",
+        0, 0, 1000000, kOptionMutableReady),
 };
 
+static_assert(kBitrateWindowCs == 1000 && RateController::kMinMaxBytes == 1024,
+              "the help of bitrate and max-size states the window and the least size");
 static_assert(sizeof(kEncodeOptions) / sizeof(kEncodeOptions[0]) <= 64,
               "explicit_options has a bit per option");
 constexpr OptionTable kEncodeTable(kEncodeOptions);

@@ -34,6 +34,8 @@ struct EncoderSettings {
   int lossy;            // 0 = exact; LZW may swap colours lossy/4 apart
   int noise_threshold;  // the temporal threshold, RGB units (optimizer.h)
   int threads;          // 0 = one per core
+  int64_t max_size;     // bytes of the whole file, 0 = no size target (gif/rate_control.h)
+  int bitrate;          // kbit/s averaged over a window, 0 = no bitrate target
 };
 
 const OptionTable &encoderOptions() noexcept;

@@ -2,14 +2,18 @@
 // Fuzz target for the GIF encode half: the input chooses the frame size, pixel format, settings
 // and pixels; the frames go through quantizer, dither, optimizer, LZW encoder and writer, and the
 // file must parse back (strict test decoder: structure, code widths, pixel counts) with one frame
-// per input frame, each inside the screen. Any failure aborts.
+// per input frame, each inside the screen (less the frames rate control left out). Rate control
+// (max-size, bitrate) drives the encoder's quality, cap and repeats from unused input bits; an
+// opaque clip with cropping must then fit max-size once its first frame does. Any failure aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "gif/encoder.h"
 #include "gif/encoder_options.h"
+#include "gif/rate_control.h"
 #include "gif/writer.h"
 #include "../lib/gif/gif_test_decoder.h"
 
@@ -48,6 +52,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *steered[] = {"colors", "dither", "palette", "noise-threshold"};
   for (int i = 0; i < 4; i++)
     if (given & (1u << i)) cfg.explicit_options |= encoderOptionBit(steered[i]);
+  // Rate control from the bits data[0] leaves unused: none, max-size or bitrate.
+  const int rate_mode = (data[0] / 48) % 3;
+  RateTarget target;
+  target.max_quality = s.quality;
+  if (rate_mode == 1) {
+    s.max_size = RateController::kMinMaxBytes + (data[1] * 257 + data[5]) * 4;
+    target.max_bytes = s.max_size;
+    if (data[3] & 0x80) target.duration_cs = frames * 3;  // else unknown: a ceiling
+  } else if (rate_mode == 2) {
+    s.bitrate = 1 + data[1] * 4;
+    target.bitrate_kbps = s.bitrate;
+  }
+  std::unique_ptr<RateController> rate;
+  if (rate_mode != 0) {
+    auto rc = RateController::create(target);
+    if (!rc) die("rate control", rc.status().message().c_str());
+    rate.reset(new RateController(rc.value()));
+  }
+  int kept = 0;
+  bool first_fits = false;  // max-size: the header and first frame fit
   const uint8_t keyBits = data[8] >> 2;
   const uint8_t *pixels = data + 12;
   const size_t npix = size - 12;
@@ -73,14 +97,42 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     cursor += 131;
     InputFrame in{frame.data(), stride, palette};
-    auto info = (*enc)->encode(in, static_cast<uint16_t>(f), (keyBits >> f) & 1, records);
+    const uint16_t delay = static_cast<uint16_t>(f + 2);
+    const bool key = (keyBits >> f) & 1;
+    RateDecision dec;
+    if (rate) {
+      dec = rate->next(delay);
+      if (f == 0 || key) dec.action = RateAction::kCode;
+      if (dec.action == RateAction::kDrop) {
+        rate->coded(dec, delay, 0);
+        continue;
+      }
+      (*enc)->setQuality(dec.quality);
+    }
+    const size_t before = records.size();
+    auto info = dec.action == RateAction::kRepeat
+                    ? (*enc)->repeat(delay, records)
+                    : (*enc)->encode(in, delay, key, records, dec.max_bytes);
     if (!info) die("encode", info.status().message().c_str());
+    kept++;
+    if (rate) {
+      if (f == 0) rate->setFixedBytes(RateController::fixedBytesFor((*enc)->codecData().size()));
+      if (info->repeated) dec.action = RateAction::kRepeat;
+      rate->coded(dec, delay, records.size() - before);
+      if (f == 0) first_fits = rate->spent() <= target.max_bytes;
+    }
     const FrameRect &r = info->rect;
     if (r.width < 1 || r.height < 1 || r.x + r.width > cfg.width || r.y + r.height > cfg.height)
       die("encode", "rectangle outside the screen");
   }
   std::vector<uint8_t> file = (*enc)->codecData();
   writeLoopExtension(file, static_cast<uint16_t>(data[2]));
+  // max-size: what RateController::fixedBytesFor counts, i.e. without the comment.
+  if (rate && target.max_bytes > 0 && !hasAlpha(cfg.format) && cfg.format != PixelFormat::kRGB8P &&
+      (s.optimize & kOptimizeCrop) && keyBits == 0 && first_fits) {
+    const size_t whole = file.size() + records.size() + 1;
+    if (static_cast<int64_t>(whole) > target.max_bytes) die("rate control", "over max-size");
+  }
   writeComment(file, "fuzz");
   file.insert(file.end(), records.begin(), records.end());
   writeTrailer(file);
@@ -88,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   gifenc_test::Decoded d;
   if (!gifenc_test::decode(file.data(), file.size(), d)) die("decode", d.error.c_str());
   if (d.width != cfg.width || d.height != cfg.height) die("decode", "screen size");
-  if (static_cast<int>(d.canvases.size()) != frames) die("decode", "frame count");
+  if (static_cast<int>(d.canvases.size()) != kept) die("decode", "frame count");
   if (d.loop_count != data[2] || d.comments.size() != 1) die("decode", "extensions");
   return 0;
 }

@@ -714,6 +714,19 @@ GST_START_TEST (test_caps_lies)
                    "a 100-byte frame between frames 2 and 3 (caps: 40x30 RGBA)",
                    -1, "gifenc quality=1 threads=4 (harness)"},
       o);
+  /* and under rate control (issue 15): a size target without a duration (a warning, and the
+   * short frame's error), a bitrate */
+  for (const char *enc : {"gifenc max-size=20000", "gifenc bitrate=50"}) {
+    o = run_harness (parse_launch (enc), gst_caps_from_string (RAW_CAPS),
+        raw_frames (6, raw_frame (100, 0x80), 3));
+    fail_unless (
+        o.error || !o.warnings.empty (), "%s: %s", enc, describe (o).c_str ());
+    record_case (
+        {"caps-lies", group,
+            "a 100-byte frame between frames 2 and 3 (caps: 40x30 RGBA)", -1,
+            std::string (enc) + " (harness)"},
+        o);
+  }
 }
 GST_END_TEST;
 
