@@ -29,6 +29,10 @@ int stripeRows(int width) {
 
 }  // namespace
 
+double Encoder::errorLimit(PaletteScope scope, double palette_error) noexcept {
+  return scope == PaletteScope::kGlobal ? 3.0 * palette_error + 60.0 : 1.5 * palette_error + 20.0;
+}
+
 Status Encoder::checkSettings(const EncoderSettings &s) {
   return encoderOptions().check(&s);
 }
@@ -51,7 +55,8 @@ Encoder::~Encoder() = default;
 Status Encoder::allocate() {
   const size_t n = static_cast<size_t>(config_.width) * config_.height;
   try {
-    cur_.assign(n, 0);
+    // The queue's frames are allocated by push(), as they fill: a short clip never pays for all.
+    window_.resize(static_cast<size_t>(config_.settings.lookahead) + 1);
     work_.reserve(n);
     mask_.reserve(n);
     indices_.reserve(n);
@@ -71,7 +76,7 @@ Status Encoder::allocate() {
   return optimizer_.reset(config_.width, config_.height);
 }
 
-bool Encoder::convert(const InputFrame &frame) {
+bool Encoder::convert(const InputFrame &frame, uint32_t *dst) {
   const PixelLayout l = layoutOf(config_.format);
   const uint32_t threshold = static_cast<uint32_t>(config_.settings.alpha_threshold);
   const int w = config_.width, h = config_.height;
@@ -93,7 +98,7 @@ bool Encoder::convert(const InputFrame &frame) {
     const int y1 = std::min(h, (stripe + 1) * rows);
     for (int y = stripe * rows; y < y1; y++) {
       const uint8_t *s = frame.data + static_cast<size_t>(y) * frame.stride;
-      uint32_t *d = cur_.data() + static_cast<size_t>(y) * w;
+      uint32_t *d = dst + static_cast<size_t>(y) * w;
       if (config_.format == PixelFormat::kRGB8P) {
         for (int x = 0; x < w; x++) {
           d[x] = pal[s[x]];
@@ -181,21 +186,15 @@ void Encoder::buildPalette(const std::vector<uint32_t> &work, const std::vector<
 
 Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delay_cs, bool force_key,
                                      std::vector<uint8_t> &out) {
-  // Working buffers and `out` may grow; running out of memory is an error, not an exception.
-  const size_t start = out.size();
-  try {
-    return encodeFrame(frame, delay_cs, force_key, out);
-  } catch (const std::bad_alloc &) {
-    out.resize(start);
-    return Status(Errc::kNoMemory, "no memory to encode a frame");
-  }
+  if (queued_ > 0)
+    return Status(Errc::kInvalidArgument,
+                  "encode() with frames queued by push(): pull() them first");
+  if (Status st = push(frame, delay_cs, force_key); !st) return st;
+  drain();
+  return pull(out);
 }
 
-Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t delay_cs,
-                                          bool force_key, std::vector<uint8_t> &out) {
-  const EncoderSettings &s = config_.settings;
-  const bool crop = (s.optimize & kOptimizeCrop) != 0;
-  const bool skip_unchanged = (s.optimize & kOptimizeTransparency) != 0;
+Status Encoder::checkFrame(const InputFrame &frame) const {
   const PixelLayout l = layoutOf(config_.format);
   if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
   if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
@@ -204,9 +203,18 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
                       std::to_string(static_cast<size_t>(config_.width) * l.bytes) + " bytes");
   if (config_.format == PixelFormat::kRGB8P && !frame.palette)
     return Status(Errc::kInvalidArgument, "RGB8P frame has no palette");
+  return Status::ok();
+}
+
+Result<EncodedFrame> Encoder::encodeFrame(const Queued &frame, std::vector<uint8_t> &out) {
+  const EncoderSettings &s = config_.settings;
+  const bool crop = (s.optimize & kOptimizeCrop) != 0;
+  const bool skip_unchanged = (s.optimize & kOptimizeTransparency) != 0;
+  const PixelLayout l = layoutOf(config_.format);
+  const uint32_t *cur = frame.pixels.data();
 
   const bool first = frames_ == 0;
-  const bool key = force_key || first;
+  const bool key = frame.force_key || first;
   const QualityPlan tuning = qualityPlan(s.quality);
   auto given = [&](const char *name) {
     return (config_.explicit_options & encoderOptionBit(name)) != 0;
@@ -215,8 +223,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   const int noise_threshold = given("noise-threshold") ? s.noise_threshold : tuning.noise_threshold;
   const DitherMode dither = given("dither") ? s.dither : tuning.dither;
   const PaletteScope scope = given("palette") ? s.palette : tuning.palette;
-  const bool any_transparent = convert(frame);
-  if (any_transparent && !alpha_mode_) {
+  if (frame.transparent && !alpha_mode_) {
     // From here on every frame clears itself after display, so later frames can show
     // transparency exactly; only this frame, over an opaque canvas, cannot clear what is there.
     if (!first)
@@ -230,7 +237,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
   // disposal leaves a clear canvas for the next frame.
   const bool full_frame = key || (alpha_mode_ && !canvas_was_clear);
   FramePlan plan;
-  optimizer_.plan(cur_.data(), full_frame, crop, noise_threshold, plan, mask_, work_, *workers_);
+  optimizer_.plan(cur, full_frame, crop, noise_threshold, plan, mask_, work_, *workers_);
   const FrameRect rect = plan.rect;
   const size_t area = static_cast<size_t>(rect.width) * rect.height;
 
@@ -249,11 +256,11 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
     bool exact = false;
     const bool reserve =
         skip_unchanged || alpha_mode_ || l.a >= 0 || config_.format == PixelFormat::kRGB8P;
-    buildPalette(work_, mask_, rect, plan.forced_transparent > 0 ? colors - 1 : colors, global_,
-                 exact);
-    if (!exact && reserve && plan.forced_transparent == 0 && global_.size >= colors)
-      buildPalette(work_, mask_, rect, colors - 1, global_, exact);
-    if (global_.size < colors && (reserve || plan.forced_transparent > 0))
+    const bool forced = plan.forced_transparent > 0 || windowTransparent();
+    buildWindowPalette(rect, forced ? colors - 1 : colors, global_, exact);
+    if (!exact && reserve && !forced && global_.size >= colors)
+      buildWindowPalette(rect, colors - 1, global_, exact);
+    if (global_.size < colors && (reserve || forced))
       global_.transparent = global_.size;
     table = &global_;
     lossless = exact;
@@ -271,9 +278,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
     if (global_usable && scope != PaletteScope::kPerFrame) {
       double err = mappingError(work_, mask_, global_, lossless);
       if (!lossless) {
-        const double limit = scope == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
-                                                            : 1.5 * global_error_ + 20.0;
-        if (err > limit) {
+        if (err > errorLimit(scope, global_error_)) {
           global_usable = false;
         } else if (global_error_ == 0 || scope == PaletteScope::kAuto) {
           // Few-colour content (the global palette was exact): stay lossless when the frame's
@@ -289,6 +294,8 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
     }
     if (global_usable) {
       table = &global_;
+    } else if ((table = scenePalette(rect, use_transparency, scope, lossless))) {
+      local = table != &global_;
     } else {
       bool exact = false;
       buildPalette(work_, mask_, rect, use_transparency ? colors - 1 : colors, local_, exact);
@@ -371,14 +378,14 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame &frame, uint16_t dela
 
   const size_t start = out.size();
   GraphicControl gce;
-  gce.delay_cs = delay_cs;
+  gce.delay_cs = frame.delay_cs;
   gce.disposal = alpha_mode_ ? Disposal::kRestoreBackground : Disposal::kKeep;
   gce.has_transparency = transparent >= 0;
   gce.transparent_index = static_cast<uint8_t>(transparent >= 0 ? transparent : 0);
   writeGraphicControl(out, gce);
   writeImageDescriptor(out, rect, local ? table : nullptr);
   out.insert(out.end(), lzw_data_.begin(), lzw_data_.end());
-  optimizer_.commit(cur_.data(), rect, mask_.data(), indices_.data(), *table, gce.disposal,
+  optimizer_.commit(cur, rect, mask_.data(), indices_.data(), *table, gce.disposal,
                     *workers_);
   frames_++;
 

@@ -86,6 +86,12 @@ constexpr Option kEncodeOptions[] = {
         "threads", "Threads",
         "Threads that code each frame (0 = one per core); the output is the same for any number", 0,
         0, 64, kOptionMutableReady),
+    optInt<&EncoderSettings::lookahead>(
+        "lookahead", "Look-ahead",
+        "Frames seen before the first is coded, so the global palette (and the palette shared "
+        "by a new scene) is learned from them too; adds this many frames of latency and holds "
+        "lookahead + 1 frames of width x height x 4 bytes (0 = the first frame alone)",
+        0, 0, 60, kOptionMutableReady),
 };
 
 static_assert(sizeof(kEncodeOptions) / sizeof(kEncodeOptions[0]) <= 64,

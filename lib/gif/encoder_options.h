@@ -34,6 +34,7 @@ struct EncoderSettings {
   int lossy;            // 0 = exact; LZW may swap colours lossy/4 apart
   int noise_threshold;  // the temporal threshold, RGB units (optimizer.h)
   int threads;          // 0 = one per core
+  int lookahead;        // frames queued before coding: their colours shape the palettes
 };
 
 const OptionTable &encoderOptions() noexcept;
