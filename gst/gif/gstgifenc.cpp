@@ -8,9 +8,10 @@
  * global palette in the caps' `codec_data` — what gifdemux delivers, so `gifmux` writes the
  * frames out as a file and `gifdec` decodes them directly.
  *
- * The global palette is learned from the first frame, so the output caps are set when the first
- * frame has been encoded. A frame's delay is only known when the next frame arrives: gifenc holds
- * one frame back. Delays are the frames' timestamps on a centisecond grid, so rounding never
+ * The global palette is learned from the first frame (and the `lookahead` frames behind it), so
+ * the output caps are set when the first frame has been encoded. A frame's delay is only known
+ * when the next frame arrives: gifenc holds one frame back, plus `lookahead` frames, and reports
+ * that latency. Delays are the frames' timestamps on a centisecond grid, so rounding never
  * accumulates (30 fps gives 3, 3, 4 cs ...). A frame that would show for less than 2 cs
  * (browsers play 0 and 1 cs as 10) is dropped and the next frame takes its place and its time.
  * Timestamps that go backwards give the frame the minimum delay, with a warning.
@@ -99,14 +100,14 @@ struct GifEncState
   bool backwards_said =
       false; /* the warning for timestamps going backwards was posted */
   /* Frames closed and not finished yet, oldest first: those in the encoder's look-ahead queue,
-   * and the frames merged away between them (finished in order, as droppped frames: 1.22's
+   * and the frames merged away between them (finished in order, as dropped frames: 1.22's
    * finish_frame needs an output state even to drop a frame, so none goes before the caps). */
   struct Pending
   {
     GstVideoCodecFrame *frame;
-    bool merged;         /* dropped: shows under the minimum delay */
-    guint16 delay_cs;    /* the delay it was coded with */
-    GstClockTime end;    /* when it stops showing at the latest */
+    bool merged;      /* dropped: shows under the minimum delay */
+    guint16 delay_cs; /* the delay it was coded with */
+    GstClockTime end; /* when it stops showing at the latest */
   };
   std::deque<Pending> pending;
   guint64 frames_out = 0;
@@ -436,13 +437,15 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
    * encoder. A variable frame rate (0/1) gives no time for that: no latency is reported (a live
    * source of variable rate should say its rate, or use lookahead=0). */
   if (GST_VIDEO_INFO_FPS_N (info) > 0) {
-    GstClockTime latency = gst_util_uint64_scale (
-        GST_SECOND * (1 + st->encoder->lookahead ()), GST_VIDEO_INFO_FPS_D (info),
-        GST_VIDEO_INFO_FPS_N (info));
+    GstClockTime latency =
+        gst_util_uint64_scale (GST_SECOND * (1 + st->encoder->lookahead ()),
+            GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
     gst_video_encoder_set_latency (enc, latency, latency);
   } else if (st->encoder->lookahead () > 0) {
-    GST_INFO_OBJECT (self, "variable frame rate: the %zu frames of look-ahead add a latency "
-        "gifenc cannot report", st->encoder->lookahead ());
+    GST_INFO_OBJECT (self,
+        "variable frame rate: the %zu frames of look-ahead add a latency "
+        "gifenc cannot report",
+        st->encoder->lookahead ());
   }
   return TRUE;
 }
@@ -538,8 +541,8 @@ gst_gif_enc_output (GstGifEnc *self)
 
     if (!st->caps_set && !gst_gif_enc_set_output_caps (self)) {
       gst_video_encoder_finish_frame (enc, frame);
-      GST_MK_POST (self,
-          gst_gif_message (GST_GIF_MSG_ENC_DOWNSTREAM_REFUSED), (nullptr));
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_DOWNSTREAM_REFUSED),
+          (nullptr));
       return GST_FLOW_NOT_NEGOTIATED;
     }
     ret = gst_gif_enc_finish_merged (self);

@@ -260,8 +260,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const Queued &frame, std::vector<uint8
     buildWindowPalette(rect, forced ? colors - 1 : colors, global_, exact);
     if (!exact && reserve && !forced && global_.size >= colors)
       buildWindowPalette(rect, colors - 1, global_, exact);
-    if (global_.size < colors && (reserve || forced))
-      global_.transparent = global_.size;
+    if (global_.size < colors && (reserve || forced)) global_.transparent = global_.size;
     table = &global_;
     lossless = exact;
     bool dummy = false;
@@ -385,8 +384,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const Queued &frame, std::vector<uint8
   writeGraphicControl(out, gce);
   writeImageDescriptor(out, rect, local ? table : nullptr);
   out.insert(out.end(), lzw_data_.begin(), lzw_data_.end());
-  optimizer_.commit(cur, rect, mask_.data(), indices_.data(), *table, gce.disposal,
-                    *workers_);
+  optimizer_.commit(cur, rect, mask_.data(), indices_.data(), *table, gce.disposal, *workers_);
   frames_++;
 
   EncodedFrame info;

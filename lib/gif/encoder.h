@@ -112,9 +112,7 @@ class Encoder {
   // the frame's own colours fit a palette exactly (a lossless local one is better).
   const ColorTable *scenePalette(const FrameRect &rect, bool use_transparency, PaletteScope scope,
                                  bool &lossless);
-  const Queued &queuedAt(size_t i) const noexcept {
-    return window_[(head_ + i) % window_.size()];
-  }
+  const Queued &queuedAt(size_t i) const noexcept { return window_[(head_ + i) % window_.size()]; }
   double mappingError(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
                       const ColorTable &table, bool &lossless);
   // The mapping error beyond which a palette no longer serves a frame, for a palette whose error

@@ -19,9 +19,8 @@ Status Encoder::push(const InputFrame &frame, uint16_t delay_cs, bool force_key)
     q.pixels.resize(static_cast<size_t>(config_.width) * config_.height);
     q.transparent = convert(frame, q.pixels.data());
   } catch (const std::bad_alloc &) {
-    return Status(Errc::kNoMemory, "no memory for look-ahead frame " +
-                                       std::to_string(queued_ + 1) + " of " +
-                                       std::to_string(window_.size()));
+    return Status(Errc::kNoMemory, "no memory for look-ahead frame " + std::to_string(queued_ + 1) +
+                                       " of " + std::to_string(window_.size()));
   }
   q.delay_cs = delay_cs;
   q.force_key = force_key;
@@ -33,9 +32,8 @@ Status Encoder::push(const InputFrame &frame, uint16_t delay_cs, bool force_key)
 Result<EncodedFrame> Encoder::pull(std::vector<uint8_t> &out) {
   if (queued_ == 0) return Status(Errc::kInvalidArgument, "pull() with no frame queued");
   if (!ready())
-    return Status(Errc::kInvalidArgument,
-                  "pull() before " + std::to_string(lookahead()) +
-                      " frames wait behind the oldest (or drain())");
+    return Status(Errc::kInvalidArgument, "pull() before " + std::to_string(lookahead()) +
+                                              " frames wait behind the oldest (or drain())");
   // Working buffers and `out` may grow; running out of memory is an error, not an exception.
   const size_t start = out.size();
   Result<EncodedFrame> res = Status(Errc::kInternal, "not coded");
@@ -63,8 +61,7 @@ bool Encoder::windowTransparent() const noexcept {
   return false;
 }
 
-void Encoder::buildWindowPalette(const FrameRect &rect, int limit, ColorTable &table,
-                                 bool &exact) {
+void Encoder::buildWindowPalette(const FrameRect &rect, int limit, ColorTable &table, bool &exact) {
   if (queued_ <= 1) {
     buildPalette(work_, mask_, rect, limit, table, exact);
     return;

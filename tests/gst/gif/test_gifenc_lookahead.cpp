@@ -53,7 +53,8 @@ collect (GstHarness *h, Out *out)
   while ((b = gst_harness_try_pull (h))) {
     out->pts.push_back (GST_BUFFER_PTS (b));
     out->durations.push_back (GST_BUFFER_DURATION (b));
-    out->delta.push_back (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DELTA_UNIT));
+    out->delta.push_back (
+        GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DELTA_UNIT));
     gst_buffer_unref (b);
   }
 }
@@ -66,15 +67,16 @@ push_frames (GstHarness *h, int w, int hh, int t0, int t1, int fps)
     GstClockTime pts = gst_util_uint64_scale (t, GST_SECOND, fps);
     GstClockTime end = gst_util_uint64_scale (t + 1, GST_SECOND, fps);
     fail_unless_equals_int (
-        gst_harness_push (h, make_frame (w, hh, t, pts, end - pts)), GST_FLOW_OK);
+        gst_harness_push (h, make_frame (w, hh, t, pts, end - pts)),
+        GST_FLOW_OK);
   }
 }
 
 GST_START_TEST (test_latency_query)
 {
   for (int lookahead : {0, 1, 7}) {
-    GstHarness *h = new_enc (lookahead,
-        "video/x-raw,format=RGBA,width=16,height=8,framerate=25/1");
+    GstHarness *h = new_enc (
+        lookahead, "video/x-raw,format=RGBA,width=16,height=8,framerate=25/1");
     /* The harness's upstream says 0: what the query reports is gifenc's. */
     GstClockTime want = (GstClockTime)(1 + lookahead) * GST_SECOND / 25;
     fail_unless_equals_uint64 (gst_harness_query_latency (h), want);
@@ -108,7 +110,8 @@ GST_START_TEST (test_eos_drains_every_frame)
   collect (h, &all);
   fail_unless_equals_int ((int)all.pts.size (), n);
   for (int i = 0; i < n; i++)
-    fail_unless_equals_uint64 (all.pts[i], gst_util_uint64_scale (i, GST_SECOND, 10));
+    fail_unless_equals_uint64 (
+        all.pts[i], gst_util_uint64_scale (i, GST_SECOND, 10));
   fail_if (all.delta[0]);
   gst_harness_teardown (h);
 }
@@ -168,8 +171,8 @@ GST_END_TEST;
 /* Stopped with frames in the window (no EOS): they are freed (the leaks tracer checks). */
 GST_START_TEST (test_stop_mid_window)
 {
-  GstHarness *h = new_enc (
-      6, "video/x-raw,format=RGBA,width=16,height=8,framerate=10/1");
+  GstHarness *h =
+      new_enc (6, "video/x-raw,format=RGBA,width=16,height=8,framerate=10/1");
   push_frames (h, 16, 8, 0, 5, 10);
   Out out;
   collect (h, &out);
@@ -181,8 +184,8 @@ GST_END_TEST;
 /* A new size mid-stream: the old stream's frames all come out before the new caps. */
 GST_START_TEST (test_size_change_drains)
 {
-  GstHarness *h = new_enc (
-      3, "video/x-raw,format=RGBA,width=16,height=8,framerate=10/1");
+  GstHarness *h =
+      new_enc (3, "video/x-raw,format=RGBA,width=16,height=8,framerate=10/1");
   push_frames (h, 16, 8, 0, 5, 10);
   gst_harness_set_src_caps_str (
       h, "video/x-raw,format=RGBA,width=8,height=4,framerate=10/1");
