@@ -8,9 +8,10 @@
  * global palette in the caps' `codec_data` — what gifdemux delivers, so `gifmux` writes the
  * frames out as a file and `gifdec` decodes them directly.
  *
- * The global palette is learned from the first frame, so the output caps are set when the first
- * frame has been encoded. A frame's delay is only known when the next frame arrives: gifenc holds
- * one frame back. Delays are the frames' timestamps on a centisecond grid, so rounding never
+ * The global palette is learned from the first frame (and the `lookahead` frames behind it), so
+ * the output caps are set when the first frame has been encoded. A frame's delay is only known
+ * when the next frame arrives: gifenc holds one frame back, plus `lookahead` frames, and reports
+ * that latency. Delays are the frames' timestamps on a centisecond grid, so rounding never
  * accumulates (30 fps gives 3, 3, 4 cs ...). A frame that would show for less than 2 cs
  * (browsers play 0 and 1 cs as 10) is dropped and the next frame takes its place and its time.
  * Timestamps that go backwards give the frame the minimum delay, with a warning.
@@ -46,6 +47,7 @@
 
 #include <gst/video/video.h>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -107,9 +109,17 @@ struct GifEncState
   bool force_key = false; /* a dropped frame asked for a key frame */
   bool backwards_said =
       false; /* the warning for timestamps going backwards was posted */
-  /* Frames merged away before the output caps exist: 1.22's finish_frame needs an output
-   * state even to drop a frame, so they are finished right after the first frame's caps. */
-  std::vector<GstVideoCodecFrame *> early_drops;
+  /* Frames closed and not finished yet, oldest first: those in the encoder's look-ahead queue,
+   * and the frames merged away between them (finished in order, as dropped frames: 1.22's
+   * finish_frame needs an output state even to drop a frame, so none goes before the caps). */
+  struct Pending
+  {
+    GstVideoCodecFrame *frame;
+    bool merged;      /* dropped: shows under the minimum delay */
+    guint16 delay_cs; /* the delay it was coded with */
+    GstClockTime end; /* when it stops showing at the latest */
+  };
+  std::deque<Pending> pending;
   guint64 frames_out = 0;
   guint64 frames_merged = 0;
   /* max-size or bitrate: this stream's rate control, made at its first frame. */
@@ -226,9 +236,11 @@ gst_gif_enc_drop_held (GstGifEnc *self)
   if (st->held)
     gst_video_codec_frame_unref (st->held);
   st->held = nullptr;
-  for (GstVideoCodecFrame *f : st->early_drops)
-    gst_video_codec_frame_unref (f);
-  st->early_drops.clear ();
+  for (const GifEncState::Pending &p : st->pending)
+    gst_video_codec_frame_unref (p.frame);
+  st->pending.clear ();
+  if (st->encoder)
+    st->encoder->discard ();
   st->held_start = GST_CLOCK_TIME_NONE;
   st->interval = GST_CLOCK_TIME_NONE;
   st->delays.reset ();
@@ -337,14 +349,28 @@ gst_gif_enc_held_end (GstGifEnc *self)
   return st->held_start + DEFAULT_FRAME_DURATION;
 }
 
+static GstFlowReturn gst_gif_enc_output (GstGifEnc *self);
+
+/* Codes and sends every frame in the encoder's look-ahead. */
+static GstFlowReturn
+gst_gif_enc_drain_lookahead (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  if (!st->encoder)
+    return GST_FLOW_OK;
+  st->encoder->drain ();
+  return gst_gif_enc_output (self);
+}
+
 static GstFlowReturn
 gst_gif_enc_drain (GstGifEnc *self)
 {
   GifEncState *st = self->state;
-  if (!st->held)
-    return GST_FLOW_OK;
-  GstFlowReturn ret =
-      gst_gif_enc_close_held (self, gst_gif_enc_held_end (self), true);
+  GstFlowReturn ret = GST_FLOW_OK;
+  if (st->held)
+    ret = gst_gif_enc_close_held (self, gst_gif_enc_held_end (self), true);
+  if (ret == GST_FLOW_OK)
+    ret = gst_gif_enc_drain_lookahead (self);
   GST_DEBUG_OBJECT (self,
       "drained: %" G_GUINT64_FORMAT " frames out, %" G_GUINT64_FORMAT
       " merged into their successors",
@@ -383,6 +409,8 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
     /* Same screen and layout (a new frame rate, colorimetry...): the stream goes on, with
      * output caps that say the new rate. */
     GST_DEBUG_OBJECT (self, "caps changed, same size and format: continuing");
+    /* The frames in the look-ahead go out under the caps they came with. */
+    gst_gif_enc_drain_lookahead (self);
     st->caps_set = false;
   } else {
     if (st->encoder) {
@@ -419,11 +447,19 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
     gst_video_codec_state_unref (st->input_state);
   st->input_state = gst_video_codec_state_ref (state);
 
-  /* One frame is held back until the next one gives its delay. */
+  /* One frame is held back until the next one gives its delay, and `lookahead` more wait in the
+   * encoder. A variable frame rate (0/1) gives no time for that: no latency is reported (a live
+   * source of variable rate should say its rate, or use lookahead=0). */
   if (GST_VIDEO_INFO_FPS_N (info) > 0) {
-    GstClockTime frame = gst_util_uint64_scale (
-        GST_SECOND, GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
-    gst_video_encoder_set_latency (enc, frame, frame);
+    GstClockTime latency =
+        gst_util_uint64_scale (GST_SECOND * (1 + st->encoder->lookahead ()),
+            GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
+    gst_video_encoder_set_latency (enc, latency, latency);
+  } else if (st->encoder->lookahead () > 0) {
+    GST_INFO_OBJECT (self,
+        "variable frame rate: the %zu frames of look-ahead add a latency "
+        "gifenc cannot report",
+        st->encoder->lookahead ());
   }
   return TRUE;
 }
@@ -525,40 +561,118 @@ gst_gif_enc_rate_start (GstGifEnc *self)
         self, "no rate control: %s", created.status ().message ().c_str ());
 }
 
-/* Encodes the held frame with `delay_cs` and sends it; it shows until `end` at the latest. */
+/* Finishes the merged frames at the head of the pending queue, once the caps exist. */
 static GstFlowReturn
-gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
+gst_gif_enc_finish_merged (GstGifEnc *self)
+{
+  GifEncState *st = self->state;
+  GstFlowReturn ret = GST_FLOW_OK;
+  while (st->caps_set && !st->pending.empty () && st->pending.front ().merged) {
+    GstVideoCodecFrame *frame = st->pending.front ().frame;
+    st->pending.pop_front ();
+    /* 1.22 drops a frame with finish_frame and no output buffer. */
+    GstFlowReturn r =
+        gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
+    if (ret == GST_FLOW_OK)
+      ret = r;
+  }
+  return ret;
+}
+
+/* Codes and sends the frames the encoder has ready (all of them after its drain()), oldest
+ * first, each after the merged frames that came before it. */
+static GstFlowReturn
+gst_gif_enc_output (GstGifEnc *self)
 {
   GifEncState *st = self->state;
   GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
-  GstVideoCodecFrame *frame = st->held;
-  GstVideoFrame vframe;
-  mk::gif::InputFrame in;
+  GstFlowReturn ret = gst_gif_enc_finish_merged (self);
+
+  while (ret == GST_FLOW_OK && st->encoder->ready ()) {
+    /* Merged frames are still ahead only before the caps exist. */
+    auto it = st->pending.begin ();
+    while (it != st->pending.end () && it->merged)
+      ++it;
+    if (it == st->pending.end ())
+      goto lost_frame;
+    GifEncState::Pending p = *it;
+    st->pending.erase (it);
+    GstVideoCodecFrame *frame = p.frame;
+
+    st->out.clear ();
+    mk::Result<mk::gif::EncodedFrame> res = st->encoder->pull (st->out);
+    if (!res) {
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
+          ("frame %u: %s", frame->system_frame_number,
+              res.status ().message ().c_str ()));
+      gst_video_encoder_finish_frame (enc, frame);
+      return GST_FLOW_ERROR;
+    }
+    if (res->key)
+      GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
+    else
+      GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
+    GST_LOG_OBJECT (self, "frame %u: %u cs, %s, %dx%d at %d,%d, %zu bytes%s",
+        frame->system_frame_number, p.delay_cs, res->key ? "key" : "delta",
+        res->rect.width, res->rect.height, res->rect.x, res->rect.y,
+        st->out.size (), res->local_palette ? ", local palette" : "");
+
+    if (!st->caps_set && !gst_gif_enc_set_output_caps (self)) {
+      gst_video_encoder_finish_frame (enc, frame);
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_DOWNSTREAM_REFUSED),
+          (nullptr));
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
+    ret = gst_gif_enc_finish_merged (self);
+
+    frame->output_buffer =
+        gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
+    gst_buffer_fill (frame->output_buffer, 0, st->out.data (), st->out.size ());
+    /* The delay is on the centisecond grid, the timestamps are not: the buffer ends where the
+     * next frame (or, for the last, the input) starts, never after it. */
+    frame->duration = (GstClockTime)p.delay_cs * NS_PER_CS;
+    if (GST_CLOCK_TIME_IS_VALID (frame->pts) && p.end > frame->pts)
+      frame->duration = MIN (frame->duration, p.end - frame->pts);
+    st->frames_out++;
+    GstFlowReturn r = gst_video_encoder_finish_frame (enc, frame);
+    if (ret == GST_FLOW_OK)
+      ret = r;
+  }
+  if (ret == GST_FLOW_OK)
+    ret = gst_gif_enc_finish_merged (self);
+  return ret;
+
+  /* ERRORS */
+lost_frame:
+  /* The encoder holds a frame we have no record of: a bug of ours. */
+  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
+      ("%zu frames queued in the encoder, none pending",
+          st->encoder->queued ()));
+  return GST_FLOW_ERROR;
+}
+
+/* Codes the held frame under rate control (max-size or bitrate; no look-ahead, checked with the
+ * settings: the controller learns each frame's cost before it decides the next) and sends it;
+ * it shows until `end` at the latest. Unmaps `vframe`. */
+static GstFlowReturn
+gst_gif_enc_encode_rated (GstGifEnc *self, GstVideoCodecFrame *frame,
+    GstVideoFrame *vframe, const mk::gif::InputFrame &in, bool force,
+    guint16 delay_cs, GstClockTime end)
+{
+  GifEncState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
   mk::gif::RateDecision decision;
-  bool force;
   bool over =
       false; /* the file is over max-size: only the first frame can do that */
 
-  st->held = nullptr;
-  if (!gst_video_frame_map (
-          &vframe, &st->input_state->info, frame->input_buffer, GST_MAP_READ))
-    goto map_failed;
-  in.data = (const uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0);
-  in.stride = (size_t)GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
-  if (GST_VIDEO_FRAME_FORMAT (&vframe) == GST_VIDEO_FORMAT_RGB8P)
-    in.palette = (const uint32_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 1);
-
-  force = st->force_key || GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
   st->out.clear ();
-  if (!st->rate)
-    gst_gif_enc_rate_start (self);
-  if (st->rate) {
+  {
     decision = st->rate->next (delay_cs);
     /* A key frame cannot be a repeat (nor be capped: the first frame's size is checked after). */
     if (force || st->rate->elapsedCs () == 0)
       decision.action = mk::gif::RateAction::kCode;
     if (decision.action == mk::gif::RateAction::kDrop) {
-      gst_video_frame_unmap (&vframe);
+      gst_video_frame_unmap (vframe);
       st->rate->coded (decision, delay_cs, 0);
       GST_LOG_OBJECT (self, "frame %u left out: max-size is reached",
           frame->system_frame_number);
@@ -588,7 +702,7 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
         }
       }
     }
-    gst_video_frame_unmap (&vframe);
+    gst_video_frame_unmap (vframe);
     if (!res) {
       GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
           ("frame %u: %s", frame->system_frame_number,
@@ -629,9 +743,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
-  for (GstVideoCodecFrame *f : st->early_drops)
-    gst_video_encoder_finish_frame (enc, f);
-  st->early_drops.clear ();
+  /* the frames merged away before this one (none other is pending without look-ahead) */
+  gst_gif_enc_finish_merged (self);
   if (over)
     goto too_small;
 
@@ -655,6 +768,55 @@ too_small:
       ("frame %u at quality %d", frame->system_frame_number, decision.quality));
   gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;
+}
+
+/* Hands the held frame, with `delay_cs`, to the encoder's look-ahead queue (it shows until
+ * `end` at the latest), then sends what the encoder has ready. */
+static GstFlowReturn
+gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
+{
+  GifEncState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+  GstVideoCodecFrame *frame = st->held;
+  GstVideoFrame vframe;
+  mk::gif::InputFrame in;
+  bool force;
+
+  st->held = nullptr;
+  if (!gst_video_frame_map (
+          &vframe, &st->input_state->info, frame->input_buffer, GST_MAP_READ))
+    goto map_failed;
+  in.data = (const uint8_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0);
+  in.stride = (size_t)GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
+  if (GST_VIDEO_FRAME_FORMAT (&vframe) == GST_VIDEO_FORMAT_RGB8P)
+    in.palette = (const uint32_t *)GST_VIDEO_FRAME_PLANE_DATA (&vframe, 1);
+
+  force = st->force_key || GST_VIDEO_CODEC_FRAME_IS_FORCE_KEYFRAME (frame);
+  if (!st->rate)
+    gst_gif_enc_rate_start (self);
+  if (st->rate)
+    return gst_gif_enc_encode_rated (self, frame, &vframe, in, force, delay_cs, end);
+  {
+    /* The encoder copies the frame: the input buffer goes back to its pool at once. */
+    mk::Status pushed = st->encoder->push (in, delay_cs, force);
+    gst_video_frame_unmap (&vframe);
+    if (!pushed) {
+      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
+          ("frame %u: %s", frame->system_frame_number,
+              pushed.message ().c_str ()));
+      gst_video_encoder_finish_frame (enc, frame);
+      return GST_FLOW_ERROR;
+    }
+  }
+  st->force_key = false;
+  /* The encoder copied the pixels: waiting in the look-ahead, the frame lets its input buffer go
+   * back upstream (a bounded upstream pool would stall otherwise), and with it its metas. */
+  if (st->encoder->lookahead () > 0)
+    gst_buffer_replace (&frame->input_buffer, nullptr);
+  st->pending.push_back ({frame, false, delay_cs, end});
+  return gst_gif_enc_output (self);
+
+  /* ERRORS */
 map_failed:
   /* (said before finish_frame, which may free the frame) */
   GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_MAP_FAILED),
@@ -699,12 +861,9 @@ gst_gif_enc_close_held (GstGifEnc *self, GstClockTime end, bool last)
     GST_LOG_OBJECT (self, "frame %u shows under %u cs: merged into the next",
         frame->system_frame_number, mk::gif::kMinDelayCs);
     st->frames_merged++;
-    if (!st->caps_set) {
-      st->early_drops.push_back (frame);
-      return GST_FLOW_OK;
-    }
-    /* 1.22 drops a frame with finish_frame and no output buffer. */
-    return gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
+    /* Finished in its turn, after the frames before it still in the look-ahead. */
+    st->pending.push_back ({frame, true, 0, end});
+    return gst_gif_enc_finish_merged (self);
   }
   return gst_gif_enc_encode_held (self, step.delay_cs, end);
 }

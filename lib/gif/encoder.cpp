@@ -30,8 +30,16 @@ int stripeRows(int width) {
 
 }  // namespace
 
+double Encoder::errorLimit(PaletteScope scope, double palette_error) noexcept {
+  return scope == PaletteScope::kGlobal ? 3.0 * palette_error + 60.0 : 1.5 * palette_error + 20.0;
+}
+
 Status Encoder::checkSettings(const EncoderSettings &s) {
   if (Status st = encoderOptions().check(&s); !st) return st;
+  if (s.lookahead > 0 && (s.max_size > 0 || s.bitrate > 0))
+    return Status(Errc::kInvalidArgument,
+                  "lookahead cannot be combined with max-size or bitrate: rate control learns "
+                  "each frame's cost before it chooses the next frame's quality");
   RateTarget target;
   target.max_bytes = s.max_size;
   target.bitrate_kbps = s.bitrate;
@@ -56,7 +64,8 @@ Encoder::~Encoder() = default;
 Status Encoder::allocate() {
   const size_t n = static_cast<size_t>(config_.width) * config_.height;
   try {
-    cur_.assign(n, 0);
+    // The queue's frames are allocated by push(), as they fill: a short clip never pays for all.
+    window_.resize(static_cast<size_t>(config_.settings.lookahead) + 1);
     work_.reserve(n);
     mask_.reserve(n);
     indices_.reserve(n);
@@ -76,7 +85,7 @@ Status Encoder::allocate() {
   return optimizer_.reset(config_.width, config_.height);
 }
 
-bool Encoder::convert(const InputFrame &frame) {
+bool Encoder::convert(const InputFrame &frame, uint32_t *dst) {
   const PixelLayout l = layoutOf(config_.format);
   const uint32_t threshold = static_cast<uint32_t>(config_.settings.alpha_threshold);
   const int w = config_.width, h = config_.height;
@@ -98,7 +107,7 @@ bool Encoder::convert(const InputFrame &frame) {
     const int y1 = std::min(h, (stripe + 1) * rows);
     for (int y = stripe * rows; y < y1; y++) {
       const uint8_t *s = frame.data + static_cast<size_t>(y) * frame.stride;
-      uint32_t *d = cur_.data() + static_cast<size_t>(y) * w;
+      uint32_t *d = dst + static_cast<size_t>(y) * w;
       if (config_.format == PixelFormat::kRGB8P) {
         for (int x = 0; x < w; x++) {
           d[x] = pal[s[x]];
@@ -186,21 +195,20 @@ void Encoder::buildPalette(const std::vector<uint32_t> &work, const std::vector<
 
 Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delay_cs, bool force_key,
                                      std::vector<uint8_t> &out, size_t max_bytes) {
-  // Working buffers and `out` may grow; running out of memory is an error, not an exception.
-  const size_t start = out.size();
-  try {
-    return encodeFrame(&frame, delay_cs, force_key, out, max_bytes);
-  } catch (const std::bad_alloc &) {
-    out.resize(start);
-    return Status(Errc::kNoMemory, "no memory to encode a frame");
-  }
+  if (queued_ > 0)
+    return Status(Errc::kInvalidArgument,
+                  "encode() with frames queued by push(): pull() them first");
+  if (Status st = push(frame, delay_cs, force_key); !st) return st;
+  drain();
+  return pull(out, max_bytes);
 }
 
 Result<EncodedFrame> Encoder::repeat(uint16_t delay_cs, std::vector<uint8_t> &out) {
-  if (frames_ == 0) return Status(Errc::kInvalidArgument, "no earlier frame to repeat");
+  if (frames_ == 0 || last_.empty())
+    return Status(Errc::kInvalidArgument, "no earlier frame to repeat");
   const size_t start = out.size();
   try {
-    return encodeFrame(nullptr, delay_cs, false, out, SIZE_MAX);
+    return encodeFrame(last_.data(), last_transparent_, false, delay_cs, out, SIZE_MAX, true);
   } catch (const std::bad_alloc &) {
     out.resize(start);
     return Status(Errc::kNoMemory, "no memory to encode a frame");
@@ -209,26 +217,29 @@ Result<EncodedFrame> Encoder::repeat(uint16_t delay_cs, std::vector<uint8_t> &ou
 
 void Encoder::setQuality(int quality) noexcept {
   config_.settings.quality = std::clamp(quality, 1, 100);
+  keep_last_ = true;  // rate control: a frame may be given up for a repeat
 }
 
-// `frame` null: cur_ still holds the previous frame's input, coded again.
-Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t delay_cs,
-                                          bool force_key, std::vector<uint8_t> &out,
-                                          size_t max_bytes) {
+Status Encoder::checkFrame(const InputFrame &frame) const {
+  const PixelLayout l = layoutOf(config_.format);
+  if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
+  if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
+    return Status(Errc::kInvalidArgument,
+                  "stride " + std::to_string(frame.stride) + " is less than a row of " +
+                      std::to_string(static_cast<size_t>(config_.width) * l.bytes) + " bytes");
+  if (config_.format == PixelFormat::kRGB8P && !frame.palette)
+    return Status(Errc::kInvalidArgument, "RGB8P frame has no palette");
+  return Status::ok();
+}
+
+// `repeat`: `cur` is the previous frame's picture (last_), coded again.
+Result<EncodedFrame> Encoder::encodeFrame(const uint32_t *cur, bool transparent, bool force_key,
+                                          uint16_t delay_cs, std::vector<uint8_t> &out,
+                                          size_t max_bytes, bool repeat) {
   const EncoderSettings &s = config_.settings;
   const bool crop = (s.optimize & kOptimizeCrop) != 0;
   const bool skip_unchanged = (s.optimize & kOptimizeTransparency) != 0;
   const PixelLayout l = layoutOf(config_.format);
-  if (input) {
-    const InputFrame &frame = *input;
-    if (!frame.data) return Status(Errc::kInvalidArgument, "frame has no pixel data");
-    if (frame.stride < static_cast<size_t>(config_.width) * l.bytes)
-      return Status(Errc::kInvalidArgument,
-                    "stride " + std::to_string(frame.stride) + " is less than a row of " +
-                        std::to_string(static_cast<size_t>(config_.width) * l.bytes) + " bytes");
-    if (config_.format == PixelFormat::kRGB8P && !frame.palette)
-      return Status(Errc::kInvalidArgument, "RGB8P frame has no palette");
-  }
 
   const bool first = frames_ == 0;
   const bool key = force_key || first;
@@ -241,7 +252,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
   int noise_threshold = threshold_given ? s.noise_threshold : tuning.noise_threshold;
   int noise_spread = threshold_given ? s.noise_threshold : tuning.noise_spread;
   // A repeat keeps every pixel the last frame kept, whatever threshold kept it.
-  if (!input)
+  if (repeat)
     noise_threshold = noise_spread =
         static_cast<int>(encoderOptions().find("noise-threshold")->int_max);
   const DitherMode dither = given("dither") ? s.dither : tuning.dither;
@@ -249,12 +260,9 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
   // first stops getting local palettes (the global palette, from the first frame, stays).
   const PaletteScope scope = given("palette") ? s.palette : tuning.palette;
   // A capped frame may be given up for a repeat of the previous one: keep what that needs.
-  const bool capped = input && max_bytes != SIZE_MAX && !key;
-  const bool was_alpha = alpha_mode_, was_transparent = any_transparent_;
-  if (capped) prev_ = cur_;
-  if (input) any_transparent_ = convert(*input);
-  const bool any_transparent = any_transparent_;
-  if (any_transparent && !alpha_mode_) {
+  const bool capped = !repeat && max_bytes != SIZE_MAX && !key && !last_.empty();
+  const bool was_alpha = alpha_mode_;
+  if (transparent && !alpha_mode_) {
     // From here on every frame clears itself after display, so later frames can show
     // transparency exactly; only this frame, over an opaque canvas, cannot clear what is there.
     if (!first)
@@ -268,7 +276,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
   // disposal leaves a clear canvas for the next frame.
   const bool full_frame = key || (alpha_mode_ && !canvas_was_clear);
   FramePlan plan;
-  optimizer_.plan(cur_.data(), full_frame, crop, noise_threshold, noise_spread, plan, mask_, work_,
+  optimizer_.plan(cur, full_frame, crop, noise_threshold, noise_spread, plan, mask_, work_,
                   *workers_);
   const FrameRect rect = plan.rect;
   const size_t area = static_cast<size_t>(rect.width) * rect.height;
@@ -288,12 +296,11 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
     bool exact = false;
     const bool reserve =
         skip_unchanged || alpha_mode_ || l.a >= 0 || config_.format == PixelFormat::kRGB8P;
-    buildPalette(work_, mask_, rect, plan.forced_transparent > 0 ? colors - 1 : colors, global_,
-                 exact);
-    if (!exact && reserve && plan.forced_transparent == 0 && global_.size >= colors)
-      buildPalette(work_, mask_, rect, colors - 1, global_, exact);
-    if (global_.size < colors && (reserve || plan.forced_transparent > 0))
-      global_.transparent = global_.size;
+    const bool forced = plan.forced_transparent > 0 || windowTransparent();
+    buildWindowPalette(rect, forced ? colors - 1 : colors, global_, exact);
+    if (!exact && reserve && !forced && global_.size >= colors)
+      buildWindowPalette(rect, colors - 1, global_, exact);
+    if (global_.size < colors && (reserve || forced)) global_.transparent = global_.size;
     table = &global_;
     lossless = exact;
     bool dummy = false;
@@ -310,9 +317,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
     if (global_usable && scope != PaletteScope::kPerFrame) {
       double err = mappingError(work_, mask_, global_, lossless);
       if (!lossless) {
-        const double limit = scope == PaletteScope::kGlobal ? 3.0 * global_error_ + 60.0
-                                                            : 1.5 * global_error_ + 20.0;
-        if (err > limit) {
+        if (err > errorLimit(scope, global_error_)) {
           global_usable = false;
         } else if (global_error_ == 0 || scope == PaletteScope::kAuto) {
           // Few-colour content (the global palette was exact): stay lossless when the frame's
@@ -328,6 +333,8 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
     }
     if (global_usable) {
       table = &global_;
+    } else if ((table = scenePalette(rect, use_transparency, scope, lossless))) {
+      local = table != &global_;
     } else {
       bool exact = false;
       buildPalette(work_, mask_, rect, use_transparency ? colors - 1 : colors, local_, exact);
@@ -422,17 +429,19 @@ Result<EncodedFrame> Encoder::encodeFrame(const InputFrame *input, uint16_t dela
   writeImageDescriptor(out, rect, local ? table : nullptr);
   out.insert(out.end(), lzw_data_.begin(), lzw_data_.end());
   if (capped && out.size() - start > max_bytes) {
-    // Nothing is committed yet: put the previous frame back and repeat it.
+    // Nothing is committed yet: repeat the previous picture instead.
     out.resize(start);
-    cur_.swap(prev_);
     alpha_mode_ = was_alpha;
-    any_transparent_ = was_transparent;
-    Result<EncodedFrame> again = encodeFrame(nullptr, delay_cs, false, out, SIZE_MAX);
+    Result<EncodedFrame> again =
+        encodeFrame(last_.data(), last_transparent_, false, delay_cs, out, SIZE_MAX, true);
     if (again) again->repeated = true;
     return again;
   }
-  optimizer_.commit(cur_.data(), rect, mask_.data(), indices_.data(), *table, gce.disposal,
-                    *workers_);
+  optimizer_.commit(cur, rect, mask_.data(), indices_.data(), *table, gce.disposal, *workers_);
+  if (keep_last_ && !repeat) {
+    last_.assign(cur, cur + static_cast<size_t>(config_.width) * config_.height);
+    last_transparent_ = transparent;
+  }
   frames_++;
 
   EncodedFrame info;

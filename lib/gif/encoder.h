@@ -56,11 +56,14 @@ class Encoder {
   [[nodiscard]] static Result<std::unique_ptr<Encoder>> create(const EncoderConfig &config);
   ~Encoder();
 
-  // Codes one frame and appends its record (GCE + image descriptor + local palette + LZW data) to
-  // `out`. delay_cs: display time in 1/100 s. force_key: full screen, opaque over nothing earlier
-  // (the first frame always is). The first call also produces codecData(). max_bytes (rate
-  // control's hard cap): a record that would be larger is not kept; the previous picture is
-  // repeated instead (see repeat()), unless the frame is a key frame.
+  // Codes one frame at once and appends its record (GCE + image descriptor + local palette + LZW
+  // data) to `out`. delay_cs: display time in 1/100 s. force_key: full screen, opaque over
+  // nothing earlier (the first frame always is). The first frame coded also produces codecData().
+  // encode() looks ahead at nothing: it is push() and pull() of one frame, and it refuses to run
+  // while frames are queued. max_bytes (rate control's hard cap): a record that would be larger
+  // is not kept; the previous picture is repeated instead (see repeat()), unless the frame is a
+  // key frame or no earlier picture is kept (the cap applies from the frame after the first
+  // setQuality() or capped call).
   [[nodiscard]] Result<EncodedFrame> encode(const InputFrame &frame, uint16_t delay_cs,
                                             bool force_key, std::vector<uint8_t> &out,
                                             size_t max_bytes = SIZE_MAX);
@@ -74,8 +77,26 @@ class Encoder {
   // explicitly follow its plan; the global palette (the first frame's) stays.
   void setQuality(int quality) noexcept;
 
-  // Header + logical screen descriptor + global palette; empty until the first encode(), because
-  // the global palette is learned from the first frame.
+  // Look-ahead (settings.lookahead = N, encoder_lookahead.cpp): push() converts a frame into a
+  // queue of at most N + 1 frames (the caller's buffer may be reused at once); pull() codes the
+  // oldest one once N frames wait behind it, or at once after drain(). The global palette is
+  // learned from the first frame and the N behind it, and a scene whose frames the global palette
+  // no longer serves shares one palette learned from its first frame and the N behind it. Memory:
+  // N + 1 frames of width x height x 4 bytes, whatever the clip's length.
+  [[nodiscard]] Status push(const InputFrame &frame, uint16_t delay_cs, bool force_key);
+  // True when pull() has a frame to code.
+  bool ready() const noexcept { return queued_ > 0 && (draining_ || queued_ > lookahead()); }
+  // max_bytes: as for encode().
+  [[nodiscard]] Result<EncodedFrame> pull(std::vector<uint8_t> &out, size_t max_bytes = SIZE_MAX);
+  // End of input (EOS, a new stream): every queued frame is ready. The next push() ends it.
+  void drain() noexcept { draining_ = true; }
+  // Forgets the queued frames (a flush); the next frame coded should be forced key.
+  void discard() noexcept;
+  size_t queued() const noexcept { return queued_; }
+  size_t lookahead() const noexcept { return static_cast<size_t>(config_.settings.lookahead); }
+
+  // Header + logical screen descriptor + global palette; empty until the first frame is coded,
+  // because the global palette is learned from it (and the frames queued behind it).
   const std::vector<uint8_t> &codecData() const noexcept { return codec_data_; }
   const EncoderConfig &config() const noexcept { return config_; }
 
@@ -86,13 +107,34 @@ class Encoder {
  private:
   explicit Encoder(const EncoderConfig &config);
   Status allocate();
-  Result<EncodedFrame> encodeFrame(const InputFrame *frame, uint16_t delay_cs, bool force_key,
-                                   std::vector<uint8_t> &out, size_t max_bytes);
-  bool convert(const InputFrame &frame);  // into cur_; true if any pixel is transparent
+  // A converted frame waiting in the look-ahead queue.
+  struct Queued {
+    std::vector<uint32_t> pixels;  // width x height, packed
+    bool transparent = false;      // any pixel is
+    bool force_key = false;
+    uint16_t delay_cs = 0;
+  };
+  Status checkFrame(const InputFrame &frame) const;
+  Result<EncodedFrame> encodeFrame(const uint32_t *cur, bool transparent, bool force_key,
+                                   uint16_t delay_cs, std::vector<uint8_t> &out, size_t max_bytes,
+                                   bool repeat);
+  bool convert(const InputFrame &frame, uint32_t *dst);  // true if any pixel is transparent
   void buildPalette(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
                     const FrameRect &rect, int limit, ColorTable &table, bool &exact);
+  // The palette of the frame being coded (work_, `rect`) and of the frames queued behind it.
+  void buildWindowPalette(const FrameRect &rect, int limit, ColorTable &table, bool &exact);
+  bool windowTransparent() const noexcept;  // a frame queued behind the current one has alpha
+  // A palette for a frame the global one does not serve, shared by the frames of its scene: the
+  // scene's palette while it serves, else a new one from the window. Null: no look-ahead, or
+  // the frame's own colours fit a palette exactly (a lossless local one is better).
+  const ColorTable *scenePalette(const FrameRect &rect, bool use_transparency, PaletteScope scope,
+                                 bool &lossless);
+  const Queued &queuedAt(size_t i) const noexcept { return window_[(head_ + i) % window_.size()]; }
   double mappingError(const std::vector<uint32_t> &work, const std::vector<uint8_t> &mask,
                       const ColorTable &table, bool &lossless);
+  // The mapping error beyond which a palette no longer serves a frame, for a palette whose error
+  // on the frame it was learned from is `palette_error`.
+  static double errorLimit(PaletteScope scope, double palette_error) noexcept;
   void useTable(const ColorTable &table);
   ColorMapper &mapperFor(int thread);  // the thread's mapper, set to the table useTable() chose
 
@@ -106,11 +148,20 @@ class Encoder {
 
   EncoderConfig config_;
   std::vector<uint8_t> codec_data_;
-  std::vector<uint32_t> cur_, work_;
-  std::vector<uint32_t> prev_;  // cur_ before a frame with max_bytes, for its repeat
+  std::vector<uint32_t> work_;
+  // The look-ahead queue: a ring of lookahead + 1 frames, the oldest at head_.
+  std::vector<Queued> window_;
+  size_t head_ = 0, queued_ = 0;
+  bool draining_ = false;
+  ColorTable scene_;        // the palette shared by the current scene (size 0: none yet)
+  double scene_error_ = 0;  // its mapping error on the frame it came from
+  // The last coded frame's picture, for repeat() and capped frames: kept once rate control is in
+  // use (setQuality() or a capped frame), not otherwise (a frame's copy per frame).
+  std::vector<uint32_t> last_;
+  bool last_transparent_ = false;
+  bool keep_last_ = false;
   std::vector<uint8_t> mask_, indices_, alt_indices_, lzw_data_;
   bool alpha_mode_ = false;
-  bool any_transparent_ = false;  // in cur_
   uint64_t frames_ = 0;
 
   ColorTable global_, local_, mapper_table_;

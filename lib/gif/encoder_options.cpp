@@ -100,6 +100,12 @@ constexpr Option kEncodeOptions[] = {
         "Target bitrate in kbit/s averaged over 10 s of display time, for live input (0 = none): "
         "quality adapts frame by frame; quality is the ceiling. Not with max-size",
         0, 0, 1000000, kOptionMutableReady),
+    optInt<&EncoderSettings::lookahead>(
+        "lookahead", "Look-ahead",
+        "Frames seen before the first is coded, so the global palette (and the palette shared "
+        "by a new scene) is learned from them too; adds this many frames of latency and holds "
+        "lookahead + 1 frames of width x height x 4 bytes (0 = the first frame alone)",
+        0, 0, 60, kOptionMutableReady),
 };
 
 static_assert(kBitrateWindowCs == 1000 && RateController::kMinMaxBytes == 1024,

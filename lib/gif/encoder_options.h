@@ -36,6 +36,7 @@ struct EncoderSettings {
   int threads;          // 0 = one per core
   int64_t max_size;     // bytes of the whole file, 0 = no size target (gif/rate_control.h)
   int bitrate;          // kbit/s averaged over a window, 0 = no bitrate target
+  int lookahead;        // frames queued before coding: their colours shape the palettes
 };
 
 const OptionTable &encoderOptions() noexcept;

@@ -48,6 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   s.quality = 1 + (data[4] ^ data[11]) % 100;
   s.noise_threshold = (data[6] / 6) % 101;
   s.threads = 1 + (data[10] / 10) % 4;
+  s.lookahead = (data[2] >> 2) % 4;  // 0..3 frames: whole, partial and empty windows
   const uint8_t given = data[7] >> 2;
   const char *steered[] = {"colors", "dither", "palette", "noise-threshold"};
   for (int i = 0; i < 4; i++)
@@ -64,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     s.bitrate = 1 + data[1] * 4;
     target.bitrate_kbps = s.bitrate;
   }
+  if (rate_mode != 0) s.lookahead = 0;  // rate control codes each frame as it comes
   std::unique_ptr<RateController> rate;
   if (rate_mode != 0) {
     auto rc = RateController::create(target);
@@ -87,6 +89,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                          static_cast<uint32_t>(pixels[(i * 4 + 2) % npix]) << 8 | i)
                       : 0xff000000u;
   std::vector<uint8_t> records;
+  auto check = [&](const mk::Result<EncodedFrame> &info) {
+    if (!info) die("encode", info.status().message().c_str());
+    const FrameRect &r = info->rect;
+    if (r.width < 1 || r.height < 1 || r.x + r.width > cfg.width || r.y + r.height > cfg.height)
+      die("encode", "rectangle outside the screen");
+  };
   size_t cursor = 0;
   for (int f = 0; f < frames; f++) {
     // Pixels from the input, reused cyclically; later frames share most of the earlier ones so
@@ -99,6 +107,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     InputFrame in{frame.data(), stride, palette};
     const uint16_t delay = static_cast<uint16_t>(f + 2);
     const bool key = (keyBits >> f) & 1;
+    if (s.lookahead > 0) {  // (never with rate control: the settings refuse both)
+      if (mk::Status st = (*enc)->push(in, delay, key); !st) die("push", st.message().c_str());
+      kept++;
+      while ((*enc)->ready()) check((*enc)->pull(records));
+      continue;
+    }
     RateDecision dec;
     if (rate) {
       dec = rate->next(delay);
@@ -125,6 +139,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (r.width < 1 || r.height < 1 || r.x + r.width > cfg.width || r.y + r.height > cfg.height)
       die("encode", "rectangle outside the screen");
   }
+  (*enc)->drain();
+  while ((*enc)->ready()) check((*enc)->pull(records));
+  if ((*enc)->queued() != 0) die("drain", "frames left in the look-ahead");
   std::vector<uint8_t> file = (*enc)->codecData();
   writeLoopExtension(file, static_cast<uint16_t>(data[2]));
   // max-size: what RateController::fixedBytesFor counts, i.e. without the comment.

@@ -727,6 +727,24 @@ GST_START_TEST (test_caps_lies)
             std::string (enc) + " (harness)"},
         o);
   }
+  /* both with frames waiting in the look-ahead: the short frame fails with the frames before it
+   * still in the window (freed at stop); the long one is coded in its turn */
+  o = run_harness (parse_launch ("gifenc lookahead=3"),
+      gst_caps_from_string (RAW_CAPS),
+      raw_frames (6, raw_frame (100, 0x80), 3));
+  fail_unless (o.error || !o.warnings.empty (), "%s", describe (o).c_str ());
+  record_case ({"caps-lies", group,
+                   "a 100-byte frame between frames 2 and 3 (caps: 40x30 RGBA)",
+                   -1, "gifenc lookahead=3 (harness)"},
+      o);
+  o = run_harness (parse_launch ("gifenc lookahead=3"),
+      gst_caps_from_string (RAW_CAPS),
+      raw_frames (6, raw_frame (2 * 40 * 30 * 4, 0x80), 3));
+  fail_unless (!o.error && o.frames == 7, "%s", describe (o).c_str ());
+  record_case ({"caps-lies", group,
+                   "a frame twice the caps' size between frames 2 and 3", -1,
+                   "gifenc lookahead=3 (harness)"},
+      o);
 }
 GST_END_TEST;
 

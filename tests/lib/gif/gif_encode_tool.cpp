@@ -149,12 +149,20 @@ int main(int argc, char **argv) {
       InputFrame f;
       f.data = frames[n].data();
       f.stride = static_cast<size_t>(c.width) * bpp;
-      auto r = (*enc)->encode(f, static_cast<uint16_t>(delay), false, records);
-      if (!r) {
-        std::fprintf(stderr, "frame %zu: %s\n", n, r.status().message().c_str());
+      // push() and pull(): with lookahead=N the frames come out N behind, the rest at drain().
+      if (mk::Status st = (*enc)->push(f, static_cast<uint16_t>(delay), false); !st) {
+        std::fprintf(stderr, "frame %zu: %s\n", n, st.message().c_str());
         return 1;
       }
-      local_palettes += r->local_palette;
+      if (n + 1 == frames.size()) (*enc)->drain();
+      while ((*enc)->ready()) {
+        auto r = (*enc)->pull(records);
+        if (!r) {
+          std::fprintf(stderr, "frame %zu: %s\n", n, r.status().message().c_str());
+          return 1;
+        }
+        local_palettes += r->local_palette;
+      }
     }
     auto t1 = std::chrono::steady_clock::now();
     const double cpu = cpuSeconds() - cpu0, main_cpu = cpuSeconds(RUSAGE_THREAD) - main0;

@@ -53,7 +53,8 @@ struct Encoded {
   size_t headerSize = 0;            // codec data + loop extension
 };
 
-// Encodes RGBA frames into a whole file (codec data, loop extension, records, trailer).
+// Encodes RGBA frames into a whole file (codec data, loop extension, records, trailer): with
+// encode(), or with push() and pull() when the settings look ahead.
 inline Encoded encodeClip(const mk::gif::EncoderConfig &cfg,
                           const std::vector<std::vector<uint8_t>> &frames,
                           const std::vector<bool> &keys = {}) {
@@ -63,16 +64,33 @@ inline Encoded encodeClip(const mk::gif::EncoderConfig &cfg,
   std::vector<size_t> starts;
   Encoded e;
   const int bpp = cfg.format == mk::gif::PixelFormat::kRGB ? 3 : 4;
+  auto pull = [&]() {
+    starts.push_back(records.size());
+    auto info = (*enc)->pull(records);
+    ck_assert_msg(info.isOk(), "%s", info.status().message().c_str());
+    ck_assert_uint_eq(info->bytes, records.size() - starts.back());
+    e.infos.push_back(*info);
+  };
   for (size_t i = 0; i < frames.size(); i++) {
     mk::gif::InputFrame in;
     in.data = frames[i].data();
     in.stride = static_cast<size_t>(cfg.width) * bpp;
+    const bool key = i < keys.size() && keys[i];
+    if (cfg.settings.lookahead > 0) {
+      mk::Status st = (*enc)->push(in, 4, key);
+      ck_assert_msg(st.isOk(), "%s", st.message().c_str());
+      while ((*enc)->ready()) pull();
+      continue;
+    }
     starts.push_back(records.size());
-    auto info = (*enc)->encode(in, 4, i < keys.size() && keys[i], records);
+    auto info = (*enc)->encode(in, 4, key, records);
     ck_assert_msg(info.isOk(), "%s", info.status().message().c_str());
     ck_assert_uint_eq(info->bytes, records.size() - starts.back());
     e.infos.push_back(*info);
   }
+  (*enc)->drain();
+  while ((*enc)->ready()) pull();
+  ck_assert_uint_eq(e.infos.size(), frames.size());
   e.file = (*enc)->codecData();
   mk::gif::writeLoopExtension(e.file, 0);
   e.headerSize = e.file.size();
