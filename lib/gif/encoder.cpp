@@ -233,9 +233,10 @@ Status Encoder::checkFrame(const InputFrame &frame) const {
 }
 
 // `repeat`: `cur` is the previous frame's picture (last_), coded again.
-Result<EncodedFrame> Encoder::encodeFrame(const uint32_t *cur, bool transparent, bool force_key,
-                                          uint16_t delay_cs, std::vector<uint8_t> &out,
-                                          size_t max_bytes, bool repeat) {
+Result<EncodedFrame> Encoder::encodeFrame(const uint32_t *cur, bool input_transparent,
+                                          bool force_key, uint16_t delay_cs,
+                                          std::vector<uint8_t> &out, size_t max_bytes,
+                                          bool repeat) {
   const EncoderSettings &s = config_.settings;
   const bool crop = (s.optimize & kOptimizeCrop) != 0;
   const bool skip_unchanged = (s.optimize & kOptimizeTransparency) != 0;
@@ -262,7 +263,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const uint32_t *cur, bool transparent,
   // A capped frame may be given up for a repeat of the previous one: keep what that needs.
   const bool capped = !repeat && max_bytes != SIZE_MAX && !key && !last_.empty();
   const bool was_alpha = alpha_mode_;
-  if (transparent && !alpha_mode_) {
+  if (input_transparent && !alpha_mode_) {
     // From here on every frame clears itself after display, so later frames can show
     // transparency exactly; only this frame, over an opaque canvas, cannot clear what is there.
     if (!first)
@@ -440,7 +441,7 @@ Result<EncodedFrame> Encoder::encodeFrame(const uint32_t *cur, bool transparent,
   optimizer_.commit(cur, rect, mask_.data(), indices_.data(), *table, gce.disposal, *workers_);
   if (keep_last_ && !repeat) {
     last_.assign(cur, cur + static_cast<size_t>(config_.width) * config_.height);
-    last_transparent_ = transparent;
+    last_transparent_ = input_transparent;
   }
   frames_++;
 

@@ -115,7 +115,7 @@ class Encoder {
     uint16_t delay_cs = 0;
   };
   Status checkFrame(const InputFrame &frame) const;
-  Result<EncodedFrame> encodeFrame(const uint32_t *cur, bool transparent, bool force_key,
+  Result<EncodedFrame> encodeFrame(const uint32_t *cur, bool input_transparent, bool force_key,
                                    uint16_t delay_cs, std::vector<uint8_t> &out, size_t max_bytes,
                                    bool repeat);
   bool convert(const InputFrame &frame, uint32_t *dst);  // true if any pixel is transparent

@@ -40,8 +40,8 @@ Result<EncodedFrame> Encoder::pull(std::vector<uint8_t> &out, size_t max_bytes) 
   try {
     if (max_bytes != SIZE_MAX) keep_last_ = true;  // the frames after it may be capped too
     const Queued &q = window_[head_];
-    res = encodeFrame(q.pixels.data(), q.transparent, q.force_key, q.delay_cs, out, max_bytes,
-                      false);
+    res =
+        encodeFrame(q.pixels.data(), q.transparent, q.force_key, q.delay_cs, out, max_bytes, false);
   } catch (const std::bad_alloc &) {
     out.resize(start);
     res = Status(Errc::kNoMemory, "no memory to encode a frame");
