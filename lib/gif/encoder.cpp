@@ -204,11 +204,15 @@ Result<EncodedFrame> Encoder::encode(const InputFrame &frame, uint16_t delay_cs,
 }
 
 Result<EncodedFrame> Encoder::repeat(uint16_t delay_cs, std::vector<uint8_t> &out) {
-  if (frames_ == 0 || last_.empty())
-    return Status(Errc::kInvalidArgument, "no earlier frame to repeat");
+  // The last coded picture: kept apart under rate control, else still in its look-ahead slot
+  // unless a frame pushed since took the slot.
+  const Queued *slot = last_slot_valid_ ? &window_[last_slot_] : nullptr;
+  const uint32_t *pixels = !last_.empty() ? last_.data() : slot ? slot->pixels.data() : nullptr;
+  const bool transparent = !last_.empty() ? last_transparent_ : slot && slot->transparent;
+  if (frames_ == 0 || !pixels) return Status(Errc::kInvalidArgument, "no earlier frame to repeat");
   const size_t start = out.size();
   try {
-    return encodeFrame(last_.data(), last_transparent_, false, delay_cs, out, SIZE_MAX, true);
+    return encodeFrame(pixels, transparent, false, delay_cs, out, SIZE_MAX, true);
   } catch (const std::bad_alloc &) {
     out.resize(start);
     return Status(Errc::kNoMemory, "no memory to encode a frame");

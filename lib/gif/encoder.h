@@ -160,6 +160,8 @@ class Encoder {
   std::vector<uint32_t> last_;
   bool last_transparent_ = false;
   bool keep_last_ = false;
+  size_t last_slot_ = 0;          // the window slot the last coded frame came from
+  bool last_slot_valid_ = false;  // and it still holds that frame
   std::vector<uint8_t> mask_, indices_, alt_indices_, lzw_data_;
   bool alpha_mode_ = false;
   uint64_t frames_ = 0;

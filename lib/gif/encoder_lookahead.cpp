@@ -14,7 +14,9 @@ Status Encoder::push(const InputFrame &frame, uint16_t delay_cs, bool force_key)
     return Status(Errc::kInvalidArgument, "the look-ahead queue holds " +
                                               std::to_string(window_.size()) +
                                               " frames already: pull() one first");
-  Queued &q = window_[(head_ + queued_) % window_.size()];
+  const size_t slot = (head_ + queued_) % window_.size();
+  if (slot == last_slot_) last_slot_valid_ = false;
+  Queued &q = window_[slot];
   try {
     q.pixels.resize(static_cast<size_t>(config_.width) * config_.height);
     q.transparent = convert(frame, q.pixels.data());
@@ -46,6 +48,8 @@ Result<EncodedFrame> Encoder::pull(std::vector<uint8_t> &out, size_t max_bytes) 
     out.resize(start);
     res = Status(Errc::kNoMemory, "no memory to encode a frame");
   }
+  last_slot_ = head_;
+  last_slot_valid_ = res.isOk();
   // The frame leaves the queue even on error: the caller must not get it coded twice.
   head_ = (head_ + 1) % window_.size();
   queued_--;
@@ -53,6 +57,7 @@ Result<EncodedFrame> Encoder::pull(std::vector<uint8_t> &out, size_t max_bytes) 
 }
 
 void Encoder::discard() noexcept {
+  last_slot_valid_ = false;
   head_ = 0;
   queued_ = 0;
   draining_ = false;
