@@ -201,8 +201,19 @@ GST_START_TEST (test_bad_values)
   fail_unless (both.errors[0].find ("max-size") != std::string::npos &&
                    both.errors[0].find ("bitrate") != std::string::npos,
       "%s", both.errors[0].c_str ());
-  /* A size the first frame alone exceeds. */
-  Run small = run ("gifenc max-size=1100 ! gifmux", 4, true);
+  /* Look-ahead with rate control: refused, naming both. */
+  for (const char *launch : {"gifenc max-size=100000 lookahead=2 ! gifmux",
+           "gifenc bitrate=100 lookahead=2 ! gifmux"}) {
+    Run la = run (launch, 4, true);
+    fail_unless (!la.errors.empty (), "%s: no error", launch);
+    fail_unless (la.errors[0].find ("lookahead") != std::string::npos &&
+                     (la.errors[0].find ("max-size") != std::string::npos ||
+                         la.errors[0].find ("bitrate") != std::string::npos),
+        "%s: %s", launch, la.errors[0].c_str ());
+  }
+  /* A size the first frame alone exceeds (its 256-colour palette alone is 768 bytes: with
+   * colors given, quality does not cut the palette down to fit). */
+  Run small = run ("gifenc max-size=1100 colors=256 ! gifmux", 4, true);
   fail_unless_equals_int ((int)small.errors.size (), 1);
   fail_unless (small.errors[0].find ("max-size 1100") != std::string::npos,
       "%s", small.errors[0].c_str ());
