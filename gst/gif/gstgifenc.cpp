@@ -795,7 +795,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
   if (!st->rate)
     gst_gif_enc_rate_start (self);
   if (st->rate)
-    return gst_gif_enc_encode_rated (self, frame, &vframe, in, force, delay_cs, end);
+    return gst_gif_enc_encode_rated (
+        self, frame, &vframe, in, force, delay_cs, end);
   {
     /* The encoder copies the frame: the input buffer goes back to its pool at once. */
     mk::Status pushed = st->encoder->push (in, delay_cs, force);
