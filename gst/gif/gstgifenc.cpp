@@ -107,6 +107,9 @@ struct GifEncState
   GstClockTime held_start = GST_CLOCK_TIME_NONE;
   GstClockTime interval = GST_CLOCK_TIME_NONE; /* last seen start-to-start */
   bool force_key = false; /* a dropped frame asked for a key frame */
+  /* The settings error was posted: upstream may offer the caps again (a harness does, with
+   * every frame); it is said once per start. */
+  bool settings_error_said = false;
   bool backwards_said =
       false; /* the warning for timestamps going backwards was posted */
   /* Frames closed and not finished yet, oldest first: those in the encoder's look-ahead queue,
@@ -254,6 +257,7 @@ gst_gif_enc_start (GstVideoEncoder *enc)
   gst_gif_enc_drop_held (self);
   self->state->frames_out = 0;
   self->state->frames_merged = 0;
+  self->state->settings_error_said = false;
   return TRUE;
 }
 
@@ -431,10 +435,12 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
     mk::Result<std::unique_ptr<mk::gif::Encoder>> created =
         mk::gif::Encoder::create (config);
     if (!created) {
-      GST_MK_POST (self,
-          gst_gif_message (
-              GST_GIF_MSG_ENC_BAD_SETTINGS, created.status ().message ()),
-          ("Encoder::create for %dx%d", config.width, config.height));
+      if (!st->settings_error_said)
+        GST_MK_POST (self,
+            gst_gif_message (
+                GST_GIF_MSG_ENC_BAD_SETTINGS, created.status ().message ()),
+            ("Encoder::create for %dx%d", config.width, config.height));
+      st->settings_error_said = true;
       return FALSE;
     }
     st->encoder = std::move (created.value ());
