@@ -94,6 +94,32 @@ mk_write_temp_file (const std::vector<guint8> &bytes)
   return s;
 }
 
+/* Frames that FFmpeg (ffprobe, an independent decoder) reads in the file at `path`: -1 when
+ * ffprobe is not installed, 0 when it refuses the file. */
+static inline int
+mk_ffprobe_frames (const std::string &path)
+{
+  gchar *ffprobe = g_find_program_in_path ("ffprobe");
+  if (!ffprobe)
+    return -1;
+  std::string cmd = std::string (ffprobe) +
+                    " -v error -count_frames -show_entries "
+                    "stream=nb_read_frames -of csv=p=0 '" +
+                    path + "'";
+  gchar *out = nullptr;
+  gint status = 0;
+  gchar *argv[] = {
+      (gchar *)"/bin/sh", (gchar *)"-c", (gchar *)cmd.c_str (), nullptr};
+  fail_unless (g_spawn_sync (nullptr, argv, nullptr, G_SPAWN_STDERR_TO_DEV_NULL,
+      nullptr, nullptr, &out, nullptr, &status, nullptr));
+  int frames = g_spawn_check_wait_status (status, nullptr) && out && *out
+                   ? atoi (out)
+                   : 0;
+  g_free (out);
+  g_free (ffprobe);
+  return frames;
+}
+
 /* How mk_run_gif () gives gifdemux its bytes: its three ways of reading. */
 enum class MkGifMode {
   kPull, /* filesrc ! gifdemux: pull mode (the scan, then frames by offset) */

@@ -3,12 +3,17 @@
  * delay, and the look-ahead); EOS drains every frame; frames merged for being too short keep
  * their order and timing among the frames waiting in the look-ahead; a flush mid-window drops
  * the window (nothing lost after it, nothing leaked: the leaks tracer), and a stop does too; a
- * new input size drains the old stream first. */
+ * new input size drains the old stream first; a file made with look-ahead has every frame for
+ * FFmpeg (an independent decoder). */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <glib/gstdio.h>
 #include <gst/video/video.h>
 
+#include <string>
 #include <vector>
+
+#include "mktestutil.h"
 
 struct Out
 {
@@ -207,6 +212,28 @@ GST_START_TEST (test_size_change_drains)
 }
 GST_END_TEST;
 
+/* videotestsrc ! gifenc lookahead=5 ! gifmux ! filesink: FFmpeg reads every frame back. */
+GST_START_TEST (test_file_read_by_ffmpeg)
+{
+  const int n = 12;
+  std::string path = mk_write_temp_file ({});
+  gchar *desc = g_strdup_printf (
+      "videotestsrc num-buffers=%d pattern=smpte horizontal-speed=3 ! "
+      "video/x-raw,format=RGBx,width=64,height=48,framerate=10/1 ! "
+      "gifenc lookahead=5 ! gifmux ! filesink location=%s",
+      n, path.c_str ());
+  GstElement *pipeline = gst_parse_launch (desc, nullptr);
+  g_free (desc);
+  fail_unless (pipeline != nullptr);
+  GstMessage *error = mk_run_pipeline (pipeline);
+  fail_unless (error == nullptr, "the pipeline failed");
+  gst_object_unref (pipeline);
+  /* -1: ffprobe is missing (it is in scripts/packages.txt) */
+  fail_unless_equals_int (mk_ffprobe_frames (path), n);
+  g_unlink (path.c_str ());
+}
+GST_END_TEST;
+
 static Suite *
 gifenc_lookahead_suite (void)
 {
@@ -219,6 +246,7 @@ gifenc_lookahead_suite (void)
   tcase_add_test (tc, test_flush_mid_window);
   tcase_add_test (tc, test_stop_mid_window);
   tcase_add_test (tc, test_size_change_drains);
+  tcase_add_test (tc, test_file_read_by_ffmpeg);
   suite_add_tcase (s, tc);
   return s;
 }

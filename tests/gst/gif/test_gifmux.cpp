@@ -645,27 +645,10 @@ remux_with_seek (GstClockTime target)
 static int
 ffprobe_frames (const Bytes &bytes)
 {
-  gchar *ffprobe = g_find_program_in_path ("ffprobe");
-  if (!ffprobe)
-    return -1;
   std::string path = tmp_path ("probe.gif");
   fail_unless (g_file_set_contents (path.c_str (), (const gchar *)bytes.data (),
       (gssize)bytes.size (), nullptr));
-  std::string cmd = std::string (ffprobe) +
-                    " -v error -count_frames -show_entries "
-                    "stream=nb_read_frames -of csv=p=0 '" +
-                    path + "'";
-  gchar *out = nullptr;
-  gint status = 0;
-  gchar *argv[] = {
-      (gchar *)"/bin/sh", (gchar *)"-c", (gchar *)cmd.c_str (), nullptr};
-  fail_unless (g_spawn_sync (nullptr, argv, nullptr, G_SPAWN_STDERR_TO_DEV_NULL,
-      nullptr, nullptr, &out, nullptr, &status, nullptr));
-  int frames = g_spawn_check_wait_status (status, nullptr) && out && *out
-                   ? atoi (out)
-                   : 0;
-  g_free (out);
-  g_free (ffprobe);
+  int frames = mk_ffprobe_frames (path);
   remove_tmp (path);
   return frames;
 }

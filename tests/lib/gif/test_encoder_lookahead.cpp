@@ -45,8 +45,11 @@ std::vector<std::vector<uint8_t>> twoPaletteClip(int w, int h, int n) {
   std::vector<std::vector<uint8_t>> frames;
   for (int i = 0; i < n; i++) {
     std::vector<uint8_t> f(static_cast<size_t>(w) * h * 4);
+    // (a pointer: in the ASan/UBSan build, GCC 12 made frames of b[3] alone from
+    // `(i == 0 ? a : b)[k]`)
+    const uint32_t *colours = i == 0 ? a : b;
     for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++) setPixel(f, w, x, y, (i == 0 ? a : b)[((x + i) / 5 + y / 7) % 4]);
+      for (int x = 0; x < w; x++) setPixel(f, w, x, y, colours[((x + i) / 5 + y / 7) % 4]);
     frames.push_back(std::move(f));
   }
   return frames;
