@@ -567,6 +567,37 @@ gst_gif_enc_rate_start (GstGifEnc *self)
         self, "no rate control: %s", created.status ().message ().c_str ());
 }
 
+/* Sends `frame` with the record in st->out, shown for `delay_cs` and until `end` at the
+ * latest. */
+static GstFlowReturn
+gst_gif_enc_send (GstGifEnc *self, GstVideoCodecFrame *frame, guint16 delay_cs,
+    GstClockTime end)
+{
+  GifEncState *st = self->state;
+  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
+  frame->output_buffer =
+      gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
+  gst_buffer_fill (frame->output_buffer, 0, st->out.data (), st->out.size ());
+  /* The delay is on the centisecond grid, the timestamps are not: the buffer ends where the
+   * next frame (or, for the last, the input) starts, never after it. */
+  frame->duration = (GstClockTime)delay_cs * NS_PER_CS;
+  if (GST_CLOCK_TIME_IS_VALID (frame->pts) && end > frame->pts)
+    frame->duration = MIN (frame->duration, end - frame->pts);
+  st->frames_out++;
+  return gst_video_encoder_finish_frame (enc, frame);
+}
+
+/* The encoder could not code `frame`: said, and the frame finished. */
+static GstFlowReturn
+gst_gif_enc_encode_failed (
+    GstGifEnc *self, GstVideoCodecFrame *frame, const mk::Status &status)
+{
+  GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
+      ("frame %u: %s", frame->system_frame_number, status.message ().c_str ()));
+  gst_video_encoder_finish_frame (GST_VIDEO_ENCODER (self), frame);
+  return GST_FLOW_ERROR;
+}
+
 /* Finishes the merged frames at the head of the pending queue, once the caps exist. */
 static GstFlowReturn
 gst_gif_enc_finish_merged (GstGifEnc *self)
@@ -607,13 +638,8 @@ gst_gif_enc_output (GstGifEnc *self)
 
     st->out.clear ();
     mk::Result<mk::gif::EncodedFrame> res = st->encoder->pull (st->out);
-    if (!res) {
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
-          ("frame %u: %s", frame->system_frame_number,
-              res.status ().message ().c_str ()));
-      gst_video_encoder_finish_frame (enc, frame);
-      return GST_FLOW_ERROR;
-    }
+    if (!res)
+      return gst_gif_enc_encode_failed (self, frame, res.status ());
     if (res->key)
       GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
     else
@@ -631,16 +657,7 @@ gst_gif_enc_output (GstGifEnc *self)
     }
     ret = gst_gif_enc_finish_merged (self);
 
-    frame->output_buffer =
-        gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
-    gst_buffer_fill (frame->output_buffer, 0, st->out.data (), st->out.size ());
-    /* The delay is on the centisecond grid, the timestamps are not: the buffer ends where the
-     * next frame (or, for the last, the input) starts, never after it. */
-    frame->duration = (GstClockTime)p.delay_cs * NS_PER_CS;
-    if (GST_CLOCK_TIME_IS_VALID (frame->pts) && p.end > frame->pts)
-      frame->duration = MIN (frame->duration, p.end - frame->pts);
-    st->frames_out++;
-    GstFlowReturn r = gst_video_encoder_finish_frame (enc, frame);
+    GstFlowReturn r = gst_gif_enc_send (self, frame, p.delay_cs, p.end);
     if (ret == GST_FLOW_OK)
       ret = r;
   }
@@ -709,13 +726,8 @@ gst_gif_enc_encode_rated (GstGifEnc *self, GstVideoCodecFrame *frame,
       }
     }
     gst_video_frame_unmap (vframe);
-    if (!res) {
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
-          ("frame %u: %s", frame->system_frame_number,
-              res.status ().message ().c_str ()));
-      gst_video_encoder_finish_frame (enc, frame);
-      return GST_FLOW_ERROR;
-    }
+    if (!res)
+      return gst_gif_enc_encode_failed (self, frame, res.status ());
     st->force_key = false;
     if (st->rate) {
       if (res->repeated)
@@ -754,16 +766,7 @@ gst_gif_enc_encode_rated (GstGifEnc *self, GstVideoCodecFrame *frame,
   if (over)
     goto too_small;
 
-  frame->output_buffer =
-      gst_video_encoder_allocate_output_buffer (enc, st->out.size ());
-  gst_buffer_fill (frame->output_buffer, 0, st->out.data (), st->out.size ());
-  /* The delay is on the centisecond grid, the timestamps are not: the buffer ends where the
-   * next frame (or, for the last, the input) starts, never after it. */
-  frame->duration = (GstClockTime)delay_cs * NS_PER_CS;
-  if (GST_CLOCK_TIME_IS_VALID (frame->pts) && end > frame->pts)
-    frame->duration = MIN (frame->duration, end - frame->pts);
-  st->frames_out++;
-  return gst_video_encoder_finish_frame (enc, frame);
+  return gst_gif_enc_send (self, frame, delay_cs, end);
 
   /* ERRORS */
 too_small:
@@ -807,13 +810,8 @@ gst_gif_enc_encode_held (GstGifEnc *self, guint16 delay_cs, GstClockTime end)
     /* The encoder copies the frame: the input buffer goes back to its pool at once. */
     mk::Status pushed = st->encoder->push (in, delay_cs, force);
     gst_video_frame_unmap (&vframe);
-    if (!pushed) {
-      GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
-          ("frame %u: %s", frame->system_frame_number,
-              pushed.message ().c_str ()));
-      gst_video_encoder_finish_frame (enc, frame);
-      return GST_FLOW_ERROR;
-    }
+    if (!pushed)
+      return gst_gif_enc_encode_failed (self, frame, pushed);
   }
   st->force_key = false;
   /* The encoder copied the pixels: waiting in the look-ahead, the frame lets its input buffer go
