@@ -42,30 +42,18 @@
 #include "config.h"
 #endif
 
-#include "gstgifenc.h"
+#include "gstgifencprivate.h"
 #include "gstgifmessages.h"
-
-#include <gst/video/video.h>
-
-#include <deque>
-#include <memory>
-#include <optional>
-#include <vector>
 
 #include "common/gstmkbufferpool.h"
 #include "common/gstmkoptions.h"
-#include "gif/encoder.h"
-#include "gif/encoder_options.h"
-#include "gif/frame_timing.h"
-#include "gif/rate_control.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_gif_enc_debug);
+GST_DEBUG_CATEGORY (gst_gif_enc_debug);
 #define GST_CAT_DEFAULT gst_gif_enc_debug
 
 /* The last frame's display time when neither its duration nor the stream's frame interval is
  * known (what browsers use for a delay of 0). */
 #define DEFAULT_FRAME_DURATION (100 * GST_MSECOND)
-#define NS_PER_CS (10 * GST_MSECOND)
 
 enum {
   PROP_0,
@@ -86,54 +74,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_STATIC_CAPS ("image/gif, parsed = (boolean) true, "
                      "width = (int) [ 1, 65535 ], height = (int) [ 1, 65535 ], "
                      "framerate = (fraction) [ 0/1, MAX ]"));
-
-/* C++ members of the element, created in _init and deleted in _finalize. */
-struct GifEncState
-{
-  /* Properties, under the object lock. */
-  mk::gif::EncoderSettings settings;
-  /* The options set explicitly (mk::gif::encoderOptionBit): quality does not steer them. */
-  uint64_t explicit_options = 0;
-
-  /* Streaming state, under the stream lock. */
-  GstVideoCodecState *input_state = nullptr;
-  std::unique_ptr<mk::gif::Encoder> encoder;
-  std::vector<uint8_t> out; /* reused for every frame record */
-  bool caps_set = false;    /* output caps carry this encoder's codec_data */
-  mk::gif::DelayAccumulator delays;
-
-  /* The frame whose delay waits for the next frame's timestamp. */
-  GstVideoCodecFrame *held = nullptr;
-  GstClockTime held_start = GST_CLOCK_TIME_NONE;
-  GstClockTime interval = GST_CLOCK_TIME_NONE; /* last seen start-to-start */
-  bool force_key = false; /* a dropped frame asked for a key frame */
-  /* The settings error was posted: upstream may offer the caps again (a harness does, with
-   * every frame); it is said once per start. */
-  bool settings_error_said = false;
-  bool backwards_said =
-      false; /* the warning for timestamps going backwards was posted */
-  /* Frames closed and not finished yet, oldest first: those in the encoder's look-ahead queue,
-   * and the frames merged away between them (finished in order, as dropped frames: 1.22's
-   * finish_frame needs an output state even to drop a frame, so none goes before the caps). */
-  struct Pending
-  {
-    GstVideoCodecFrame *frame;
-    bool merged;      /* dropped: shows under the minimum delay */
-    guint16 delay_cs; /* the delay it was coded with */
-    GstClockTime end; /* when it stops showing at the latest */
-  };
-  std::deque<Pending> pending;
-  guint64 frames_out = 0;
-  guint64 frames_merged = 0;
-  /* max-size or bitrate: this stream's rate control, made at its first frame. */
-  std::optional<mk::gif::RateController> rate;
-};
-
-struct _GstGifEnc
-{
-  GstVideoEncoder parent;
-  GifEncState *state;
-};
 
 static void gst_gif_enc_preset_init (GstPresetInterface *iface);
 
@@ -471,7 +411,7 @@ gst_gif_enc_set_format (GstVideoEncoder *enc, GstVideoCodecState *state)
 }
 
 /* Output caps, once the first frame gave the global palette. */
-static gboolean
+gboolean
 gst_gif_enc_set_output_caps (GstGifEnc *self)
 {
   GifEncState *st = self->state;
@@ -503,73 +443,9 @@ gst_gif_enc_set_output_caps (GstGifEnc *self)
   return TRUE;
 }
 
-/* The stream's duration in time, or -1: asked upstream in time, else in bytes and converted by
- * upstream (a parser such as rawvideoparse knows its frame size long before it estimates a
- * duration in time). */
-static gint64
-gst_gif_enc_query_duration (GstGifEnc *self)
-{
-  GstPad *sink = GST_VIDEO_ENCODER_SINK_PAD (self);
-  gint64 duration = -1, bytes = -1;
-  if (gst_pad_peer_query_duration (sink, GST_FORMAT_TIME, &duration) &&
-      duration >= 0)
-    return duration;
-  if (gst_pad_peer_query_duration (sink, GST_FORMAT_BYTES, &bytes) &&
-      bytes > 0 &&
-      gst_pad_peer_query_convert (
-          sink, GST_FORMAT_BYTES, bytes, GST_FORMAT_TIME, &duration) &&
-      duration >= 0)
-    return duration;
-  return -1;
-}
-
-/* Rate control for a stream with max-size or bitrate, made at its first frame: max-size shares
- * the budget out over the display time still to come, the duration upstream reports less what
- * the segment skipped before the first frame. Without a duration max-size is a ceiling alone. */
-static void
-gst_gif_enc_rate_start (GstGifEnc *self)
-{
-  GifEncState *st = self->state;
-  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
-  const mk::gif::EncoderSettings &s = st->encoder->config ().settings;
-  mk::gif::RateTarget target;
-  gint64 duration;
-
-  if (s.max_size <= 0 && s.bitrate <= 0)
-    return;
-  target.max_bytes = s.max_size;
-  target.bitrate_kbps = s.bitrate;
-  target.max_quality = s.quality;
-  if (s.max_size > 0) {
-    duration = gst_gif_enc_query_duration (self);
-    if (duration >= 0) {
-      GstClockTime origin = enc->input_segment.start;
-      gint64 skipped = 0;
-      if (GST_CLOCK_TIME_IS_VALID (origin) && st->held_start > origin)
-        skipped = (gint64)(st->held_start - origin);
-      target.duration_cs = MAX (0, duration - skipped) / (gint64)NS_PER_CS;
-      GST_INFO_OBJECT (self,
-          "max-size %" G_GINT64_FORMAT " bytes over %" G_GINT64_FORMAT " cs",
-          target.max_bytes, target.duration_cs);
-    } else {
-      GST_MK_POST (self,
-          gst_gif_message (GST_GIF_MSG_ENC_NO_DURATION, s.quality),
-          ("no duration from upstream"));
-    }
-  }
-  mk::Result<mk::gif::RateController> created =
-      mk::gif::RateController::create (target);
-  /* Encoder::create checked these settings already. */
-  if (created)
-    st->rate.emplace (created.value ());
-  else
-    GST_WARNING_OBJECT (
-        self, "no rate control: %s", created.status ().message ().c_str ());
-}
-
 /* Sends `frame` with the record in st->out, shown for `delay_cs` and until `end` at the
  * latest. */
-static GstFlowReturn
+GstFlowReturn
 gst_gif_enc_send (GstGifEnc *self, GstVideoCodecFrame *frame, guint16 delay_cs,
     GstClockTime end)
 {
@@ -588,7 +464,7 @@ gst_gif_enc_send (GstGifEnc *self, GstVideoCodecFrame *frame, guint16 delay_cs,
 }
 
 /* The encoder could not code `frame`: said, and the frame finished. */
-static GstFlowReturn
+GstFlowReturn
 gst_gif_enc_encode_failed (
     GstGifEnc *self, GstVideoCodecFrame *frame, const mk::Status &status)
 {
@@ -599,7 +475,7 @@ gst_gif_enc_encode_failed (
 }
 
 /* Finishes the merged frames at the head of the pending queue, once the caps exist. */
-static GstFlowReturn
+GstFlowReturn
 gst_gif_enc_finish_merged (GstGifEnc *self)
 {
   GifEncState *st = self->state;
@@ -671,111 +547,6 @@ lost_frame:
   GST_MK_POST (self, gst_gif_message (GST_GIF_MSG_ENC_ENCODE_FAILED),
       ("%zu frames queued in the encoder, none pending",
           st->encoder->queued ()));
-  return GST_FLOW_ERROR;
-}
-
-/* Codes the held frame under rate control (max-size or bitrate; no look-ahead, checked with the
- * settings: the controller learns each frame's cost before it decides the next) and sends it;
- * it shows until `end` at the latest. Unmaps `vframe`. */
-static GstFlowReturn
-gst_gif_enc_encode_rated (GstGifEnc *self, GstVideoCodecFrame *frame,
-    GstVideoFrame *vframe, const mk::gif::InputFrame &in, bool force,
-    guint16 delay_cs, GstClockTime end)
-{
-  GifEncState *st = self->state;
-  GstVideoEncoder *enc = GST_VIDEO_ENCODER (self);
-  mk::gif::RateDecision decision;
-  bool over =
-      false; /* the file is over max-size: only the first frame can do that */
-
-  st->out.clear ();
-  {
-    decision = st->rate->next (delay_cs);
-    /* A key frame cannot be a repeat (nor be capped: the first frame's size is checked after). */
-    if (force || st->rate->elapsedCs () == 0)
-      decision.action = mk::gif::RateAction::kCode;
-    if (decision.action == mk::gif::RateAction::kDrop) {
-      gst_video_frame_unmap (vframe);
-      st->rate->coded (decision, delay_cs, 0);
-      GST_LOG_OBJECT (self, "frame %u left out: max-size is reached",
-          frame->system_frame_number);
-      return gst_video_encoder_finish_frame (enc, frame);
-    }
-    st->encoder->setQuality (decision.quality);
-  }
-  {
-    mk::Result<mk::gif::EncodedFrame> res =
-        decision.action == mk::gif::RateAction::kRepeat
-            ? st->encoder->repeat (delay_cs, st->out)
-            : st->encoder->encode (
-                  in, delay_cs, force, st->out, decision.max_bytes);
-    if (res && st->rate && st->rate->elapsedCs () == 0) {
-      /* The first frame's global palette serves the stream: learn it at about the quality the
-       * budget allows (a new encoder; nothing has gone out yet). */
-      int q = st->rate->firstQuality (st->out.size (), delay_cs);
-      if (q < decision.quality) {
-        mk::Result<std::unique_ptr<mk::gif::Encoder>> fresh =
-            mk::gif::Encoder::create (st->encoder->config ());
-        if (fresh) {
-          st->encoder = std::move (fresh.value ());
-          st->encoder->setQuality (q);
-          decision.quality = q;
-          st->out.clear ();
-          res = st->encoder->encode (in, delay_cs, force, st->out);
-        }
-      }
-    }
-    gst_video_frame_unmap (vframe);
-    if (!res)
-      return gst_gif_enc_encode_failed (self, frame, res.status ());
-    st->force_key = false;
-    if (st->rate) {
-      if (res->repeated)
-        decision.action = mk::gif::RateAction::kRepeat;
-      if (st->rate->elapsedCs () == 0)
-        st->rate->setFixedBytes (mk::gif::RateController::fixedBytesFor (
-            st->encoder->codecData ().size ()));
-      st->rate->coded (decision, delay_cs, st->out.size ());
-      GST_LOG_OBJECT (self,
-          "frame %u: %s at quality %d, file %" G_GINT64_FORMAT " bytes",
-          frame->system_frame_number,
-          decision.action == mk::gif::RateAction::kRepeat ? "repeat" : "coded",
-          decision.quality, st->rate->spent ());
-      over = st->rate->target ().max_bytes > 0 &&
-             st->rate->spent () > st->rate->target ().max_bytes;
-    }
-    if (res->key)
-      GST_VIDEO_CODEC_FRAME_SET_SYNC_POINT (frame);
-    else
-      GST_VIDEO_CODEC_FRAME_UNSET_SYNC_POINT (frame);
-    GST_LOG_OBJECT (self, "frame %u: %u cs, %s, %dx%d at %d,%d, %zu bytes%s",
-        frame->system_frame_number, delay_cs, res->key ? "key" : "delta",
-        res->rect.width, res->rect.height, res->rect.x, res->rect.y,
-        st->out.size (), res->local_palette ? ", local palette" : "");
-  }
-
-  if (!st->caps_set && !gst_gif_enc_set_output_caps (self)) {
-    gst_video_encoder_finish_frame (enc, frame);
-    GST_MK_POST (
-        self, gst_gif_message (GST_GIF_MSG_ENC_DOWNSTREAM_REFUSED), (nullptr));
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
-
-  /* the frames merged away before this one (none other is pending without look-ahead) */
-  gst_gif_enc_finish_merged (self);
-  if (over)
-    goto too_small;
-
-  return gst_gif_enc_send (self, frame, delay_cs, end);
-
-  /* ERRORS */
-too_small:
-  /* (after the caps, so that the frame can be finished) */
-  GST_MK_POST (self,
-      gst_gif_message (GST_GIF_MSG_ENC_MAX_SIZE_TOO_SMALL,
-          st->rate->target ().max_bytes, st->rate->spent ()),
-      ("frame %u at quality %d", frame->system_frame_number, decision.quality));
-  gst_video_encoder_finish_frame (enc, frame);
   return GST_FLOW_ERROR;
 }
 
